@@ -1,0 +1,68 @@
+/*
+ * cli.h - the vmm command: shared option parsing and exit codes. No VM logic
+ * lives in cli/: it parses arguments, builds a vmm_config, runs the engine
+ * and hands the results to a reporter.
+ */
+#ifndef VMM_CLI_H
+#define VMM_CLI_H
+
+#include "vmm.h"
+
+/* Exit codes (docs/cli.md). */
+enum {
+    EXIT_OK = 0,      /* success */
+    EXIT_USAGE = 1,   /* bad command line: unknown option, bad value, refused configuration */
+    EXIT_INPUT = 2,   /* bad input: a trace or workload that is malformed or unreadable */
+    EXIT_CHECK = 3,   /* a workload's check statement found other bytes */
+    EXIT_RUNTIME = 4, /* the run failed: host I/O error, out of host memory, broken invariant */
+};
+
+/* Options given on the command line; each field applies only if given. */
+struct cli_opts {
+    struct vmm_config cfg; /* values of the options given */
+    uint32_t given;        /* OPT_* bits of the options given */
+    bool json;             /* --json */
+    bool explain;          /* --explain */
+    bool print_demo;       /* run --print-demo */
+    const char *refs;      /* --refs LIST */
+    int format;            /* --format, enum vmm_trace_format */
+    char policy_buf[256];  /* storage behind cfg.policy / cfg.policy_params */
+    int nargs;             /* positional arguments */
+    char **args;           /* them */
+};
+
+enum {
+    OPT_FRAMES = 1u << 0,
+    OPT_POLICY = 1u << 1,
+    OPT_PAGE_SIZE = 1u << 2,
+    OPT_VA_BITS = 1u << 3,
+    OPT_TLB = 1u << 4,
+    OPT_TLB_WAYS = 1u << 5,
+    OPT_SEED = 1u << 6,
+    OPT_NO_DATA = 1u << 7,
+    OPT_SWAP = 1u << 8,
+    OPT_SWAP_SIZE = 1u << 9,
+    OPT_MAX_MEMORY = 1u << 10,
+    OPT_CHECK = 1u << 11,
+    OPT_COST = 1u << 12,
+};
+
+/* Parses argv (after the subcommand) into o. Returns EXIT_OK, or EXIT_USAGE
+ * after printing the message. */
+int cli_parse(int argc, char **argv, const char *cmd, struct cli_opts *o);
+/* Copies the options given into cfg (they win over defaults and workload
+ * settings). */
+void cli_apply(const struct cli_opts *o, struct vmm_config *cfg);
+/* Prints "vmm: " and the message to stderr, returns code. */
+int cli_error(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Creates the system or explains why not. Returns EXIT_OK or an exit code. */
+int cli_system(const struct vmm_config *cfg, struct vmm_system **sys);
+/* Prints the report the options ask for. */
+void cli_report(const struct cli_opts *o, struct vmm_system *sys, const char *input,
+                const char *format);
+
+int cmd_replay(int argc, char **argv);
+int cmd_run(int argc, char **argv);
+int cmd_policies(int argc, char **argv);
+
+#endif

@@ -1,0 +1,329 @@
+/*
+ * options.c - the options every subcommand shares, parsed into a vmm_config,
+ * and the error and report helpers.
+ */
+#include "cli.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+int cli_error(int code, const char *fmt, ...)
+{
+    va_list ap;
+    fputs("vmm: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    return code;
+}
+
+/* A whole number in [min, max] (decimal or 0x hex). */
+static int num(const char *opt, const char *v, uint64_t min, uint64_t max, uint64_t *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long long x = strtoull(v, &end, 0);
+    if (!*v || *v == '-' || *end || errno)
+        return cli_error(EXIT_USAGE, "%s: expected a whole number, found '%s'", opt, v);
+    if (x < min || x > max)
+        return cli_error(EXIT_USAGE, "%s: %s is out of range (%" PRIu64 " .. %" PRIu64 ")", opt, v,
+                         min, max);
+    *out = x;
+    return 0;
+}
+
+/* A size such as 4096, 4K, 16K, 1M. */
+static int size(const char *opt, const char *v, uint64_t *out)
+{
+    int r = vmm_parse_size(v, out);
+    if (r == VMM_ERANGE)
+        return cli_error(EXIT_USAGE, "%s: %s is too large", opt, v);
+    if (r < 0)
+        return cli_error(EXIT_USAGE, "%s: expected a size such as 4096, 4K or 16K, found '%s'",
+                         opt, v);
+    return 0;
+}
+
+enum {
+    O_PAGE = 256,
+    O_VA,
+    O_TLB,
+    O_WAYS,
+    O_SEED,
+    O_NODATA,
+    O_SWAP,
+    O_SWAPSIZE,
+    O_MAXMEM,
+    O_CHECK,
+    O_JSON,
+    O_EXPLAIN,
+    O_FORMAT,
+    O_REFS,
+    O_DEMO,
+    O_C_MEM,
+    O_C_TLB,
+    O_C_WALK,
+    O_C_FAULT,
+    O_C_READ,
+    O_C_WRITE,
+};
+
+static const struct option longopts[] = {
+    {"frames", required_argument, 0, 'f'},
+    {"policy", required_argument, 0, 'p'},
+    {"page-size", required_argument, 0, O_PAGE},
+    {"va-bits", required_argument, 0, O_VA},
+    {"tlb", required_argument, 0, O_TLB},
+    {"tlb-ways", required_argument, 0, O_WAYS},
+    {"seed", required_argument, 0, O_SEED},
+    {"no-data", no_argument, 0, O_NODATA},
+    {"swap", required_argument, 0, O_SWAP},
+    {"swap-size", required_argument, 0, O_SWAPSIZE},
+    {"max-memory", required_argument, 0, O_MAXMEM},
+    {"check", no_argument, 0, O_CHECK},
+    {"json", no_argument, 0, O_JSON},
+    {"explain", no_argument, 0, O_EXPLAIN},
+    {"format", required_argument, 0, O_FORMAT},
+    {"refs", required_argument, 0, O_REFS},
+    {"print-demo", no_argument, 0, O_DEMO},
+    {"cost-mem", required_argument, 0, O_C_MEM},
+    {"cost-tlb", required_argument, 0, O_C_TLB},
+    {"cost-walk", required_argument, 0, O_C_WALK},
+    {"cost-fault", required_argument, 0, O_C_FAULT},
+    {"cost-swap-read", required_argument, 0, O_C_READ},
+    {"cost-swap-write", required_argument, 0, O_C_WRITE},
+    {"help", no_argument, 0, 'h'},
+    {0, 0, 0, 0},
+};
+
+static int usage(const char *cmd)
+{
+    printf("usage: vmm %s [options] %s\n\n", cmd,
+           strcmp(cmd, "run") == 0 ? "[WORKLOAD]" : "TRACE... | --refs LIST");
+    puts("options (defaults in brackets; docs/cli.md has them all):\n"
+         "  -f, --frames N          physical frames [64]\n"
+         "  -p, --policy NAME[:k=v] replacement policy [lru]; `vmm policies` lists them\n"
+         "      --page-size SIZE    page size, 512 .. 1M, e.g. 4096, 4K, 16K [4K]\n"
+         "      --va-bits N         virtual address width: 32, 48 or 57 [48]\n"
+         "      --tlb N             TLB entries, 0 = no TLB [64]\n"
+         "      --tlb-ways W        TLB associativity, 0 = fully associative [4]\n"
+         "      --seed N            seed of every random choice [1]\n"
+         "      --no-data           model metadata only (frames hold no bytes)\n"
+         "      --swap FILE         backing store file [a private temporary file]\n"
+         "      --swap-size SIZE    backing store size [grows as needed]\n"
+         "      --max-memory SIZE   refuse configurations needing more [half of RAM]\n"
+         "      --check             run the invariant checker after every reference\n"
+         "      --json              print the results as one JSON object\n"
+         "      --explain           narrate every reference, step by step\n"
+         "      --format FMT        trace format: pages, addr, lackey, vmm, u32be, u32le, u64le\n"
+         "      --refs LIST         inline page numbers, e.g. 7,0,1,2 (replay)\n"
+         "      --print-demo        print the built-in demo workload (run)\n"
+         "      --cost-mem NS, --cost-tlb NS, --cost-walk NS (per level), --cost-fault NS,\n"
+         "      --cost-swap-read NS, --cost-swap-write NS   the time-cost model\n"
+         "exit codes: 0 ok, 1 usage, 2 bad input, 3 a workload check failed, 4 run failed");
+    return -1;
+}
+
+int cli_parse(int argc, char **argv, const char *cmd, struct cli_opts *o)
+{
+    uint64_t v;
+    int c;
+    memset(o, 0, sizeof *o);
+    vmm_config_default(&o->cfg);
+    o->format = VMM_FMT_AUTO;
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":f:p:h", longopts, NULL)) != -1) {
+        const char *name = optind > 0 && optind <= argc ? argv[optind - 1] : "";
+        struct vmm_cost_model *cm = &o->cfg.cost;
+        uint64_t *cost = NULL;
+        switch (c) {
+        case 'f':
+            if (num("--frames", optarg, 1, UINT32_MAX - 1, &o->cfg.frames))
+                return EXIT_USAGE;
+            o->given |= OPT_FRAMES;
+            break;
+        case 'p': {
+            snprintf(o->policy_buf, sizeof o->policy_buf, "%s", optarg);
+            char *colon = strchr(o->policy_buf, ':');
+            if (colon)
+                *colon++ = '\0';
+            o->cfg.policy = o->policy_buf;
+            o->cfg.policy_params = colon;
+            o->given |= OPT_POLICY;
+            break;
+        }
+        case O_PAGE:
+            if (size("--page-size", optarg, &v))
+                return EXIT_USAGE;
+            if (v > UINT32_MAX)
+                return cli_error(EXIT_USAGE, "--page-size: %s is too large", optarg);
+            o->cfg.page_size = (uint32_t)v;
+            o->given |= OPT_PAGE_SIZE;
+            break;
+        case O_VA:
+            if (num("--va-bits", optarg, 0, 64, &v))
+                return EXIT_USAGE;
+            o->cfg.va_bits = (unsigned)v;
+            o->given |= OPT_VA_BITS;
+            break;
+        case O_TLB:
+            if (num("--tlb", optarg, 0, 65536, &v))
+                return EXIT_USAGE;
+            o->cfg.tlb_entries = (unsigned)v;
+            o->given |= OPT_TLB;
+            break;
+        case O_WAYS:
+            if (num("--tlb-ways", optarg, 0, 65536, &v))
+                return EXIT_USAGE;
+            o->cfg.tlb_ways = (unsigned)v;
+            o->given |= OPT_TLB_WAYS;
+            break;
+        case O_SEED:
+            if (num("--seed", optarg, 0, UINT64_MAX, &o->cfg.seed))
+                return EXIT_USAGE;
+            o->given |= OPT_SEED;
+            break;
+        case O_NODATA:
+            o->cfg.data = false;
+            o->given |= OPT_NO_DATA;
+            break;
+        case O_SWAP:
+            o->cfg.swap_path = optarg;
+            o->given |= OPT_SWAP;
+            break;
+        case O_SWAPSIZE:
+            if (size("--swap-size", optarg, &o->cfg.swap_bytes))
+                return EXIT_USAGE;
+            o->given |= OPT_SWAP_SIZE;
+            break;
+        case O_MAXMEM:
+            if (size("--max-memory", optarg, &o->cfg.max_memory))
+                return EXIT_USAGE;
+            o->given |= OPT_MAX_MEMORY;
+            break;
+        case O_CHECK:
+            o->cfg.check = true;
+            o->given |= OPT_CHECK;
+            break;
+        case O_JSON:
+            o->json = true;
+            break;
+        case O_EXPLAIN:
+            o->explain = true;
+            break;
+        case O_FORMAT:
+            o->format = vmm_trace_format_parse(optarg);
+            if (o->format < 0)
+                return cli_error(EXIT_USAGE,
+                                 "--format: unknown format '%s' (expected auto, pages, addr, "
+                                 "lackey, vmm, u32be, u32le or u64le)",
+                                 optarg);
+            break;
+        case O_REFS:
+            o->refs = optarg;
+            break;
+        case O_DEMO:
+            o->print_demo = true;
+            break;
+        case O_C_MEM:
+            cost = &cm->mem_ns;
+            break;
+        case O_C_TLB:
+            cost = &cm->tlb_ns;
+            break;
+        case O_C_WALK:
+            cost = &cm->pt_level_ns;
+            break;
+        case O_C_FAULT:
+            cost = &cm->fault_ns;
+            break;
+        case O_C_READ:
+            cost = &cm->swap_read_ns;
+            break;
+        case O_C_WRITE:
+            cost = &cm->swap_write_ns;
+            break;
+        case 'h':
+            usage(cmd);
+            return -1;
+        case ':':
+            return cli_error(EXIT_USAGE, "%s: missing its value (vmm %s --help)", name, cmd);
+        default:
+            return cli_error(EXIT_USAGE, "unknown option '%s' (vmm %s --help)", name, cmd);
+        }
+        if (cost) {
+            if (num(name, optarg, 0, UINT64_MAX / 4, cost))
+                return EXIT_USAGE;
+            o->given |= OPT_COST;
+        }
+    }
+    o->nargs = argc - optind;
+    o->args = argv + optind;
+    if (!(o->given & OPT_MAX_MEMORY)) {
+        long pages = sysconf(_SC_PHYS_PAGES), psz = sysconf(_SC_PAGESIZE);
+        if (pages > 0 && psz > 0)
+            o->cfg.max_memory = (uint64_t)pages * (uint64_t)psz / 2;
+    }
+    return EXIT_OK;
+}
+
+void cli_apply(const struct cli_opts *o, struct vmm_config *cfg)
+{
+    const struct vmm_config *s = &o->cfg;
+    if (o->given & OPT_FRAMES)
+        cfg->frames = s->frames;
+    if (o->given & OPT_POLICY) {
+        cfg->policy = s->policy;
+        cfg->policy_params = s->policy_params;
+    }
+    if (o->given & OPT_PAGE_SIZE)
+        cfg->page_size = s->page_size;
+    if (o->given & OPT_VA_BITS)
+        cfg->va_bits = s->va_bits;
+    if (o->given & OPT_TLB)
+        cfg->tlb_entries = s->tlb_entries;
+    if (o->given & OPT_TLB_WAYS)
+        cfg->tlb_ways = s->tlb_ways;
+    if (o->given & OPT_SEED)
+        cfg->seed = s->seed;
+    if (o->given & OPT_NO_DATA)
+        cfg->data = false;
+    if (o->given & OPT_SWAP)
+        cfg->swap_path = s->swap_path;
+    if (o->given & OPT_SWAP_SIZE)
+        cfg->swap_bytes = s->swap_bytes;
+    if (o->given & OPT_CHECK)
+        cfg->check = true;
+    if (o->given & OPT_COST)
+        cfg->cost = s->cost;
+    cfg->max_memory = s->max_memory; /* always: its default comes from the host */
+}
+
+int cli_system(const struct vmm_config *cfg, struct vmm_system **sys)
+{
+    char err[512];
+    int r = vmm_system_create(cfg, sys, err, sizeof err);
+    if (r == 0)
+        return EXIT_OK;
+    if (r == VMM_ENOMEM || r == VMM_EIO)
+        return cli_error(EXIT_RUNTIME, "%s", err);
+    return cli_error(EXIT_USAGE, "%s", err);
+}
+
+void cli_report(const struct cli_opts *o, struct vmm_system *sys, const char *input,
+                const char *format)
+{
+    struct vmm_report_info info = {input, format};
+    if (o->json)
+        vmm_report_json(sys, &info, stdout);
+    else
+        vmm_report_text(sys, &info, stdout);
+}

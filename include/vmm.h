@@ -1,0 +1,386 @@
+/*
+ * vmm.h - the public API of libvmm, a model of an operating system's virtual
+ * memory: frames that hold real bytes, per-process multi-level page tables, a
+ * TLB, the page-fault trap, a backing store on a real file and pluggable
+ * replacement policies.
+ *
+ * Conventions
+ *  - Functions return 0 (or a non-negative result) on success and a negative
+ *    VMM_E* code on failure; vmm_system_error() then holds a message fit to show
+ *    a user. The library never prints except to a stream the caller supplies,
+ *    never exits and never aborts on bad input.
+ *  - A simulated fault (page fault, segmentation violation of a simulated
+ *    process) is a result of the simulation, never a library error.
+ *  - All randomness comes from the seed in the configuration: the same inputs
+ *    and options give the same results on every run.
+ */
+#ifndef VMM_H
+#define VMM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define VMM_VERSION "0.1.0"
+
+/* ---- errors ------------------------------------------------------------- */
+
+/* One table gives the enum and vmm_strerror(): X(name, value, text). */
+#define VMM_ERRNO_MAP(X)                                                                           \
+    X(EINVAL, -1, "invalid argument")                                                              \
+    X(ENOMEM, -2, "out of memory")                                                                 \
+    X(EIO, -3, "input/output error")                                                               \
+    X(EPARSE, -4, "malformed input")                                                               \
+    X(ERANGE, -5, "value out of range")                                                            \
+    X(ELIMIT, -6, "request exceeds a configured limit")                                            \
+    X(ENOSPC, -7, "backing store full")                                                            \
+    X(ENOENT, -8, "no such object")                                                                \
+    X(EEXIST, -9, "object already exists")                                                         \
+    X(EUNSUPPORTED, -10, "not supported in this build")                                            \
+    X(EINVARIANT, -11, "internal invariant violated")
+
+enum vmm_error {
+#define VMM_X_ENUM(name, value, text) VMM_##name = (value),
+    VMM_ERRNO_MAP(VMM_X_ENUM)
+#undef VMM_X_ENUM
+};
+
+/* The fixed text of an error code ("unknown error" for anything else). */
+const char *vmm_strerror(int err);
+
+/* ---- configuration ------------------------------------------------------ */
+
+/* The time-cost model, all in nanoseconds of simulated time. */
+struct vmm_cost_model {
+    uint64_t mem_ns;        /* one memory access (the reference itself) */
+    uint64_t tlb_ns;        /* one TLB lookup, hit or miss */
+    uint64_t pt_level_ns;   /* reading one level of the page table in a walk */
+    uint64_t fault_ns;      /* trap entry, handler and return, without I/O */
+    uint64_t swap_read_ns;  /* reading one page from the backing store */
+    uint64_t swap_write_ns; /* writing one page to the backing store */
+};
+
+struct vmm_config {
+    uint32_t page_size;        /* bytes; a power of two, 512 .. 1 MiB */
+    uint64_t frames;           /* physical frames, >= 1 */
+    unsigned va_bits;          /* virtual address width: 32, 48 or 57 */
+    unsigned tlb_entries;      /* 0 = no TLB */
+    unsigned tlb_ways;         /* associativity; 0 = fully associative */
+    const char *policy;        /* replacement policy name, e.g. "lru" */
+    const char *policy_params; /* "k=v,k=v" for the policy, or NULL */
+    uint64_t seed;             /* seeds every random choice */
+    bool data;                 /* frames hold bytes; false = metadata only */
+    const char *swap_path;     /* backing store file; NULL = a private temp file */
+    uint64_t swap_bytes;       /* backing store size; 0 = grows as needed */
+    uint64_t max_memory;       /* refuse configs whose memory exceeds this; 0 = no limit */
+    bool check;                /* run the invariant checker after every reference */
+    struct vmm_cost_model cost;
+};
+
+/* Fills *cfg with the documented defaults (docs/model.md). */
+void vmm_config_default(struct vmm_config *cfg);
+
+/* Checks a configuration before anything runs. Returns 0, or a negative code
+ * with a message naming the limit and how to change it written to msg. */
+int vmm_config_validate(const struct vmm_config *cfg, char *msg, size_t msglen);
+
+/* Page-table levels for a configuration: ceil((va_bits - log2(page)) / 9). */
+unsigned vmm_config_levels(const struct vmm_config *cfg);
+
+/* Parses a size such as "4096", "4K", "16k", "1M", "2G" into bytes.
+ * Returns 0, or VMM_EPARSE / VMM_ERANGE. */
+int vmm_parse_size(const char *text, uint64_t *out);
+
+/* ---- the system --------------------------------------------------------- */
+
+struct vmm_system;
+
+/* Creates a system from a validated-or-not configuration (it is validated
+ * again). On failure returns a negative code and writes a message to err. */
+int vmm_system_create(const struct vmm_config *cfg, struct vmm_system **out, char *err,
+                      size_t errlen);
+void vmm_system_destroy(struct vmm_system *sys);
+
+/* The message of the last failure of a call on sys ("" if none). */
+const char *vmm_system_error(const struct vmm_system *sys);
+
+/* The configuration in force (with defaults resolved). */
+const struct vmm_config *vmm_system_config(const struct vmm_system *sys);
+
+/* ---- processes and regions ---------------------------------------------- */
+
+/* Region permissions. */
+enum { VMM_PROT_READ = 1, VMM_PROT_WRITE = 2, VMM_PROT_EXEC = 4 };
+
+/* Creates process pid (1 .. VMM_PID_MAX) with an empty address space.
+ * VMM_EEXIST if pid is live. */
+#define VMM_PID_MAX 1048575u
+int vmm_process_spawn(struct vmm_system *sys, uint32_t pid, const char *name);
+
+/* Adds a region [start, start+len) to pid's address space: references inside
+ * it are legal, demand-zero, with the given permissions. Regions may not
+ * overlap; start and len are rounded out to whole pages. */
+int vmm_region_add(struct vmm_system *sys, uint32_t pid, const char *name, uint64_t start,
+                   uint64_t len, unsigned prot);
+
+/* Ends pid: frees its frames and swap slots. VMM_ENOENT if not live. */
+int vmm_process_exit(struct vmm_system *sys, uint32_t pid);
+
+/* ---- references ----------------------------------------------------------- */
+
+enum vmm_op { VMM_READ = 0, VMM_WRITE = 1, VMM_EXEC = 2 };
+
+/* What one reference did (the worst outcome when it spans pages). */
+enum vmm_outcome {
+    VMM_HIT = 0,         /* the page was resident */
+    VMM_FAULT_MINOR = 1, /* page fault served without I/O (zero-fill) */
+    VMM_FAULT_MAJOR = 2, /* page fault served by reading the backing store */
+    VMM_KILLED = 3,      /* the process was terminated by this reference */
+    VMM_DEAD = 4,        /* the process was no longer running; nothing done */
+};
+
+/* One reference of a trace: pid issues op on [addr, addr+size). */
+struct vmm_ref {
+    uint64_t addr; /* virtual address */
+    uint32_t pid;  /* issuing process */
+    uint16_t size; /* bytes, >= 1 */
+    uint8_t op;    /* enum vmm_op */
+};
+
+/* Process pid references [addr, addr+len) with op. A write stores len bytes
+ * from buf (or leaves the bytes as they are if buf is NULL); a read copies the
+ * bytes into buf (if not NULL). With data off, buf is ignored. Each page
+ * touched is one reference. Returns an enum vmm_outcome, or a negative error
+ * (VMM_ENOENT: no such process; VMM_ERANGE: address beyond the width). */
+int vmm_access(struct vmm_system *sys, uint32_t pid, uint64_t addr, enum vmm_op op, void *buf,
+               size_t len);
+
+/* ---- the invariant checker ------------------------------------------------ */
+
+/* Walks every structure (frame table, reverse map, free list, page tables,
+ * TLB, swap slots, the policy's own state) and checks they agree. Returns 0,
+ * or VMM_EINVARIANT with the first disagreement in vmm_system_error(). */
+int vmm_system_check(struct vmm_system *sys);
+
+/* ---- observers ------------------------------------------------------------ */
+
+enum vmm_event_kind {
+    VMM_EV_REF,        /* a reference starts: pid, op, vaddr */
+    VMM_EV_TLB_HIT,    /* frame */
+    VMM_EV_TLB_MISS,   /* */
+    VMM_EV_WALK,       /* page-table walk: valid = PTE state found, levels */
+    VMM_EV_FAULT,      /* the MMU traps: page fault on vaddr */
+    VMM_EV_LEGAL,      /* the kernel found vaddr in region `region` */
+    VMM_EV_SEGV,       /* illegal address or permission: process terminated */
+    VMM_EV_FREE_FRAME, /* frame taken from the free list */
+    VMM_EV_VICTIM,     /* no free frame: victim frame owned by vpid/vvpn, dirty */
+    VMM_EV_WRITEBACK,  /* victim written to swap slot */
+    VMM_EV_DROP,       /* clean victim dropped without a write (dirty bit saved one) */
+    VMM_EV_SWAP_IN,    /* page read from swap slot into frame */
+    VMM_EV_ZERO_FILL,  /* frame zero-filled for a new page */
+    VMM_EV_MAP,        /* PTE made valid: vpn -> frame */
+    VMM_EV_RESTART,    /* the faulting reference is restarted and succeeds */
+    VMM_EV_REF_END,    /* the reference is complete: outcome */
+    VMM_EV_SPAWN,      /* process created */
+    VMM_EV_EXIT,       /* process ended */
+    VMM_EV_KILL,       /* process terminated: reason */
+    VMM_EV__COUNT
+};
+
+struct vmm_event {
+    enum vmm_event_kind kind;
+    uint32_t pid;        /* process the event concerns */
+    uint8_t op;          /* enum vmm_op of the reference */
+    uint8_t valid;       /* WALK: PTE valid; VICTIM: dirty */
+    uint8_t outcome;     /* REF_END: enum vmm_outcome */
+    uint8_t levels;      /* WALK: levels read */
+    uint64_t vaddr;      /* virtual address of the reference */
+    uint64_t vpn;        /* page number concerned */
+    uint64_t frame;      /* frame concerned */
+    uint64_t slot;       /* swap slot concerned */
+    uint32_t vpid;       /* VICTIM: owner of the victim frame */
+    uint64_t vvpn;       /* VICTIM: victim's page number */
+    const char *text;    /* LEGAL: region name; KILL/SPAWN: reason or name */
+    uint64_t seq;        /* number of the reference (1-based) */
+};
+
+struct vmm_observer {
+    uint32_t mask;                                           /* 1u << kind for each wanted kind */
+    void (*on_event)(void *ctx, const struct vmm_event *ev); /* called in event order */
+    void *ctx;                                               /* passed back */
+};
+
+#define VMM_EV_MASK(kind) (1u << (kind))
+#define VMM_EV_ALL ((1u << VMM_EV__COUNT) - 1u)
+
+/* Adds an observer (up to 8). Observers that are not added cost nothing. */
+int vmm_observer_add(struct vmm_system *sys, const struct vmm_observer *obs);
+
+/* An observer that narrates each reference on one line, following the trap
+ * sequence, to out. Returns 0 or a negative error. */
+int vmm_explain_attach(struct vmm_system *sys, FILE *out);
+
+/* ---- results -------------------------------------------------------------- */
+
+struct vmm_stats {
+    uint64_t references;       /* page references made */
+    uint64_t hits;             /* references that found the page resident */
+    uint64_t page_faults;      /* every fault, minor and major */
+    uint64_t minor_faults;     /* served without I/O (zero-fill) */
+    uint64_t major_faults;     /* served from the backing store */
+    uint64_t evictions;        /* victims taken from a process */
+    uint64_t writebacks;       /* dirty victims written to the backing store */
+    uint64_t writebacks_saved; /* clean victims dropped: writes the dirty bit saved */
+    uint64_t swap_reads;       /* pages read from the backing store */
+    uint64_t zero_fills;       /* frames zero-filled for new pages */
+    uint64_t tlb_hits;         /* TLB lookups that hit */
+    uint64_t tlb_misses;       /* TLB lookups that missed */
+    uint64_t walks;            /* page-table walks (TLB misses, or every reference without TLB) */
+    uint64_t segfaults;        /* processes terminated for an illegal reference */
+    uint64_t swap_slots_used;  /* slots in use at the end */
+    uint64_t swap_slots_peak;  /* most slots in use at once */
+    uint64_t frames_used;      /* frames holding a page at the end */
+    uint64_t time_ns;          /* simulated time of all references (cost model) */
+    uint32_t processes;        /* processes ever created */
+};
+
+struct vmm_proc_stats {
+    uint32_t pid;              /* process id */
+    char name[32];             /* name given at spawn */
+    uint64_t references;       /* page references issued */
+    uint64_t page_faults;      /* minor + major */
+    uint64_t minor_faults;     /* zero-fill faults */
+    uint64_t major_faults;     /* faults that read the backing store */
+    uint64_t resident_pages;   /* pages in frames now */
+    uint64_t swapped_pages;    /* pages with their only copy in the backing store now */
+    uint64_t evicted;          /* pages of this process taken as victims */
+    uint64_t writebacks;       /* of those, written to the backing store */
+    bool live;                 /* still running */
+    bool killed;               /* terminated by the system (segfault, out of swap) */
+    uint64_t kill_addr;        /* address whose reference killed it */
+    char kill_reason[96];      /* why it was killed */
+};
+
+void vmm_stats_get(const struct vmm_system *sys, struct vmm_stats *out);
+
+/* Per-process results, in pid order. Returns how many processes there are;
+ * fills at most max entries of out (out may be NULL to count). */
+size_t vmm_proc_stats_get(const struct vmm_system *sys, struct vmm_proc_stats *out, size_t max);
+
+/* Effective access time from the model's own counters: time_ns / references. */
+double vmm_stats_eat_ns(const struct vmm_stats *st);
+
+/* The textbook formula: EAT = (1 - p) x ma + p x service. */
+double vmm_eat_formula(double p, double ma_ns, double service_ns);
+
+/* ---- replacement policies -------------------------------------------------- */
+
+struct vmm_policy_info {
+    const char *name;    /* as given to --policy */
+    const char *summary; /* one line */
+    const char *params;  /* accepted parameters with defaults, or "" */
+};
+
+/* The i-th registered policy, or NULL past the end. */
+const struct vmm_policy_info *vmm_policy_at(size_t i);
+
+/* ---- traces ------------------------------------------------------------------ */
+
+enum vmm_trace_format {
+    VMM_FMT_AUTO = 0,
+    VMM_FMT_PAGES,  /* page numbers separated by commas or white space */
+    VMM_FMT_ADDR,   /* "<hex address> R|W" per line */
+    VMM_FMT_LACKEY, /* Valgrind lackey output */
+    VMM_FMT_VMM,    /* "<pid> R|W|X <hex address> [size]" per line */
+    VMM_FMT_U32BE,  /* raw big-endian 32-bit page numbers */
+    VMM_FMT_U32LE,  /* raw little-endian 32-bit page numbers */
+    VMM_FMT_U64LE,  /* raw little-endian 64-bit page numbers */
+    VMM_FMT__COUNT
+};
+
+/* Name of a format ("pages", ...) and the reverse; -1 if unknown. */
+const char *vmm_trace_format_name(enum vmm_trace_format fmt);
+int vmm_trace_format_parse(const char *name);
+
+struct vmm_trace;
+
+/* Opens a trace file ("-" = standard input), detecting gzip/xz compression
+ * and, with VMM_FMT_AUTO, the format. page_size turns page numbers into
+ * addresses. On failure writes "file: what" to err. */
+int vmm_trace_open(const char *path, enum vmm_trace_format fmt, uint32_t page_size,
+                   struct vmm_trace **out, char *err, size_t errlen);
+
+/* Opens an in-memory page-number list such as "7,0,1,2" (the --refs form). */
+int vmm_trace_open_string(const char *name, const char *text, uint32_t page_size,
+                          struct vmm_trace **out, char *err, size_t errlen);
+
+/* Reads up to max references. Returns how many (0 at the end), or a negative
+ * error with "file:line:col: what was expected" in vmm_trace_error(). */
+long vmm_trace_read(struct vmm_trace *tr, struct vmm_ref *refs, size_t max);
+
+enum vmm_trace_format vmm_trace_format_of(const struct vmm_trace *tr);
+const char *vmm_trace_error(const struct vmm_trace *tr);
+const char *vmm_trace_compression(const struct vmm_trace *tr); /* "", "gzip" or "xz" */
+void vmm_trace_close(struct vmm_trace *tr);
+
+/* Compression support compiled in. */
+bool vmm_have_gzip(void);
+bool vmm_have_xz(void);
+
+/* Replays every reference of the traces through sys, creating each pid the
+ * first time it is seen (one region covering the whole address space). With a
+ * policy that needs the future (opt), the traces are read whole first.
+ * Returns 0 or a negative error (a trace error's message is in
+ * vmm_system_error()). */
+int vmm_replay(struct vmm_system *sys, struct vmm_trace **traces, size_t ntraces);
+
+/* Replays n references held in memory, as vmm_replay does (the next-use times
+ * that opt needs are computed from the array). Each write stores an 8-byte
+ * stamp (the reference's sequence number) when data is on. */
+int vmm_replay_refs(struct vmm_system *sys, const struct vmm_ref *refs, size_t n);
+
+/* ---- workloads ------------------------------------------------------------------ */
+
+/* A workload script (docs/workload.md): settings, programs, processes and
+ * the references they make, line by line. */
+struct vmm_workload;
+
+/* Parses text; name is used in messages ("demo.vmw:3:7: ..."). On failure
+ * returns VMM_EPARSE (or another code) with the message in err. */
+int vmm_workload_parse(const char *name, const char *text, struct vmm_workload **out, char *err,
+                       size_t errlen);
+/* Reads and parses the file at path. */
+int vmm_workload_load(const char *path, struct vmm_workload **out, char *err, size_t errlen);
+/* Applies the script's settings lines (frames, policy, ...) to cfg; strings
+ * in cfg then point into w, which must outlive vmm_system_create. */
+void vmm_workload_settings(const struct vmm_workload *w, struct vmm_config *cfg);
+/* Runs the script's statements on sys. Process events and failed checks are
+ * narrated to log (may be NULL); *check_failures counts failed checks.
+ * Returns 0, or a negative error with "file:line:col: what" in
+ * vmm_system_error(). */
+int vmm_workload_run(struct vmm_system *sys, const struct vmm_workload *w, FILE *log,
+                     uint64_t *check_failures);
+void vmm_workload_free(struct vmm_workload *w);
+/* The built-in demo workload's text (examples/demo.vmw, embedded). */
+const char *vmm_demo_workload(void);
+
+/* ---- reports ----------------------------------------------------------------- */
+
+struct vmm_report_info {
+    const char *input;  /* what was run, for the header */
+    const char *format; /* its format, or NULL */
+};
+
+/* The summary a person reads, and the --json object. */
+void vmm_report_text(const struct vmm_system *sys, const struct vmm_report_info *info, FILE *out);
+void vmm_report_json(const struct vmm_system *sys, const struct vmm_report_info *info, FILE *out);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* VMM_H */

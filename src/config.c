@@ -1,0 +1,239 @@
+/*
+ * config.c - configuration defaults and validation, error texts, the seeded
+ * generator and observer dispatch: the small shared pieces of libvmm.
+ *
+ * Every default is documented in docs/model.md; validation happens before
+ * anything is allocated, and each refusal names the limit and the option that
+ * changes it.
+ */
+#include "internal.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+const char *vmm_strerror(int err)
+{
+    switch (err) {
+    case 0:
+        return "success";
+#define VMM_X_CASE(name, value, text)                                                              \
+    case VMM_##name:                                                                               \
+        return text;
+        VMM_ERRNO_MAP(VMM_X_CASE)
+#undef VMM_X_CASE
+    }
+    return "unknown error";
+}
+
+void vmm_config_default(struct vmm_config *cfg)
+{
+    memset(cfg, 0, sizeof *cfg);
+    cfg->page_size = 4096;
+    cfg->frames = 64;
+    cfg->va_bits = 48;
+    cfg->tlb_entries = 64;
+    cfg->tlb_ways = 4;
+    cfg->policy = "lru";
+    cfg->policy_params = NULL;
+    cfg->seed = 1;
+    cfg->data = true;
+    cfg->swap_path = NULL;
+    cfg->swap_bytes = 0;
+    cfg->max_memory = 0;
+    cfg->check = false;
+    /* Silberschatz's figures: memory 100-200 ns, a disk page 8 ms. */
+    cfg->cost.mem_ns = 100;
+    cfg->cost.tlb_ns = 1;
+    cfg->cost.pt_level_ns = 100;
+    cfg->cost.fault_ns = 1000;
+    cfg->cost.swap_read_ns = 8000000;
+    cfg->cost.swap_write_ns = 8000000;
+}
+
+static unsigned log2u(uint64_t x)
+{
+    unsigned n = 0;
+    while (x > 1) {
+        x >>= 1;
+        n++;
+    }
+    return n;
+}
+
+unsigned vmm_config_levels(const struct vmm_config *cfg)
+{
+    unsigned vpn_bits = cfg->va_bits - log2u(cfg->page_size);
+    return vpn_bits <= 9 ? 1 : (vpn_bits + 8) / 9;
+}
+
+/* Formats bytes as "12 GiB" / "512 KiB" / "100 B" for messages. */
+static void human(uint64_t b, char *out, size_t len)
+{
+    static const char *unit[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
+    unsigned u = 0;
+    double v = (double)b;
+    while (v >= 1024 && u < 6) {
+        v /= 1024;
+        u++;
+    }
+    snprintf(out, len, u ? "%.1f %s" : "%.0f %s", v, unit[u]);
+}
+
+int vmm_config_validate(const struct vmm_config *c, char *msg, size_t len)
+{
+    char a[32], b[32];
+    if (c->page_size < 512 || c->page_size > (1u << 20) || (c->page_size & (c->page_size - 1))) {
+        snprintf(msg, len,
+                 "page size %u is not a power of two from 512 bytes to 1 MiB (--page-size 4K)",
+                 c->page_size);
+        return VMM_EINVAL;
+    }
+    if (c->va_bits != 32 && c->va_bits != 48 && c->va_bits != 57) {
+        snprintf(msg, len, "virtual address width %u is not 32, 48 or 57 (--va-bits)",
+                 c->va_bits);
+        return VMM_EINVAL;
+    }
+    if (c->frames < 1) {
+        snprintf(msg, len, "frames must be at least 1 (--frames)");
+        return VMM_EINVAL;
+    }
+    if (c->frames > FRAMES_MAX) {
+        snprintf(msg, len, "%" PRIu64 " frames is more than the %u a frame number holds (--frames)",
+                 c->frames, (unsigned)FRAMES_MAX);
+        return VMM_ELIMIT;
+    }
+    if (c->tlb_entries) {
+        unsigned ways = c->tlb_ways ? c->tlb_ways : c->tlb_entries;
+        if (c->tlb_entries > 65536 || ways > c->tlb_entries || c->tlb_entries % ways != 0 ||
+            ((c->tlb_entries / ways) & (c->tlb_entries / ways - 1))) {
+            snprintf(msg, len,
+                     "TLB of %u entries, %u-way: entries must be at most 65536 and a "
+                     "power-of-two multiple of the ways (--tlb N --tlb-ways W)",
+                     c->tlb_entries, ways);
+            return VMM_EINVAL;
+        }
+    }
+    if (!c->policy || !vmm__policy_find(c->policy)) {
+        snprintf(msg, len, "unknown policy '%s' (vmm policies lists them)",
+                 c->policy ? c->policy : "");
+        return VMM_EINVAL;
+    }
+    /* Memory the system will hold: frame bytes (data on) and the frame table. */
+    uint64_t meta = c->frames * sizeof(struct frame);
+    uint64_t bytes = meta;
+    if (c->data) {
+        if (c->frames > UINT64_MAX / c->page_size - meta) {
+            snprintf(msg, len, "frames x page size overflows (--frames, --page-size)");
+            return VMM_ELIMIT;
+        }
+        bytes += c->frames * c->page_size;
+    }
+    if (c->max_memory && bytes > c->max_memory) {
+        human(bytes, a, sizeof a);
+        human(c->max_memory, b, sizeof b);
+        snprintf(msg, len,
+                 "%" PRIu64 " frames of %u bytes need %s, more than --max-memory %s; use fewer "
+                 "--frames, a smaller --page-size%s, or raise --max-memory",
+                 c->frames, c->page_size, a, b, c->data ? ", --no-data" : "");
+        return VMM_ELIMIT;
+    }
+    if (c->swap_bytes && c->swap_bytes < c->page_size) {
+        snprintf(msg, len, "swap size %" PRIu64 " is smaller than one page (--swap-size)",
+                 c->swap_bytes);
+        return VMM_EINVAL;
+    }
+    return 0;
+}
+
+int vmm_parse_size(const char *text, uint64_t *out)
+{
+    char *end;
+    if (!text || *text < '0' || *text > '9')
+        return VMM_EPARSE;
+    errno = 0;
+    unsigned long long v = strtoull(text, &end, 10);
+    if (errno)
+        return VMM_ERANGE;
+    unsigned shift = 0;
+    switch (*end) {
+    case '\0':
+        break;
+    case 'k':
+    case 'K':
+        shift = 10;
+        break;
+    case 'm':
+    case 'M':
+        shift = 20;
+        break;
+    case 'g':
+    case 'G':
+        shift = 30;
+        break;
+    case 't':
+    case 'T':
+        shift = 40;
+        break;
+    default:
+        return VMM_EPARSE;
+    }
+    if (shift) {
+        end++;
+        if (*end == 'i' && end[1] == 'B')
+            end += 2;
+        else if (*end == 'B')
+            end++;
+    }
+    if (*end != '\0')
+        return VMM_EPARSE;
+    if (shift && v > (UINT64_MAX >> shift))
+        return VMM_ERANGE;
+    *out = (uint64_t)v << shift;
+    return 0;
+}
+
+int vmm__fail(struct vmm_system *sys, int code, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(sys->err, sizeof sys->err, fmt, ap);
+    va_end(ap);
+    return code;
+}
+
+const char *vmm_system_error(const struct vmm_system *sys)
+{
+    return sys->err;
+}
+
+uint64_t vmm__random(struct vmm_system *sys)
+{
+    uint64_t z = (sys->rng += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+
+void vmm__emit(struct vmm_system *sys, const struct vmm_event *ev)
+{
+    for (unsigned i = 0; i < sys->nobs; i++)
+        if (sys->obs[i].mask & VMM_EV_MASK(ev->kind))
+            sys->obs[i].on_event(sys->obs[i].ctx, ev);
+}
+
+int vmm_observer_add(struct vmm_system *sys, const struct vmm_observer *obs)
+{
+    if (!obs || !obs->on_event)
+        return vmm__fail(sys, VMM_EINVAL, "observer without a callback");
+    if (sys->nobs == VMM_MAX_OBSERVERS)
+        return vmm__fail(sys, VMM_ELIMIT, "more than %d observers", VMM_MAX_OBSERVERS);
+    sys->obs[sys->nobs++] = *obs;
+    sys->obs_mask |= obs->mask;
+    return 0;
+}
+
+double vmm_eat_formula(double p, double ma_ns, double service_ns)
+{
+    return (1.0 - p) * ma_ns + p * service_ns;
+}

@@ -1,0 +1,355 @@
+/*
+ * internal.h - libvmm's structures shared between its components.
+ *
+ * The central invariant, checked by check.c after every reference in tests:
+ *
+ *   a page-table entry is VALID  <=>  it is the reverse-map entry of exactly one
+ *   frame (frame->pte points at it), that frame is not on the free list, and the
+ *   replacement policy tracks that frame; every other frame is on the free list.
+ *
+ *      process page table                 frame table (phys.c)
+ *      +-----------------+                +-----------------------------+
+ *      | vpn 7: V  f=5  -+--------------->| f5: pte=*, pid=P1, vpn=7     |
+ *      | vpn 9: S  slot=3|                |     slot=NONE                |
+ *      | vpn 2: 0        |                | f6: free, next free = f8     |
+ *      +-----------------+                +-----------------------------+
+ *   V = valid (resident), S = not resident, its copy is in swap slot 3,
+ *   0 = never touched or clean zero page: the next touch zero-fills it.
+ *
+ * A resident page keeps the swap slot it was read from (frame->slot): while it
+ * stays clean, eviction drops it without a write, which is the write-back the
+ * dirty bit saves.
+ */
+#ifndef VMM_INTERNAL_H
+#define VMM_INTERNAL_H
+
+#include "vmm.h"
+
+#include <inttypes.h>
+#include <stdarg.h>
+#include <string.h>
+
+#define VMM_LIKELY(x) __builtin_expect(!!(x), 1)
+#define VMM_UNLIKELY(x) __builtin_expect(!!(x), 0)
+
+/* Cheap checks: on unless NDEBUG (tests and debug builds keep them). A broken
+ * invariant is a bug in libvmm, never the user's input. */
+#ifdef NDEBUG
+#define VMM_ASSERT(c) ((void)0)
+#else
+#include <assert.h>
+#define VMM_ASSERT(c) assert(c)
+#endif
+
+/* ---- numbers that must not be mixed up ---------------------------------- */
+
+typedef uint64_t vpn_t;   /* virtual page number within one process */
+typedef uint32_t frame_t; /* physical frame number, 0 .. frames-1 */
+typedef uint32_t slot_t;  /* swap slot number in the backing store */
+typedef uint64_t pte_t;   /* a page-table entry, layout below */
+
+#define FRAME_NONE UINT32_MAX
+#define SLOT_NONE UINT32_MAX
+#define FRAMES_MAX (UINT32_MAX - 1u)
+
+/* ---- page-table entries -------------------------------------------------- */
+
+/* bit 0 valid, 1 writable, 2 dirty, 3 referenced, 4 swapped (not valid, payload
+ * is a swap slot); bits 12..63: frame number (valid) or swap slot (swapped). */
+#define PTE_VALID 0x1ull
+#define PTE_WRITE 0x2ull
+#define PTE_DIRTY 0x4ull
+#define PTE_REF 0x8ull
+#define PTE_SWAP 0x10ull
+#define PTE_SHIFT 12
+
+static inline frame_t pte_frame(pte_t e)
+{
+    return (frame_t)(e >> PTE_SHIFT);
+}
+static inline slot_t pte_slot(pte_t e)
+{
+    return (slot_t)(e >> PTE_SHIFT);
+}
+static inline pte_t pte_mk_frame(frame_t f, pte_t flags)
+{
+    return ((pte_t)f << PTE_SHIFT) | flags | PTE_VALID;
+}
+static inline pte_t pte_mk_slot(slot_t s)
+{
+    return ((pte_t)s << PTE_SHIFT) | PTE_SWAP;
+}
+
+/* ---- the frame table ----------------------------------------------------- */
+
+struct frame {
+    pte_t *pte;    /* reverse map: the one PTE mapping this frame; NULL = free */
+    vpn_t vpn;     /* reverse map: the page held */
+    uint32_t pid;  /* reverse map: its owner */
+    slot_t slot;   /* swap slot still holding a clean copy, or SLOT_NONE */
+    frame_t next;  /* free list link when free */
+    uint32_t pad_; /* (keeps the entry 32 bytes) */
+};
+
+/* ---- processes ------------------------------------------------------------ */
+
+struct region {
+    uint64_t start; /* first byte, page aligned */
+    uint64_t end;   /* one past the last byte, page aligned */
+    unsigned prot;  /* VMM_PROT_* */
+    char name[24];  /* shown in reports and the explain log */
+};
+
+struct pt_node; /* a page-table node: 512 entries (pagetable.c) */
+
+struct proc {
+    uint32_t pid;            /* process id */
+    uint32_t asid;           /* address-space id tagging TLB entries */
+    char name[32];           /* name given at spawn */
+    bool live;               /* running; false after exit or kill */
+    bool killed;             /* terminated by the system */
+    struct pt_node *root;    /* top of the page table; NULL = empty */
+    vpn_t leaf_tag;          /* vpn >> 9 of leaf_cache, or VPN_TAG_NONE */
+    pte_t *leaf_cache;       /* the leaf last walked (a software shortcut) */
+    struct region *regions;  /* sorted by start, non-overlapping */
+    size_t nregions;         /* regions in use */
+    size_t cap_regions;      /* regions allocated */
+    uint64_t pt_nodes;       /* page-table nodes allocated */
+    struct vmm_proc_stats st; /* counters reported for this process */
+};
+
+#define VPN_TAG_NONE UINT64_MAX
+
+/* ---- the TLB ------------------------------------------------------------- */
+
+struct tlb_entry {
+    vpn_t vpn;     /* page number cached */
+    pte_t *pte;    /* its PTE (hardware caches the frame; we keep where it came from) */
+    uint32_t asid; /* owner's address-space id */
+    uint32_t used; /* last use, for LRU within the set; 0 = invalid */
+};
+
+struct tlb {
+    struct tlb_entry *e; /* sets x ways entries, set-major */
+    unsigned sets;       /* a power of two */
+    unsigned ways;       /* entries per set */
+    uint32_t clock;      /* use counter for LRU stamps */
+};
+
+/* ---- the backing store ---------------------------------------------------- */
+
+struct swap {
+    int fd;              /* the swap file, -1 with data off */
+    uint64_t max_slots;  /* slot limit, 0 = none */
+    uint64_t top;        /* slots ever handed out (high-water mark) */
+    slot_t *free;        /* freed slots, reused first (a stack) */
+    size_t nfree;        /* entries in free */
+    size_t cap_free;     /* allocated entries of free */
+    uint8_t *used;       /* used[s] = 1 while slot s holds a page */
+    size_t cap_used;     /* allocated entries of used */
+    uint64_t in_use;     /* slots holding a page now */
+    uint64_t peak;       /* most slots in use at once */
+};
+
+/* ---- replacement policies --------------------------------------------------- */
+
+/* What a policy asks of the core. */
+enum {
+    POLICY_ON_ACCESS = 1, /* call on_access for every hit (exact LRU, LFU, OPT) */
+    POLICY_FUTURE = 2,    /* needs next-use times: the trace is read whole first */
+};
+
+#define NEXT_USE_NEVER UINT64_MAX
+
+struct policy_params; /* parsed "k=v,..." (policy.c) */
+
+/*
+ * A policy only chooses. The core does every side effect of eviction (write-
+ * back, PTE, TLB, reverse map, swap slots) and tells the policy with on_remove.
+ * Frames are numbered 0 .. nframes-1; select_victim is called only when every
+ * frame is in use, and must return a frame the policy tracks.
+ */
+struct vmm_policy_ops {
+    struct vmm_policy_info info; /* name (registry key), summary, parameters */
+    unsigned needs;              /* POLICY_* flags */
+    /* Builds the state for sys; reads its parameters from pp. */
+    int (*create)(struct vmm_system *sys, const struct policy_params *pp, void **state);
+    void (*destroy)(void *state);
+    /* A page was loaded into f by a reference (op); next_use as on_access. */
+    void (*on_insert)(void *state, frame_t f, unsigned op, uint64_t next_use);
+    /* A hit on f (only with POLICY_ON_ACCESS). next_use: sequence number of the
+     * next reference to this page, NEXT_USE_NEVER, or 0 when unknown. */
+    void (*on_access)(void *state, frame_t f, unsigned op, uint64_t next_use);
+    /* f no longer holds a page (evicted or freed by exit). */
+    void (*on_remove)(void *state, frame_t f);
+    /* Chooses the victim among the tracked frames. */
+    frame_t (*select_victim)(void *state);
+    /* Periodic work every `tick` references (0 = never): NRU and aging. */
+    void (*on_tick)(void *state);
+    /* Checks the policy's own structures: tracks exactly the frames for which
+     * tracked(f) holds. Returns 0 or writes a message and returns -1. */
+    int (*check)(void *state, char *msg, size_t len);
+};
+
+/* The registry (policy/registry.c). */
+const struct vmm_policy_ops *vmm__policy_find(const char *name);
+extern const struct vmm_policy_ops *const vmm__policies[];
+extern const size_t vmm__npolicies;
+
+/* Reads an unsigned parameter; returns 0, or VMM_EPARSE with a message in sys. */
+int vmm__param_u64(struct vmm_system *sys, const struct policy_params *pp, const char *key,
+                   uint64_t def, uint64_t min, uint64_t max, uint64_t *out);
+
+/* ---- the system ------------------------------------------------------------ */
+
+#define VMM_MAX_OBSERVERS 8
+
+struct vmm_system {
+    struct vmm_config cfg;         /* configuration in force (strings point below) */
+    char policy_name[32];          /* copy of cfg.policy */
+    char policy_params[256];       /* copy of cfg.policy_params */
+    char swap_path[512];           /* copy of cfg.swap_path, "" = temp file */
+    unsigned page_shift;           /* log2(page size) */
+    unsigned levels;               /* page-table levels */
+    uint64_t vpn_limit;            /* 1 << (va_bits - page_shift) */
+    uint8_t *mem;                  /* physical memory, frames x page size; NULL with data off */
+    size_t mem_bytes;              /* bytes mapped at mem */
+    struct frame *frames;          /* the frame table */
+    uint64_t nframes;              /* frames in it */
+    frame_t free_head;             /* first free frame, FRAME_NONE if none */
+    uint64_t nfree;                /* frames on the free list */
+    struct proc **procs;           /* indexed by pid; NULL = never spawned */
+    size_t cap_procs;              /* entries of procs */
+    struct proc *last;             /* the process of the last reference */
+    uint32_t next_asid;            /* next address-space id to hand out */
+    struct tlb tlb;                /* the TLB (sets == 0: none) */
+    struct swap swap;              /* the backing store */
+    const struct vmm_policy_ops *pol; /* replacement policy */
+    void *pol_state;               /* its state */
+    bool pol_access;               /* call pol->on_access on hits */
+    uint64_t tick;                 /* pol->on_tick every tick references (0 = never) */
+    uint64_t tick_left;            /* references until the next tick */
+    uint64_t next_use;             /* next-use time of the current reference (OPT) */
+    struct vmm_stats st;           /* global counters */
+    struct vmm_observer obs[VMM_MAX_OBSERVERS]; /* attached observers */
+    unsigned nobs;                 /* how many */
+    uint32_t obs_mask;             /* union of their masks: one test on the hot path */
+    uint64_t rng;                  /* state of the seeded generator (splitmix64) */
+    void *explain;                 /* explain observer state (report/explain.c) */
+    char err[512];                 /* message of the last failure */
+};
+
+/* Records a message for vmm_system_error() and returns code. */
+int vmm__fail(struct vmm_system *sys, int code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* The seeded generator: 64 random bits. */
+uint64_t vmm__random(struct vmm_system *sys);
+
+/* Sends ev to every observer that asked for its kind. */
+void vmm__emit(struct vmm_system *sys, const struct vmm_event *ev);
+
+#define EMIT(sys, k, ...)                                                                          \
+    do {                                                                                           \
+        if (VMM_UNLIKELY((sys)->obs_mask & VMM_EV_MASK(k))) {                                      \
+            struct vmm_event ev_ = {.kind = (k), .seq = (sys)->st.references, __VA_ARGS__};        \
+            vmm__emit((sys), &ev_);                                                                \
+        }                                                                                          \
+    } while (0)
+
+static inline struct proc *vmm__proc(const struct vmm_system *sys, uint32_t pid)
+{
+    return pid < sys->cap_procs ? sys->procs[pid] : NULL;
+}
+
+/* Physical memory of frame f (data on only). */
+static inline uint8_t *frame_mem(const struct vmm_system *sys, frame_t f)
+{
+    return sys->mem + ((size_t)f << sys->page_shift);
+}
+
+/* ---- page tables (pagetable.c) ---------------------------------------------- */
+
+/* The PTE of vpn, or NULL when no leaf node covers it (nothing allocated). */
+pte_t *vmm__pt_lookup(const struct vmm_system *sys, struct proc *p, vpn_t vpn);
+/* The PTE of vpn, allocating nodes on the way; NULL when out of memory. */
+pte_t *vmm__pt_ensure(const struct vmm_system *sys, struct proc *p, vpn_t vpn);
+/* Calls fn for every PTE that is not zero, in vpn order. */
+void vmm__pt_foreach(const struct vmm_system *sys, struct proc *p,
+                     void (*fn)(void *ctx, vpn_t vpn, pte_t *pte), void *ctx);
+/* Frees every node (the PTEs must already be cleared of frames and slots). */
+void vmm__pt_free(const struct vmm_system *sys, struct proc *p);
+
+/* Fast lookup through the last-leaf shortcut. */
+static inline pte_t *pt_find(const struct vmm_system *sys, struct proc *p, vpn_t vpn)
+{
+    if (VMM_LIKELY((vpn >> 9) == p->leaf_tag))
+        return p->leaf_cache + (vpn & 511);
+    return vmm__pt_lookup(sys, p, vpn);
+}
+
+/* ---- the TLB (tlb.c) ------------------------------------------------------ */
+
+int vmm__tlb_init(struct vmm_system *sys);
+void vmm__tlb_destroy(struct tlb *t);
+/* The cached PTE of (asid, vpn), or NULL on a miss. */
+static inline pte_t *tlb_lookup(struct tlb *t, uint32_t asid, vpn_t vpn)
+{
+    struct tlb_entry *set = t->e + (size_t)(vpn & (t->sets - 1)) * t->ways;
+    for (unsigned i = 0; i < t->ways; i++) {
+        if (set[i].vpn == vpn && set[i].asid == asid && set[i].used) {
+            set[i].used = ++t->clock ? t->clock : (t->clock = 1);
+            return set[i].pte;
+        }
+    }
+    return NULL;
+}
+void vmm__tlb_fill(struct tlb *t, uint32_t asid, vpn_t vpn, pte_t *pte);
+/* Shoot-down: drops the entry of (asid, vpn) if cached. */
+void vmm__tlb_invalidate(struct tlb *t, uint32_t asid, vpn_t vpn);
+/* Drops every entry of asid. */
+void vmm__tlb_flush_asid(struct tlb *t, uint32_t asid);
+
+/* ---- frames (phys.c) -------------------------------------------------------- */
+
+int vmm__phys_init(struct vmm_system *sys);
+void vmm__phys_destroy(struct vmm_system *sys);
+/* Takes a frame off the free list, or FRAME_NONE. */
+frame_t vmm__frame_alloc(struct vmm_system *sys);
+/* Returns f to the free list (its reverse map already cleared). */
+void vmm__frame_free(struct vmm_system *sys, frame_t f);
+
+/* ---- the backing store (swap.c) ----------------------------------------------- */
+
+int vmm__swap_init(struct vmm_system *sys);
+void vmm__swap_destroy(struct vmm_system *sys);
+/* A free slot, or VMM_ENOSPC / VMM_ENOMEM. */
+int vmm__swap_alloc(struct vmm_system *sys, slot_t *out);
+void vmm__swap_release(struct vmm_system *sys, slot_t s);
+int vmm__swap_write(struct vmm_system *sys, slot_t s, const uint8_t *page);
+int vmm__swap_read(struct vmm_system *sys, slot_t s, uint8_t *page);
+
+/* ---- the fault path (fault.c) --------------------------------------------------- */
+
+/* Handles the trap for a reference of p to vpn that found no usable PTE.
+ * Returns VMM_FAULT_MINOR/MAJOR with *ptep set to the now-valid PTE,
+ * VMM_KILLED when p was terminated, or a negative error. */
+int vmm__fault(struct vmm_system *sys, struct proc *p, uint64_t addr, unsigned op, pte_t **ptep);
+
+/* Evicts whatever page f holds: write-back if dirty, PTE, TLB, policy. */
+int vmm__evict(struct vmm_system *sys, frame_t f);
+
+/* Terminates p with a reason: frees its memory, skips its later references. */
+void vmm__kill(struct vmm_system *sys, struct proc *p, uint64_t addr, const char *reason);
+
+/* Frees every frame and swap slot of p and its page table. */
+void vmm__proc_release(struct vmm_system *sys, struct proc *p);
+
+/* ---- the hot path (vm.c) -------------------------------------------------------- */
+
+/* One page reference of p at addr (within one page). Returns an outcome or
+ * a negative error. *frame_out, if not NULL, receives the frame used. */
+int vmm__ref(struct vmm_system *sys, struct proc *p, uint64_t addr, unsigned op,
+             frame_t *frame_out);
+
+#endif /* VMM_INTERNAL_H */

@@ -1,0 +1,70 @@
+/*
+ * phys.c - physical memory: the frames' bytes, the frame table with its
+ * reverse map, and the free list.
+ *
+ * Physical memory is one array of frames x page-size bytes (absent with data
+ * off). The free list is a stack threaded through the frame table; at start it
+ * hands out frames in ascending order (0, 1, 2, ...), and a freed frame is
+ * reused first. Invariant: a frame is on the free list iff its pte is NULL.
+ */
+#include "internal.h"
+
+#include <stdlib.h>
+#include <sys/mman.h>
+
+int vmm__phys_init(struct vmm_system *sys)
+{
+    uint64_t n = sys->cfg.frames;
+    sys->nframes = n;
+    sys->frames = malloc(n * sizeof *sys->frames);
+    if (!sys->frames)
+        return vmm__fail(sys, VMM_ENOMEM, "cannot allocate a frame table of %" PRIu64 " frames",
+                         n);
+    for (uint64_t f = 0; f < n; f++)
+        sys->frames[f] = (struct frame){NULL, 0, 0, SLOT_NONE, (frame_t)(f + 1), 0};
+    sys->frames[n - 1].next = FRAME_NONE;
+    sys->free_head = 0;
+    sys->nfree = n;
+    if (sys->cfg.data) {
+        /* Anonymous mapping: untouched frames cost no host memory. */
+        sys->mem_bytes = (size_t)n << sys->page_shift;
+        void *m = mmap(NULL, sys->mem_bytes, PROT_READ | PROT_WRITE,
+                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+        if (m == MAP_FAILED) {
+            sys->mem_bytes = 0;
+            return vmm__fail(sys, VMM_ENOMEM,
+                             "cannot map %" PRIu64 " frames of physical memory (try --no-data)",
+                             n);
+        }
+        sys->mem = m;
+    }
+    return 0;
+}
+
+void vmm__phys_destroy(struct vmm_system *sys)
+{
+    if (sys->mem)
+        munmap(sys->mem, sys->mem_bytes);
+    sys->mem = NULL;
+    free(sys->frames);
+    sys->frames = NULL;
+}
+
+frame_t vmm__frame_alloc(struct vmm_system *sys)
+{
+    frame_t f = sys->free_head;
+    if (f == FRAME_NONE)
+        return FRAME_NONE;
+    sys->free_head = sys->frames[f].next;
+    sys->nfree--;
+    return f;
+}
+
+void vmm__frame_free(struct vmm_system *sys, frame_t f)
+{
+    VMM_ASSERT(sys->frames[f].pte == NULL);
+    sys->frames[f].next = sys->free_head;
+    sys->frames[f].slot = SLOT_NONE;
+    sys->free_head = f;
+    sys->nfree++;
+}

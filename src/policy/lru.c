@@ -1,0 +1,77 @@
+/*
+ * lru.c - exact least-recently-used replacement.
+ *
+ * Every reference moves its frame to the most-recent end of a list threaded
+ * through the frame numbers (O(1), no allocation); the victim is the least
+ * recent end. A loaded page counts as referenced by the reference that
+ * faulted it in. LRU is a stack algorithm: more frames never mean more faults.
+ */
+#include "internal.h"
+#include "policy/flist.h"
+
+#include <stdlib.h>
+
+struct lru {
+    struct vmm_system *sys; /* for the invariant check */
+    struct flist l;         /* head = least recently used */
+};
+
+static int lru_create(struct vmm_system *sys, const struct policy_params *pp, void **state)
+{
+    (void)pp;
+    struct lru *s = calloc(1, sizeof *s);
+    if (!s)
+        return VMM_ENOMEM;
+    s->sys = sys;
+    *state = s;
+    return flist_init(&s->l, sys->nframes);
+}
+
+static void lru_destroy(void *state)
+{
+    struct lru *s = state;
+    flist_destroy(&s->l);
+    free(s);
+}
+
+static void lru_insert(void *state, frame_t f, unsigned op, uint64_t next_use)
+{
+    (void)op;
+    (void)next_use;
+    flist_push(&((struct lru *)state)->l, f);
+}
+
+static void lru_access(void *state, frame_t f, unsigned op, uint64_t next_use)
+{
+    (void)op;
+    (void)next_use;
+    flist_to_tail(&((struct lru *)state)->l, f);
+}
+
+static void lru_remove(void *state, frame_t f)
+{
+    flist_unlink(&((struct lru *)state)->l, f);
+}
+
+static frame_t lru_victim(void *state)
+{
+    return ((struct lru *)state)->l.head;
+}
+
+static int lru_check(void *state, char *msg, size_t len)
+{
+    struct lru *s = state;
+    return vmm__flist_check(&s->l, s->sys, "lru", msg, len);
+}
+
+const struct vmm_policy_ops vmm__policy_lru = {
+    .info = {"lru", "least recently used: evict the page unused for longest (exact)", ""},
+    .needs = POLICY_ON_ACCESS,
+    .create = lru_create,
+    .destroy = lru_destroy,
+    .on_insert = lru_insert,
+    .on_access = lru_access,
+    .on_remove = lru_remove,
+    .select_victim = lru_victim,
+    .check = lru_check,
+};

@@ -1,0 +1,122 @@
+/*
+ * swap.c - the backing store: a real file divided into page-sized slots.
+ *
+ * Slot s lives at byte offset s x page size. The file is sparse: a slot costs
+ * disk only once written. Freed slots are reused first (a stack), then the
+ * file grows to the configured size (or without bound). With data off there is
+ * no file, only the slot bookkeeping, so the counts are the same either way.
+ * The file is private: created in $TMPDIR (or at --swap FILE) and, for a
+ * temporary one, unlinked at once so nothing is left behind.
+ */
+#include "internal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+int vmm__swap_init(struct vmm_system *sys)
+{
+    struct swap *sw = &sys->swap;
+    memset(sw, 0, sizeof *sw);
+    sw->fd = -1;
+    sw->max_slots = sys->cfg.swap_bytes >> sys->page_shift;
+    if (!sys->cfg.data)
+        return 0;
+    if (sys->swap_path[0]) {
+        sw->fd = open(sys->swap_path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+        if (sw->fd < 0)
+            return vmm__fail(sys, VMM_EIO, "%s: cannot open the swap file: %s", sys->swap_path,
+                             strerror(errno));
+        return 0;
+    }
+    const char *dir = getenv("TMPDIR");
+    char path[512];
+    snprintf(path, sizeof path, "%s/vmm-swap-XXXXXX", dir && *dir ? dir : "/tmp");
+    sw->fd = mkstemp(path);
+    if (sw->fd < 0)
+        return vmm__fail(sys, VMM_EIO, "%s: cannot create the swap file: %s", path,
+                         strerror(errno));
+    unlink(path);
+    return 0;
+}
+
+void vmm__swap_destroy(struct vmm_system *sys)
+{
+    struct swap *sw = &sys->swap;
+    if (sw->fd >= 0)
+        close(sw->fd);
+    sw->fd = -1;
+    free(sw->free);
+    free(sw->used);
+    sw->free = NULL;
+    sw->used = NULL;
+}
+
+int vmm__swap_alloc(struct vmm_system *sys, slot_t *out)
+{
+    struct swap *sw = &sys->swap;
+    slot_t s;
+    if (sw->nfree) {
+        s = sw->free[--sw->nfree];
+    } else {
+        if ((sw->max_slots && sw->top >= sw->max_slots) || sw->top >= SLOT_NONE)
+            return VMM_ENOSPC;
+        if (sw->top >= sw->cap_used) {
+            size_t cap = sw->cap_used ? sw->cap_used * 2 : 1024;
+            uint8_t *u = realloc(sw->used, cap);
+            if (!u)
+                return VMM_ENOMEM;
+            memset(u + sw->cap_used, 0, cap - sw->cap_used);
+            sw->used = u;
+            sw->cap_used = cap;
+        }
+        s = (slot_t)sw->top++;
+    }
+    VMM_ASSERT(!sw->used[s]);
+    sw->used[s] = 1;
+    if (++sw->in_use > sw->peak)
+        sw->peak = sw->in_use;
+    *out = s;
+    return 0;
+}
+
+void vmm__swap_release(struct vmm_system *sys, slot_t s)
+{
+    struct swap *sw = &sys->swap;
+    VMM_ASSERT(s < sw->top && sw->used[s]);
+    if (sw->nfree == sw->cap_free) {
+        size_t cap = sw->cap_free ? sw->cap_free * 2 : 1024;
+        slot_t *f = realloc(sw->free, cap * sizeof *f);
+        if (!f)
+            return; /* the slot leaks from reuse but stays consistent: used[] is cleared */
+        sw->free = f;
+        sw->cap_free = cap;
+    }
+    sw->used[s] = 0;
+    sw->in_use--;
+    sw->free[sw->nfree++] = s;
+}
+
+int vmm__swap_write(struct vmm_system *sys, slot_t s, const uint8_t *page)
+{
+    size_t ps = sys->cfg.page_size;
+    ssize_t n = pwrite(sys->swap.fd, page, ps, (off_t)((uint64_t)s << sys->page_shift));
+    if (n != (ssize_t)ps)
+        return vmm__fail(sys, VMM_EIO, "swap file: writing slot %u failed: %s", (unsigned)s,
+                         n < 0 ? strerror(errno) : "short write");
+    return 0;
+}
+
+int vmm__swap_read(struct vmm_system *sys, slot_t s, uint8_t *page)
+{
+    size_t ps = sys->cfg.page_size;
+    ssize_t n = pread(sys->swap.fd, page, ps, (off_t)((uint64_t)s << sys->page_shift));
+    if (n < 0)
+        return vmm__fail(sys, VMM_EIO, "swap file: reading slot %u failed: %s", (unsigned)s,
+                         strerror(errno));
+    if ((size_t)n < ps) /* a written slot is whole; a short read is a broken file */
+        return vmm__fail(sys, VMM_EIO, "swap file: slot %u is truncated", (unsigned)s);
+    return 0;
+}

@@ -1,0 +1,548 @@
+/*
+ * vm.c - the system's lifecycle, processes and regions, and the hot path of a
+ * reference: TLB, page-table walk, and on a miss the trap (fault.c).
+ *
+ * The per-reference path allocates nothing and, with every observer off, pays
+ * one predictable branch per would-be event. A policy that did not ask for
+ * per-access callbacks (clock, fifo, ...) gets none: it sees only the
+ * reference bits the path sets in the PTE, as hardware does.
+ */
+#include "internal.h"
+#include "policy/params.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+static unsigned log2u(uint64_t x)
+{
+    unsigned n = 0;
+    while (x > 1) {
+        x >>= 1;
+        n++;
+    }
+    return n;
+}
+
+static void copy_str(char *dst, size_t len, const char *src)
+{
+    snprintf(dst, len, "%s", src ? src : "");
+}
+
+int vmm_system_create(const struct vmm_config *cfg, struct vmm_system **out, char *err,
+                      size_t errlen)
+{
+    struct policy_params pp;
+    int r = vmm_config_validate(cfg, err, errlen);
+    *out = NULL;
+    if (r < 0)
+        return r;
+    struct vmm_system *sys = calloc(1, sizeof *sys);
+    if (!sys) {
+        snprintf(err, errlen, "out of memory");
+        return VMM_ENOMEM;
+    }
+    sys->cfg = *cfg;
+    copy_str(sys->policy_name, sizeof sys->policy_name, cfg->policy);
+    copy_str(sys->policy_params, sizeof sys->policy_params, cfg->policy_params);
+    copy_str(sys->swap_path, sizeof sys->swap_path, cfg->swap_path);
+    sys->cfg.policy = sys->policy_name;
+    sys->cfg.policy_params = sys->policy_params[0] ? sys->policy_params : NULL;
+    sys->cfg.swap_path = sys->swap_path[0] ? sys->swap_path : NULL;
+    sys->page_shift = log2u(cfg->page_size);
+    sys->levels = vmm_config_levels(cfg);
+    sys->vpn_limit = 1ull << (cfg->va_bits - sys->page_shift);
+    sys->rng = cfg->seed;
+    sys->next_asid = 1;
+    sys->pol = vmm__policy_find(sys->policy_name);
+
+    if ((r = vmm__phys_init(sys)) < 0 || (r = vmm__tlb_init(sys)) < 0 ||
+        (r = vmm__swap_init(sys)) < 0 || (r = vmm__params_parse(sys, cfg->policy_params, &pp)) < 0)
+        goto fail;
+    if ((r = sys->pol->create(sys, &pp, &sys->pol_state)) < 0) {
+        if (!sys->err[0])
+            vmm__fail(sys, r, "policy %s: %s", sys->policy_name, vmm_strerror(r));
+        goto fail;
+    }
+    if ((r = vmm__params_unused(sys, &pp)) < 0)
+        goto fail;
+    sys->pol_access = (sys->pol->needs & POLICY_ON_ACCESS) != 0;
+    sys->tick_left = sys->tick;
+    *out = sys;
+    return 0;
+fail:
+    snprintf(err, errlen, "%s", sys->err[0] ? sys->err : vmm_strerror(r));
+    vmm_system_destroy(sys);
+    return r;
+}
+
+void vmm_system_destroy(struct vmm_system *sys)
+{
+    if (!sys)
+        return;
+    for (size_t i = 0; i < sys->cap_procs; i++) {
+        struct proc *p = sys->procs[i];
+        if (!p)
+            continue;
+        vmm__pt_free(sys, p);
+        free(p->regions);
+        free(p);
+    }
+    free(sys->procs);
+    if (sys->pol_state)
+        sys->pol->destroy(sys->pol_state);
+    free(sys->explain);
+    vmm__swap_destroy(sys);
+    vmm__tlb_destroy(&sys->tlb);
+    vmm__phys_destroy(sys);
+    free(sys);
+}
+
+const struct vmm_config *vmm_system_config(const struct vmm_system *sys)
+{
+    return &sys->cfg;
+}
+
+/* ---- processes --------------------------------------------------------------- */
+
+int vmm_process_spawn(struct vmm_system *sys, uint32_t pid, const char *name)
+{
+    if (pid == 0 || pid > VMM_PID_MAX)
+        return vmm__fail(sys, VMM_ERANGE, "process id %u is outside 1..%u", pid, VMM_PID_MAX);
+    if (pid >= sys->cap_procs) {
+        size_t cap = sys->cap_procs ? sys->cap_procs : 16;
+        while (cap <= pid)
+            cap *= 2;
+        struct proc **n = realloc(sys->procs, cap * sizeof *n);
+        if (!n)
+            return vmm__fail(sys, VMM_ENOMEM, "out of memory for the process table");
+        memset(n + sys->cap_procs, 0, (cap - sys->cap_procs) * sizeof *n);
+        sys->procs = n;
+        sys->cap_procs = cap;
+    }
+    if (sys->procs[pid])
+        return vmm__fail(sys, VMM_EEXIST, "process %u already exists", pid);
+    struct proc *p = calloc(1, sizeof *p);
+    if (!p)
+        return vmm__fail(sys, VMM_ENOMEM, "out of memory for a process");
+    p->pid = pid;
+    p->asid = sys->next_asid++;
+    p->live = true;
+    p->leaf_tag = VPN_TAG_NONE;
+    copy_str(p->name, sizeof p->name, name);
+    p->st.pid = pid;
+    p->st.live = true;
+    copy_str(p->st.name, sizeof p->st.name, name);
+    sys->procs[pid] = p;
+    sys->st.processes++;
+    EMIT(sys, VMM_EV_SPAWN, .pid = pid, .text = p->name);
+    return 0;
+}
+
+int vmm_region_add(struct vmm_system *sys, uint32_t pid, const char *name, uint64_t start,
+                   uint64_t len, unsigned prot)
+{
+    struct proc *p = vmm__proc(sys, pid);
+    uint64_t mask = sys->cfg.page_size - 1, top = 1ull << sys->cfg.va_bits;
+    if (!p || !p->live)
+        return vmm__fail(sys, VMM_ENOENT, "no running process %u", pid);
+    if (len == 0 || start >= top || len > top - start)
+        return vmm__fail(sys, VMM_ERANGE,
+                         "region %s [0x%" PRIx64 ", +0x%" PRIx64 ") is empty or beyond the "
+                         "%u-bit address space",
+                         name, start, len, sys->cfg.va_bits);
+    uint64_t s = start & ~mask, e = (start + len + mask) & ~mask;
+    if (e == 0 || e > top) /* rounding up reached the top of the space */
+        e = top;
+    size_t i = 0;
+    while (i < p->nregions && p->regions[i].start < s)
+        i++;
+    if ((i > 0 && p->regions[i - 1].end > s) || (i < p->nregions && p->regions[i].start < e))
+        return vmm__fail(sys, VMM_EEXIST, "region %s [0x%" PRIx64 ", 0x%" PRIx64 ") overlaps %s",
+                         name, s, e, p->regions[i > 0 && p->regions[i - 1].end > s ? i - 1 : i].name);
+    if (p->nregions == p->cap_regions) {
+        size_t cap = p->cap_regions ? p->cap_regions * 2 : 8;
+        struct region *n = realloc(p->regions, cap * sizeof *n);
+        if (!n)
+            return vmm__fail(sys, VMM_ENOMEM, "out of memory for regions");
+        p->regions = n;
+        p->cap_regions = cap;
+    }
+    memmove(p->regions + i + 1, p->regions + i, (p->nregions - i) * sizeof *p->regions);
+    p->regions[i] = (struct region){.start = s, .end = e, .prot = prot};
+    copy_str(p->regions[i].name, sizeof p->regions[i].name, name);
+    p->nregions++;
+    return 0;
+}
+
+int vmm_process_exit(struct vmm_system *sys, uint32_t pid)
+{
+    struct proc *p = vmm__proc(sys, pid);
+    if (!p || !p->live)
+        return vmm__fail(sys, VMM_ENOENT, "no running process %u", pid);
+    p->live = false;
+    p->st.live = false;
+    vmm__proc_release(sys, p);
+    EMIT(sys, VMM_EV_EXIT, .pid = pid);
+    return 0;
+}
+
+/* ---- the hot path ---------------------------------------------------------------- */
+
+int vmm__ref(struct vmm_system *sys, struct proc *p, uint64_t addr, unsigned op,
+             frame_t *frame_out)
+{
+    vpn_t vpn = addr >> sys->page_shift;
+    pte_t *pte = NULL;
+    int outcome = VMM_HIT;
+
+    sys->st.references++;
+    p->st.references++;
+    EMIT(sys, VMM_EV_REF, .pid = p->pid, .op = (uint8_t)op, .vaddr = addr, .vpn = vpn);
+    if (sys->tlb.sets) {
+        pte = tlb_lookup(&sys->tlb, p->asid, vpn);
+        if (pte) {
+            sys->st.tlb_hits++;
+            EMIT(sys, VMM_EV_TLB_HIT, .pid = p->pid, .vpn = vpn, .frame = pte_frame(*pte));
+        } else {
+            sys->st.tlb_misses++;
+            EMIT(sys, VMM_EV_TLB_MISS, .pid = p->pid, .vpn = vpn);
+        }
+    }
+    if (!pte) {
+        sys->st.walks++;
+        pte = pt_find(sys, p, vpn);
+        EMIT(sys, VMM_EV_WALK, .pid = p->pid, .vpn = vpn, .levels = (uint8_t)sys->levels,
+             .valid = pte && (*pte & PTE_VALID), .frame = pte ? pte_frame(*pte) : 0);
+        if (pte && (*pte & PTE_VALID) && sys->tlb.sets)
+            vmm__tlb_fill(&sys->tlb, p->asid, vpn, pte);
+    }
+    if (VMM_LIKELY(pte && (*pte & PTE_VALID) && (op != VMM_WRITE || (*pte & PTE_WRITE)))) {
+        *pte |= PTE_REF | (op == VMM_WRITE ? PTE_DIRTY : 0);
+        sys->st.hits++;
+        if (sys->pol_access)
+            sys->pol->on_access(sys->pol_state, pte_frame(*pte), op, sys->next_use);
+    } else {
+        outcome = vmm__fault(sys, p, addr, op, &pte);
+        if (outcome < 0)
+            return outcome;
+        if (outcome == VMM_KILLED) {
+            EMIT(sys, VMM_EV_REF_END, .pid = p->pid, .op = (uint8_t)op, .vaddr = addr,
+                 .outcome = VMM_KILLED);
+            return VMM_KILLED;
+        }
+        if (sys->tlb.sets)
+            vmm__tlb_fill(&sys->tlb, p->asid, vpn, pte);
+    }
+    if (frame_out)
+        *frame_out = pte_frame(*pte);
+    EMIT(sys, VMM_EV_REF_END, .pid = p->pid, .op = (uint8_t)op, .vaddr = addr,
+         .outcome = (uint8_t)outcome, .frame = pte_frame(*pte));
+    if (sys->tick && --sys->tick_left == 0) {
+        sys->tick_left = sys->tick;
+        sys->pol->on_tick(sys->pol_state);
+    }
+    if (VMM_UNLIKELY(sys->cfg.check)) {
+        int r = vmm_system_check(sys);
+        if (r < 0)
+            return r;
+    }
+    return outcome;
+}
+
+/* Checks that [addr, addr+len) lies inside the address width. */
+static int check_range(struct vmm_system *sys, uint64_t addr, size_t len)
+{
+    uint64_t top = 1ull << sys->cfg.va_bits;
+    if (addr >= top || len > top - addr)
+        return vmm__fail(sys, VMM_ERANGE,
+                         "address 0x%" PRIx64 " is beyond the %u-bit virtual address space%s",
+                         addr, sys->cfg.va_bits,
+                         sys->cfg.va_bits < 57 ? " (a wider one: --va-bits 57)" : "");
+    return 0;
+}
+
+int vmm_access(struct vmm_system *sys, uint32_t pid, uint64_t addr, enum vmm_op op, void *buf,
+               size_t len)
+{
+    struct proc *p = vmm__proc(sys, pid);
+    int worst = VMM_HIT, r;
+    if (!p)
+        return vmm__fail(sys, VMM_ENOENT, "no process %u", pid);
+    if ((unsigned)op > VMM_EXEC)
+        return vmm__fail(sys, VMM_EINVAL, "unknown operation %d", (int)op);
+    if (len == 0)
+        len = 1;
+    if ((r = check_range(sys, addr, len)) < 0)
+        return r;
+    uint8_t *b = buf;
+    size_t ps = sys->cfg.page_size;
+    while (len > 0) {
+        if (!p->live)
+            return worst > VMM_DEAD ? worst : (worst == VMM_HIT ? VMM_DEAD : VMM_KILLED);
+        size_t off = addr & (ps - 1), n = ps - off < len ? ps - off : len;
+        frame_t f;
+        r = vmm__ref(sys, p, addr, op, &f);
+        if (r < 0 || r == VMM_KILLED)
+            return r;
+        if (r > worst)
+            worst = r;
+        if (sys->cfg.data && b) {
+            uint8_t *m = frame_mem(sys, f) + off;
+            if (op == VMM_WRITE)
+                memcpy(m, b, n);
+            else
+                memcpy(b, m, n);
+        }
+        if (b)
+            b += n;
+        addr += n;
+        len -= n;
+    }
+    return worst;
+}
+
+/* ---- replay ------------------------------------------------------------------------ */
+
+/* The process behind a trace's pid, created at its first reference with one
+ * region spanning the whole address space. */
+static struct proc *trace_proc(struct vmm_system *sys, uint32_t pid, int *err)
+{
+    struct proc *p = vmm__proc(sys, pid);
+    if (VMM_LIKELY(p))
+        return p;
+    char name[16];
+    snprintf(name, sizeof name, "P%u", pid);
+    if ((*err = vmm_process_spawn(sys, pid, name)) < 0 ||
+        (*err = vmm_region_add(sys, pid, "all", 0, 1ull << sys->cfg.va_bits,
+                               VMM_PROT_READ | VMM_PROT_WRITE | VMM_PROT_EXEC)) < 0)
+        return NULL;
+    return vmm__proc(sys, pid);
+}
+
+/* One reference of a trace, split at page boundaries. Writes store the
+ * reference's sequence number (data on), so the bytes really move. */
+static int replay_one(struct vmm_system *sys, const struct vmm_ref *ref)
+{
+    int err = 0;
+    struct proc *p = sys->last;
+    if (!p || p->pid != ref->pid) {
+        if (!(p = trace_proc(sys, ref->pid, &err)))
+            return err;
+        sys->last = p;
+    }
+    if (!p->live)
+        return 0;
+    uint64_t stamp[8192];
+    size_t len = ref->size ? ref->size : 1;
+    if (sys->cfg.data && ref->op == VMM_WRITE) {
+        for (size_t i = 0; i < (len + 7) / 8; i++)
+            stamp[i] = sys->st.references + 1;
+        err = vmm_access(sys, ref->pid, ref->addr, VMM_WRITE, stamp, len);
+    } else {
+        err = vmm_access(sys, ref->pid, ref->addr, (enum vmm_op)ref->op, NULL, len);
+    }
+    return err < 0 ? err : 0;
+}
+
+/* ---- future knowledge for OPT -------------------------------------------------------- */
+
+/* One page reference of a buffered trace. */
+struct pref {
+    uint64_t addr; /* virtual address */
+    uint32_t pid;  /* process */
+    uint16_t size; /* bytes within the page */
+    uint8_t op;    /* enum vmm_op */
+    uint64_t next; /* index of the next reference to the same page, or UINT64_MAX */
+};
+
+struct pbuf {
+    struct pref *v; /* references */
+    size_t n, cap;  /* used, allocated */
+};
+
+static int pbuf_push(struct pbuf *b, uint64_t addr, uint32_t pid, uint16_t size, uint8_t op)
+{
+    if (b->n == b->cap) {
+        size_t cap = b->cap ? b->cap * 2 : 65536;
+        struct pref *v = realloc(b->v, cap * sizeof *v);
+        if (!v)
+            return VMM_ENOMEM;
+        b->v = v;
+        b->cap = cap;
+    }
+    b->v[b->n++] = (struct pref){addr, pid, size, op, UINT64_MAX};
+    return 0;
+}
+
+/* Appends ref split into page references. */
+static int pbuf_add(struct vmm_system *sys, struct pbuf *b, const struct vmm_ref *ref)
+{
+    uint64_t addr = ref->addr, ps = sys->cfg.page_size;
+    size_t len = ref->size ? ref->size : 1;
+    int r = check_range(sys, addr, len);
+    while (r == 0 && len > 0) {
+        size_t n = ps - (addr & (ps - 1));
+        if (n > len)
+            n = len;
+        r = pbuf_push(b, addr, ref->pid, (uint16_t)n, ref->op);
+        addr += n;
+        len -= n;
+    }
+    return r;
+}
+
+/* Sets next for every reference: a backward pass with an open-addressing
+ * table from (pid, page) to the latest index seen. */
+static int link_next_uses(struct vmm_system *sys, struct pbuf *b)
+{
+    struct slot {
+        uint64_t vpn;  /* page */
+        uint32_t pid;  /* process, 0 = empty */
+        uint64_t last; /* index of the latest (earliest in time so far) reference */
+    } *t;
+    size_t cap = 1024, used = 0;
+    t = calloc(cap, sizeof *t);
+    if (!t)
+        return VMM_ENOMEM;
+    for (size_t i = b->n; i-- > 0;) {
+        if (used * 2 >= cap) {
+            struct slot *n = calloc(cap * 2, sizeof *n);
+            if (!n) {
+                free(t);
+                return VMM_ENOMEM;
+            }
+            for (size_t j = 0; j < cap; j++) {
+                if (!t[j].pid)
+                    continue;
+                uint64_t h = (t[j].vpn * 0x9E3779B97F4A7C15ull) ^ t[j].pid;
+                size_t k = (size_t)(h ^ (h >> 29)) & (cap * 2 - 1);
+                while (n[k].pid)
+                    k = (k + 1) & (cap * 2 - 1);
+                n[k] = t[j];
+            }
+            free(t);
+            t = n;
+            cap *= 2;
+        }
+        uint64_t vpn = b->v[i].addr >> sys->page_shift;
+        uint32_t pid = b->v[i].pid;
+        uint64_t h = (vpn * 0x9E3779B97F4A7C15ull) ^ pid;
+        size_t k = (size_t)(h ^ (h >> 29)) & (cap - 1);
+        while (t[k].pid && (t[k].pid != pid || t[k].vpn != vpn))
+            k = (k + 1) & (cap - 1);
+        if (t[k].pid) {
+            b->v[i].next = t[k].last;
+        } else {
+            t[k].pid = pid;
+            t[k].vpn = vpn;
+            used++;
+        }
+        t[k].last = i;
+    }
+    free(t);
+    return 0;
+}
+
+static int replay_buffered(struct vmm_system *sys, struct pbuf *b)
+{
+    int r = link_next_uses(sys, b);
+    /* Next-use times are sequence numbers; index i is reference base + i. */
+    uint64_t base = sys->st.references + 1;
+    for (size_t i = 0; r == 0 && i < b->n; i++) {
+        const struct pref *x = &b->v[i];
+        struct vmm_ref ref = {x->addr, x->pid, x->size, x->op};
+        sys->next_use = x->next == UINT64_MAX ? NEXT_USE_NEVER : base + x->next;
+        r = replay_one(sys, &ref);
+    }
+    sys->next_use = 0;
+    free(b->v);
+    return r;
+}
+
+int vmm_replay_refs(struct vmm_system *sys, const struct vmm_ref *refs, size_t n)
+{
+    if (sys->pol->needs & POLICY_FUTURE) {
+        struct pbuf b = {0};
+        for (size_t i = 0; i < n; i++) {
+            int r = pbuf_add(sys, &b, &refs[i]);
+            if (r < 0) {
+                free(b.v);
+                return r == VMM_ENOMEM ? vmm__fail(sys, r, "out of memory buffering the trace")
+                                       : r;
+            }
+        }
+        return replay_buffered(sys, &b);
+    }
+    for (size_t i = 0; i < n; i++) {
+        int r = replay_one(sys, &refs[i]);
+        if (r < 0)
+            return r;
+    }
+    return 0;
+}
+
+int vmm_replay(struct vmm_system *sys, struct vmm_trace **traces, size_t ntraces)
+{
+    enum { BATCH = 4096 };
+    struct vmm_ref *batch = malloc(BATCH * sizeof *batch);
+    struct pbuf b = {0};
+    bool future = (sys->pol->needs & POLICY_FUTURE) != 0;
+    int r = 0;
+    if (!batch)
+        return vmm__fail(sys, VMM_ENOMEM, "out of memory");
+    for (size_t t = 0; r == 0 && t < ntraces; t++) {
+        long got;
+        while (r == 0 && (got = vmm_trace_read(traces[t], batch, BATCH)) > 0) {
+            for (long i = 0; r == 0 && i < got; i++) {
+                if (ntraces > 1 && vmm_trace_format_of(traces[t]) != VMM_FMT_VMM)
+                    batch[i].pid = (uint32_t)(t + 1); /* one process per trace */
+                r = future ? pbuf_add(sys, &b, &batch[i]) : replay_one(sys, &batch[i]);
+            }
+        }
+        if (r == 0 && got < 0)
+            r = vmm__fail(sys, (int)got, "%s", vmm_trace_error(traces[t]));
+    }
+    free(batch);
+    if (r == VMM_ENOMEM && future)
+        vmm__fail(sys, r, "out of memory buffering the trace for opt's look-ahead");
+    if (r == 0 && future)
+        return replay_buffered(sys, &b);
+    free(b.v);
+    return r;
+}
+
+/* ---- results ------------------------------------------------------------------------ */
+
+void vmm_stats_get(const struct vmm_system *sys, struct vmm_stats *out)
+{
+    const struct vmm_cost_model *c = &sys->cfg.cost;
+    const struct vmm_stats *s = &sys->st;
+    *out = *s;
+    out->swap_slots_used = sys->swap.in_use;
+    out->swap_slots_peak = sys->swap.peak;
+    out->frames_used = sys->nframes - sys->nfree;
+    /* Every reference: a memory access, a TLB lookup (if any), a walk on a
+     * miss. A fault adds the trap, its I/O, and the restart's translation. */
+    uint64_t tlb = sys->tlb.sets ? c->tlb_ns : 0, walk = sys->levels * c->pt_level_ns;
+    out->time_ns = s->references * (c->mem_ns + tlb) + s->walks * walk +
+                   s->page_faults * (c->fault_ns + tlb + walk) + s->swap_reads * c->swap_read_ns +
+                   s->writebacks * c->swap_write_ns;
+}
+
+size_t vmm_proc_stats_get(const struct vmm_system *sys, struct vmm_proc_stats *out, size_t max)
+{
+    size_t n = 0;
+    for (size_t pid = 0; pid < sys->cap_procs; pid++) {
+        if (!sys->procs[pid])
+            continue;
+        if (out && n < max)
+            out[n] = sys->procs[pid]->st;
+        n++;
+    }
+    return n;
+}
+
+double vmm_stats_eat_ns(const struct vmm_stats *st)
+{
+    return st->references ? (double)st->time_ns / (double)st->references : 0.0;
+}
