@@ -48,7 +48,7 @@ FEATURES += -DVMM_HAVE_LZMA=1
 LIBS += -llzma
 endif
 
-CPPFLAGS += -Iinclude -Isrc -D_GNU_SOURCE $(FEATURES)
+CPPFLAGS += -Iinclude -Isrc -I. -D_GNU_SOURCE $(FEATURES)
 CFLAGS   ?= -g
 ALLCFLAGS = -std=c11 $(OPT) $(CFLAGS) $(WARN) $(SANFLAGS) -fPIC -MMD -MP
 LDFLAGS  += $(SANFLAGS)
@@ -57,12 +57,13 @@ LIB_SRC  := $(sort $(wildcard src/*.c src/policy/*.c src/trace/*.c src/report/*.
 CLI_SRC  := $(sort $(wildcard cli/*.c))
 TEST_SRC := $(sort $(wildcard tests/*.c))
 FUZZ_SRC := $(sort $(wildcard fuzz/fuzz_*.c))
+FUZZERS  := $(patsubst fuzz/libfuzzer_%.c,$(BUILD)/fuzz/%,$(wildcard fuzz/libfuzzer_*.c))
 
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/demo.o
 CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
 TEST_OBJ := $(TEST_SRC:%.c=$(BUILD)/obj/%.o) $(FUZZ_SRC:%.c=$(BUILD)/obj/%.o)
 
-.PHONY: all test run format format-check install uninstall clean bench check-tools
+.PHONY: all test run format format-check install uninstall clean bench fuzz
 all: $(BUILD)/vmm $(BUILD)/libvmm.a $(BUILD)/libvmm.so
 
 $(BUILD)/obj/%.o: %.c
@@ -97,6 +98,12 @@ $(BUILD)/test_vmm: $(TEST_OBJ) $(BUILD)/libvmm.a
 # The tests find the command and the data through these variables.
 test: $(BUILD)/vmm $(BUILD)/test_vmm
 	VMM=$(abspath $(BUILD)/vmm) VMM_TOP=$(CURDIR) $(BUILD)/test_vmm
+
+# libFuzzer targets (clang): make fuzz, then build/fuzz/trace fuzz/corpus/trace
+fuzz: $(FUZZERS)
+$(BUILD)/fuzz/%: fuzz/libfuzzer_%.c fuzz/fuzz_%.c $(LIB_SRC) $(BUILD)/gen/demo.c
+	@mkdir -p $(dir $@)
+	clang -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined $(CPPFLAGS) -I. -o $@ $^ $(LIBS)
 
 run: $(BUILD)/vmm
 	$(BUILD)/vmm run

@@ -83,9 +83,12 @@ static void human(uint64_t b, char *out, size_t len)
 int vmm_config_validate(const struct vmm_config *c, char *msg, size_t len)
 {
     char a[32], b[32];
-    if (c->page_size < 512 || c->page_size > (1u << 20) || (c->page_size & (c->page_size - 1))) {
-        snprintf(msg, len,
-                 "page size %u is not a power of two from 512 bytes to 1 MiB (--page-size 4K)",
+    if (c->page_size & (c->page_size - 1)) {
+        snprintf(msg, len, "page size %u is not a power of two (--page-size 4K)", c->page_size);
+        return VMM_EINVAL;
+    }
+    if (c->page_size < 512 || c->page_size > (1u << 20)) {
+        snprintf(msg, len, "page size %u is outside 512 bytes .. 1 MiB (--page-size 4K)",
                  c->page_size);
         return VMM_EINVAL;
     }

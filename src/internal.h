@@ -101,6 +101,7 @@ struct region {
 };
 
 struct pt_node; /* a page-table node: 512 entries (pagetable.c) */
+struct pt_slab; /* a chunk of page-table nodes (pagetable.c) */
 
 struct proc {
     uint32_t pid;            /* process id */
@@ -115,6 +116,7 @@ struct proc {
     size_t nregions;         /* regions in use */
     size_t cap_regions;      /* regions allocated */
     uint64_t pt_nodes;       /* page-table nodes allocated */
+    struct pt_slab *slab;    /* chunks the nodes come from, newest first */
     struct vmm_proc_stats st; /* counters reported for this process */
 };
 
@@ -311,6 +313,11 @@ void vmm__tlb_invalidate(struct tlb *t, uint32_t asid, vpn_t vpn);
 void vmm__tlb_flush_asid(struct tlb *t, uint32_t asid);
 
 /* ---- frames (phys.c) -------------------------------------------------------- */
+
+/* Zeroed memory for a large array, from mmap; 2 MiB and more are advised to
+ * use transparent huge pages. NULL when out of memory. */
+void *vmm__alloc_big(size_t bytes);
+void vmm__free_big(void *p, size_t bytes);
 
 int vmm__phys_init(struct vmm_system *sys);
 void vmm__phys_destroy(struct vmm_system *sys);

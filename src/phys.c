@@ -12,11 +12,31 @@
 #include <stdlib.h>
 #include <sys/mman.h>
 
+#define HUGE_PAGE (2u << 20)
+
+void *vmm__alloc_big(size_t bytes)
+{
+    void *m = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (m == MAP_FAILED)
+        return NULL;
+#ifdef MADV_HUGEPAGE
+    if (bytes >= HUGE_PAGE)
+        madvise(m, bytes, MADV_HUGEPAGE); /* advice only: failure changes nothing */
+#endif
+    return m;
+}
+
+void vmm__free_big(void *p, size_t bytes)
+{
+    if (p)
+        munmap(p, bytes);
+}
+
 int vmm__phys_init(struct vmm_system *sys)
 {
     uint64_t n = sys->cfg.frames;
     sys->nframes = n;
-    sys->frames = malloc(n * sizeof *sys->frames);
+    sys->frames = vmm__alloc_big(n * sizeof *sys->frames);
     if (!sys->frames)
         return vmm__fail(sys, VMM_ENOMEM, "cannot allocate a frame table of %" PRIu64 " frames",
                          n);
@@ -46,7 +66,7 @@ void vmm__phys_destroy(struct vmm_system *sys)
     if (sys->mem)
         munmap(sys->mem, sys->mem_bytes);
     sys->mem = NULL;
-    free(sys->frames);
+    vmm__free_big(sys->frames, sys->nframes * sizeof *sys->frames);
     sys->frames = NULL;
 }
 

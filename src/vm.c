@@ -257,7 +257,9 @@ static int check_range(struct vmm_system *sys, uint64_t addr, size_t len)
         return vmm__fail(sys, VMM_ERANGE,
                          "address 0x%" PRIx64 " is beyond the %u-bit virtual address space%s",
                          addr, sys->cfg.va_bits,
-                         sys->cfg.va_bits < 57 ? " (a wider one: --va-bits 57)" : "");
+                         sys->cfg.va_bits == 32   ? " (a wider one: --va-bits 48 or 57)"
+                         : sys->cfg.va_bits == 48 ? " (a wider one: --va-bits 57)"
+                                                  : "");
     return 0;
 }
 
@@ -332,8 +334,14 @@ static int replay_one(struct vmm_system *sys, const struct vmm_ref *ref)
     }
     if (!p->live)
         return 0;
-    uint64_t stamp[8192];
     size_t len = ref->size ? ref->size : 1;
+    /* The common case of policy studies: no bytes to move, one page. */
+    if (!sys->cfg.data && ref->addr < sys->vpn_limit << sys->page_shift &&
+        (ref->addr & (sys->cfg.page_size - 1)) + len <= sys->cfg.page_size) {
+        err = vmm__ref(sys, p, ref->addr, ref->op, NULL);
+        return err < 0 ? err : 0;
+    }
+    uint64_t stamp[8192];
     if (sys->cfg.data && ref->op == VMM_WRITE) {
         for (size_t i = 0; i < (len + 7) / 8; i++)
             stamp[i] = sys->st.references + 1;

@@ -321,7 +321,7 @@ TEST(engine_sparse_57bit_addresses)
     struct vmm_system *sys = mk(&c);
     if (!sys)
         return;
-    uint64_t addrs[] = {0, 0x1ffffffffffff000ull, 0x0123456789abc000ull, 0xfff000ull};
+    uint64_t addrs[] = {0, 0x01fffffffffff000ull, 0x0123456789abc000ull, 0xfff000ull};
     uint64_t v;
     for (int i = 0; i < 4; i++) {
         v = addrs[i] ^ 0x55;

@@ -19,13 +19,15 @@ struct flist {
     frame_t head;   /* oldest end, FRAME_NONE when empty */
     frame_t tail;   /* newest end */
     uint64_t count; /* frames on the list */
+    uint64_t n;     /* frames the arrays are sized for */
 };
 
 static inline int flist_init(struct flist *l, uint64_t nframes)
 {
-    l->prev = malloc(nframes * sizeof *l->prev);
-    l->next = malloc(nframes * sizeof *l->next);
-    l->on = calloc(nframes, 1);
+    l->n = nframes;
+    l->prev = vmm__alloc_big(nframes * sizeof *l->prev);
+    l->next = vmm__alloc_big(nframes * sizeof *l->next);
+    l->on = vmm__alloc_big(nframes);
     l->head = l->tail = FRAME_NONE;
     l->count = 0;
     if (!l->prev || !l->next || !l->on)
@@ -35,9 +37,9 @@ static inline int flist_init(struct flist *l, uint64_t nframes)
 
 static inline void flist_destroy(struct flist *l)
 {
-    free(l->prev);
-    free(l->next);
-    free(l->on);
+    vmm__free_big(l->prev, l->n * sizeof *l->prev);
+    vmm__free_big(l->next, l->n * sizeof *l->next);
+    vmm__free_big(l->on, l->n);
 }
 
 /* Appends f at the tail (newest end). f must not be on the list. */

@@ -62,22 +62,22 @@ void vmm_report_text(const struct vmm_system *sys, const struct vmm_report_info 
         fprintf(out, "no TLB");
     fprintf(out, "%s\n\n", c->data ? "" : ", no data");
 
-    fprintf(out, "references      %12" PRIu64 "\n", st.references);
-    fprintf(out, "page faults     %12" PRIu64 "   minor %" PRIu64 ", major %" PRIu64
-                 ", fault rate %.2f%%\n",
+    fprintf(out, "references       %12" PRIu64 "\n", st.references);
+    fprintf(out, "page faults      %12" PRIu64 "   minor %" PRIu64 ", major %" PRIu64
+                 "; fault rate %.2f%%\n",
             st.page_faults, st.minor_faults, st.major_faults, pct(st.page_faults, st.references));
-    fprintf(out, "hits            %12" PRIu64 "\n", st.hits);
-    fprintf(out, "evictions       %12" PRIu64 "   written back %" PRIu64
-                 ", clean (write-backs the dirty bit saved) %" PRIu64 "\n",
+    fprintf(out, "hits             %12" PRIu64 "\n", st.hits);
+    fprintf(out, "evictions        %12" PRIu64 "   dirty, written back %" PRIu64
+                 "; clean, write-backs the dirty bit saved %" PRIu64 "\n",
             st.evictions, st.writebacks, st.writebacks_saved);
-    fprintf(out, "swap            %12" PRIu64 "   slots in use at the end (peak %" PRIu64
-                 "), pages read %" PRIu64 "\n",
-            st.swap_slots_used, st.swap_slots_peak, st.swap_reads);
+    fprintf(out, "swap reads       %12" PRIu64 "   swap slots in use %" PRIu64 " at the end, %" PRIu64
+                 " at most\n",
+            st.swap_reads, st.swap_slots_used, st.swap_slots_peak);
     if (c->tlb_entries)
-        fprintf(out, "TLB             %12" PRIu64 "   hits, %" PRIu64 " misses, hit ratio %.2f%%\n",
+        fprintf(out, "TLB hits         %12" PRIu64 "   misses %" PRIu64 "; hit ratio %.2f%%\n",
                 st.tlb_hits, st.tlb_misses, pct(st.tlb_hits, st.tlb_hits + st.tlb_misses));
     if (st.segfaults)
-        fprintf(out, "segfaults       %12" PRIu64 "\n", st.segfaults);
+        fprintf(out, "segfaults        %12" PRIu64 "\n", st.segfaults);
 
     /* EAT: the model's own total, and the textbook formula with the model's
      * average costs, so the two can be compared. */
@@ -90,9 +90,9 @@ void vmm_report_text(const struct vmm_system *sys, const struct vmm_report_info 
     double service = st.page_faults ? ((double)st.time_ns - ma * (double)st.references) /
                                           (double)st.page_faults
                                     : 0.0;
-    fprintf(out, "effective access %11.1f ns per reference (simulated time %s)\n", eat,
+    fprintf(out, "access time (EAT) %11.1f ns per reference; simulated time %s\n", eat,
             ns_text((double)st.time_ns, a, sizeof a));
-    fprintf(out, "                 = (1 - p) x ma + p x service, p = %.4f, ma = %s, service = %s\n",
+    fprintf(out, "                  = (1 - p) x ma + p x service: p = %.4f, ma = %s, service = %s\n",
             p, ns_text(ma, b, sizeof b), ns_text(service + ma, d, sizeof d));
 
     size_t n = vmm_proc_stats_get(sys, NULL, 0);

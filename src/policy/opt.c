@@ -1,0 +1,214 @@
+/*
+ * opt.c - the optimal policy (Belady's MIN): evict the page whose next use is
+ * farthest in the future. It needs the whole trace in advance
+ * (POLICY_FUTURE), so it is a yardstick for the others, not something an OS
+ * can run. OPT is a stack algorithm: more frames never mean more faults.
+ *
+ * The core passes, with every reference (on_insert for the faulting one,
+ * on_access for hits), next_use: the 1-based sequence number, over all
+ * processes, of the next reference to the same (pid, page), or
+ * NEXT_USE_NEVER. Each frame gets one 64-bit key, larger = better victim:
+ *
+ *   next use at reference n (finite)   key = n                    (< 2^63)
+ *   never used again                   key = 2^63 + (2^62 - t)
+ *
+ * where t is the sequence number of the reference that set the key (the
+ * page's last reference, sys->st.references at the call). So every page never
+ * used again outranks every page that is, and among those the one referenced
+ * longest ago goes first (LRU among the dead). Keys are distinct: two resident
+ * pages cannot share a next reference, nor a last one. next_use = 0 ("not
+ * known", when the core has no look-ahead) is treated as never, so OPT without
+ * a future degenerates to LRU.
+ *
+ * Structure: a binary max-heap of (key, frame) with pos[f] = index of f in the
+ * heap. A hit raises a key from "now" to the page's next use; the page was
+ * the heap's minimum, a leaf, and sifts up a few levels on average. Victim =
+ * the root, O(1); removal and insertion O(log F).
+ */
+#include "internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#define KEY_NEVER      (1ull << 63)
+#define KEY_NEVER_SPAN (1ull << 62)
+#define POS_NONE       UINT32_MAX
+
+struct hent {
+    uint64_t key; /* victim rank, larger first (see above) */
+    frame_t f;    /* the frame it ranks */
+};
+
+struct opt {
+    struct vmm_system *sys; /* for the current sequence number and the check */
+    struct hent *heap;      /* max-heap by key, heap[0] = next victim */
+    uint32_t *pos;          /* pos[f]: index of f in heap, POS_NONE if untracked */
+    uint32_t n;             /* entries in heap */
+    uint64_t nframes;       /* F */
+};
+
+static inline uint64_t opt_key(const struct opt *s, uint64_t next_use)
+{
+    if (next_use == NEXT_USE_NEVER || next_use == 0) {
+        uint64_t t = s->sys->st.references;
+        VMM_ASSERT(t < KEY_NEVER_SPAN);
+        return KEY_NEVER + (KEY_NEVER_SPAN - t);
+    }
+    VMM_ASSERT(next_use < KEY_NEVER);
+    return next_use;
+}
+
+static void sift_up(struct opt *s, uint32_t i)
+{
+    struct hent e = s->heap[i];
+    while (i > 0) {
+        uint32_t p = (i - 1) / 2;
+        if (s->heap[p].key >= e.key)
+            break;
+        s->heap[i] = s->heap[p];
+        s->pos[s->heap[i].f] = i;
+        i = p;
+    }
+    s->heap[i] = e;
+    s->pos[e.f] = i;
+}
+
+static void sift_down(struct opt *s, uint32_t i)
+{
+    struct hent e = s->heap[i];
+    for (;;) {
+        uint32_t c = 2 * i + 1;
+        if (c >= s->n)
+            break;
+        if (c + 1 < s->n && s->heap[c + 1].key > s->heap[c].key)
+            c++;
+        if (s->heap[c].key <= e.key)
+            break;
+        s->heap[i] = s->heap[c];
+        s->pos[s->heap[i].f] = i;
+        i = c;
+    }
+    s->heap[i] = e;
+    s->pos[e.f] = i;
+}
+
+static void opt_destroy(void *state)
+{
+    struct opt *s = state;
+    if (!s)
+        return;
+    free(s->heap);
+    free(s->pos);
+    free(s);
+}
+
+static int opt_create(struct vmm_system *sys, const struct policy_params *pp, void **state)
+{
+    (void)pp;
+    struct opt *s = calloc(1, sizeof *s);
+    if (!s)
+        return VMM_ENOMEM;
+    s->sys = sys;
+    s->nframes = sys->nframes;
+    s->heap = malloc(sys->nframes * sizeof *s->heap);
+    s->pos = malloc(sys->nframes * sizeof *s->pos);
+    if (!s->heap || !s->pos) {
+        opt_destroy(s);
+        return VMM_ENOMEM;
+    }
+    for (uint64_t f = 0; f < sys->nframes; f++)
+        s->pos[f] = POS_NONE;
+    *state = s;
+    return 0;
+}
+
+static void opt_insert(void *state, frame_t f, unsigned op, uint64_t next_use)
+{
+    struct opt *s = state;
+    (void)op;
+    VMM_ASSERT(f < s->nframes && s->pos[f] == POS_NONE);
+    uint32_t i = s->n++;
+    s->heap[i] = (struct hent){opt_key(s, next_use), f};
+    sift_up(s, i);
+}
+
+static void opt_access(void *state, frame_t f, unsigned op, uint64_t next_use)
+{
+    struct opt *s = state;
+    (void)op;
+    uint32_t i = s->pos[f];
+    VMM_ASSERT(i != POS_NONE);
+    uint64_t old = s->heap[i].key;
+    s->heap[i].key = opt_key(s, next_use);
+    if (s->heap[i].key > old)
+        sift_up(s, i);
+    else
+        sift_down(s, i);
+}
+
+static void opt_remove(void *state, frame_t f)
+{
+    struct opt *s = state;
+    uint32_t i = s->pos[f];
+    VMM_ASSERT(i != POS_NONE);
+    s->pos[f] = POS_NONE;
+    uint32_t last = --s->n;
+    if (i == last)
+        return;
+    uint64_t old = s->heap[i].key;
+    s->heap[i] = s->heap[last];
+    if (s->heap[i].key > old)
+        sift_up(s, i);
+    else
+        sift_down(s, i);
+}
+
+static frame_t opt_victim(void *state)
+{
+    struct opt *s = state;
+    VMM_ASSERT(s->n > 0);
+    return s->heap[0].f;
+}
+
+static int opt_check(void *state, char *msg, size_t len)
+{
+    struct opt *s = state;
+    const struct vmm_system *sys = s->sys;
+    uint64_t tracked = 0;
+    for (uint32_t i = 0; i < s->n; i++) {
+        frame_t f = s->heap[i].f;
+        if (f >= s->nframes || s->pos[f] != i) {
+            snprintf(msg, len, "opt: heap entry %u names frame %u, whose position is wrong",
+                     (unsigned)i, (unsigned)f);
+            return -1;
+        }
+        if (i > 0 && s->heap[(i - 1) / 2].key < s->heap[i].key) {
+            snprintf(msg, len, "opt: heap order broken at entry %u", (unsigned)i);
+            return -1;
+        }
+        if (!sys->frames[f].pte) {
+            snprintf(msg, len, "opt: tracks frame %u, which holds no page", (unsigned)f);
+            return -1;
+        }
+    }
+    for (uint64_t f = 0; f < s->nframes; f++)
+        tracked += s->pos[f] != POS_NONE;
+    if (tracked != s->n || s->n != sys->nframes - sys->nfree) {
+        snprintf(msg, len, "opt: tracks %" PRIu64 " frames (heap %u), %" PRIu64 " hold pages",
+                 tracked, (unsigned)s->n, sys->nframes - sys->nfree);
+        return -1;
+    }
+    return 0;
+}
+
+const struct vmm_policy_ops vmm__policy_opt = {
+    .info = {"opt", "optimal (Belady): evict the page used farthest in the future", ""},
+    .needs = POLICY_ON_ACCESS | POLICY_FUTURE,
+    .create = opt_create,
+    .destroy = opt_destroy,
+    .on_insert = opt_insert,
+    .on_access = opt_access,
+    .on_remove = opt_remove,
+    .select_victim = opt_victim,
+    .check = opt_check,
+};

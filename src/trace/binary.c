@@ -1,0 +1,129 @@
+/*
+ * binary.c - the raw binary formats: a stream of fixed-size unsigned page
+ * numbers, u32be (4 bytes, big-endian), u32le (4, little-endian) or u64le (8,
+ * little-endian). Every record is a read by pid 1 of one byte at the start of
+ * the page.
+ *
+ * This is the fastest path of a replay: whole runs of records are decoded
+ * from the block buffer in one loop with no per-record branch. A file whose
+ * length is not a multiple of the record size ends in an error once its last
+ * whole record has been returned.
+ */
+#include "trace/trace.h"
+
+#include <string.h>
+
+static inline uint32_t load_le32(const uint8_t *p)
+{
+    uint32_t v;
+    memcpy(&v, p, sizeof v);
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    v = __builtin_bswap32(v);
+#endif
+    return v;
+}
+
+static inline uint32_t load_be32(const uint8_t *p)
+{
+    uint32_t v;
+    memcpy(&v, p, sizeof v);
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    v = __builtin_bswap32(v);
+#endif
+    return v;
+}
+
+static inline uint64_t load_le64(const uint8_t *p)
+{
+    uint64_t v;
+    memcpy(&v, p, sizeof v);
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    v = __builtin_bswap64(v);
+#endif
+    return v;
+}
+
+static inline void page_ref(struct vmm_ref *r, uint64_t addr)
+{
+    r->addr = addr;
+    r->pid = 1;
+    r->size = 1;
+    r->op = VMM_READ;
+}
+
+static void decode_u32be(struct vmm_ref *r, const uint8_t *p, size_t k, unsigned shift)
+{
+    for (size_t i = 0; i < k; i++)
+        page_ref(&r[i], (uint64_t)load_be32(p + 4 * i) << shift);
+}
+
+static void decode_u32le(struct vmm_ref *r, const uint8_t *p, size_t k, unsigned shift)
+{
+    for (size_t i = 0; i < k; i++)
+        page_ref(&r[i], (uint64_t)load_le32(p + 4 * i) << shift);
+}
+
+/* Decodes up to k u64le records. A page number whose address would not fit
+ * 64 bits stops it: returns how many were decoded before it. */
+static size_t decode_u64le(struct vmm_ref *r, const uint8_t *p, size_t k, unsigned shift)
+{
+    const uint64_t limit = UINT64_MAX >> shift;
+    uint64_t all = 0;
+    for (size_t i = 0; i < k; i++) {
+        uint64_t v = load_le64(p + 8 * i);
+        all |= v;
+        page_ref(&r[i], v << shift);
+    }
+    if (all <= limit) /* the OR bounds every value: one test for the batch */
+        return k;
+    for (size_t i = 0; i < k; i++) {
+        if (load_le64(p + 8 * i) > limit)
+            return i;
+    }
+    return k;
+}
+
+size_t trace_read_binary(struct vmm_trace *tr, struct vmm_ref *refs, size_t max)
+{
+    const unsigned rs = trace_record_size(tr->fmt);
+    size_t n = 0;
+    while (n < max) {
+        size_t avail = (tr->len - tr->pos) / rs;
+        if (avail == 0) {
+            if (tr->eof) {
+                if (tr->len > tr->pos)
+                    trace_fail(tr, VMM_EPARSE, true,
+                               "truncated record at byte offset %llu (%s records are %u bytes)",
+                               (unsigned long long)(tr->base + tr->pos),
+                               vmm_trace_format_name(tr->fmt), rs);
+                break;
+            }
+            if (trace_refill(tr) < 0)
+                break;
+            continue;
+        }
+        size_t k = avail < max - n ? avail : max - n;
+        const uint8_t *p = tr->buf + tr->pos;
+        if (tr->fmt == VMM_FMT_U32BE) {
+            decode_u32be(refs + n, p, k, tr->shift);
+        } else if (tr->fmt == VMM_FMT_U32LE) {
+            decode_u32le(refs + n, p, k, tr->shift);
+        } else {
+            size_t ok = decode_u64le(refs + n, p, k, tr->shift);
+            if (ok < k) {
+                tr->pos += (size_t)ok * rs;
+                n += ok;
+                trace_fail(tr, VMM_ERANGE, true,
+                           "page number %llu at byte offset %llu is too large for %llu-byte "
+                           "pages (its address exceeds 64 bits)",
+                           (unsigned long long)load_le64(tr->buf + tr->pos),
+                           (unsigned long long)(tr->base + tr->pos),
+                           (unsigned long long)tr->page_size);
+                break;
+            }
+        }
+        tr->pos += k * rs;
+        n += k;
+    }
+    return n;
+}

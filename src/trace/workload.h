@@ -1,0 +1,119 @@
+/*
+ * workload.h - the parsed form of a workload script (src/trace/workload*.c
+ * only). docs/workload.md is the language reference.
+ *
+ * workload_parse.c turns the text into a flat array of statements; workload.c
+ * runs it. A repeat block is one WS_REPEAT statement followed by its body, and
+ * records where the body ends:
+ *
+ *    index  statement                      end
+ *      0    spawn P1 editor
+ *      1    repeat 3 {                     4  --+
+ *      2        P1 write heap+0                 |  body: 2 .. 3
+ *      3        P1 read data+0                --+
+ *      4    exit P1
+ *
+ * so the runner expands a repeat by walking its body again (nothing is ever
+ * copied N times), and nesting needs no other structure.
+ *
+ * Invariants after a successful parse:
+ *  - for a WS_REPEAT at index i: i < end <= nstmts, and every block nested in
+ *    its body ends at or before its end;
+ *  - every statement's proc index names a process whose spawn statement comes
+ *    earlier in the text (so it also runs earlier);
+ *  - each process name (P<n>) is spawned by exactly one statement;
+ *  - settings lines all come before the first statement that runs.
+ *
+ * The language grows by rows in the tables of workload_parse.c (keywords,
+ * process actions, key=value arguments) and workload.c (one run function
+ * per statement kind).
+ */
+#ifndef VMM_WORKLOAD_H
+#define VMM_WORKLOAD_H
+
+#include "vmm.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define WL_DEFAULT_BYTE 0xAA              /* what `write` stores without value= */
+#define WL_MAX_LEN      (1ull << 30)      /* len= limit of one statement: 1 GiB */
+#define WL_MAX_DEPTH    32                /* repeat blocks nested at most this deep */
+#define WL_MAX_ARGS     16                /* tokens after a statement's keyword */
+#define WL_NAME_MAX     32                /* program names, with the NUL (the engine keeps 32) */
+#define WL_MAX_FILE     (64u << 20)       /* vmm_workload_load refuses larger files */
+#define WL_CHUNK        (1u << 20)        /* bytes moved per vmm_access; >= the largest page */
+#define WL_TEXT_BASE    0x400000ull       /* where text starts (the x86-64 ELF default) */
+#define WL_STACK_TOP_64 0x7ffffffff000ull /* stack top with 48- and 57-bit addresses */
+#define WL_STACK_TOP_32 0xc0000000ull     /* stack top with 32-bit addresses (3 GiB) */
+
+/* The regions a program can have, in address order (stack last, at the top). */
+enum wl_region { WR_TEXT, WR_DATA, WR_BSS, WR_HEAP, WR_STACK, WR__COUNT };
+#define WR_ABSOLUTE 0xffu /* an address not relative to a region */
+
+struct wl_region_kind {
+    const char *name; /* as written in scripts and given to vmm_region_add */
+    unsigned prot;    /* VMM_PROT_* */
+};
+extern const struct wl_region_kind wl_regions[WR__COUNT];
+
+/* The settings a script can give, as bits of vmm_workload.set. */
+enum wl_setting { WSET_FRAMES, WSET_POLICY, WSET_PAGE_SIZE, WSET_TLB, WSET_SEED, WSET_VA_BITS };
+
+enum wl_stmt_kind {
+    WS_SPAWN,  /* spawn P<n> PROGRAM */
+    WS_EXIT,   /* exit P<n> */
+    WS_READ,   /* P<n> read ADDR [len=] */
+    WS_WRITE,  /* P<n> write ADDR [len=] [value=] */
+    WS_CHECK,  /* P<n> check ADDR value= [len=] */
+    WS_REPEAT, /* repeat N { body } */
+    WS__COUNT
+};
+
+struct wl_stmt {
+    uint8_t kind;      /* enum wl_stmt_kind */
+    uint8_t region;    /* access: enum wl_region of ADDR, or WR_ABSOLUTE */
+    int16_t value;     /* write/check: byte to store or expect; -1 = not given */
+    uint32_t line;     /* 1-based line of the statement's first token */
+    uint32_t col;      /* 1-based column of that token */
+    uint32_t proc;     /* index in vmm_workload.procs of the process it concerns */
+    uint32_t arg;      /* spawn: index in vmm_workload.progs; repeat: index past the body */
+    uint32_t addr_col; /* access: column of the ADDR token */
+    uint32_t addr_off; /* access: ADDR as written is text[addr_off .. addr_off + addr_len) */
+    uint32_t addr_len; /* its length in bytes */
+    uint64_t addr;     /* access: offset in the region, or the absolute address */
+    uint64_t n;        /* access: bytes (len=); repeat: count */
+};
+
+struct wl_program {
+    char name[WL_NAME_MAX];   /* as given to `program` and to vmm_process_spawn */
+    uint64_t size[WR__COUNT]; /* bytes of each region; 0 = no such region */
+    uint32_t line;            /* where it is defined */
+};
+
+struct wl_proc {
+    uint32_t pid;  /* the number in its name: P7 is pid 7 */
+    uint32_t line; /* line of its spawn statement */
+    uint32_t prog; /* program it is spawned with (index in progs) */
+};
+
+struct vmm_workload {
+    char *name;               /* shown in messages: "demo.vmw" */
+    char *text;               /* a copy of the script; tokens point into it */
+    unsigned set;             /* 1u << WSET_* for each setting the script gives */
+    uint64_t frames;          /* frames N */
+    uint64_t seed;            /* seed N */
+    uint32_t page_size;       /* page-size SIZE */
+    unsigned tlb;             /* tlb N (entries) */
+    unsigned va_bits;         /* va-bits N */
+    char policy[32];          /* policy NAME */
+    char policy_params[256];  /* the k=v,k=v after "NAME:", "" if none */
+    struct wl_program *progs; /* program definitions, in text order */
+    size_t nprogs, cap_progs; /* used, allocated */
+    struct wl_proc *procs;    /* process names spawned, in text order */
+    size_t nprocs, cap_procs; /* used, allocated */
+    struct wl_stmt *stmts;    /* the statements, repeat bodies inline (above) */
+    size_t nstmts, cap_stmts; /* used, allocated */
+};
+
+#endif /* VMM_WORKLOAD_H */

@@ -1,0 +1,1046 @@
+/*
+ * workload_parse.c - the workload language's reader: a lexer, a statement
+ * parser driven by tables, vmm_workload_load/parse/settings/free.
+ *
+ * Lexing. A script is lines; '#' starts a comment to the end of the line;
+ * spaces and tabs separate tokens. '{', '}' and ';' are tokens of their own
+ * wherever they appear, and ';' ends a statement as a newline does, so
+ *
+ *     repeat 3 { P1 read data+0 ; P1 write heap+0 }
+ *
+ * is two statements in a block on one line. Columns count bytes from 1 (a
+ * tab is one column).
+ *
+ * Parsing. A statement is a keyword (or a process name P<n>) followed by the
+ * words up to the end of the statement. The keyword picks a row of `keywords`
+ * (settings, program, spawn, exit, repeat); a process name picks a row of
+ * `actions` (read, write, check) by the word after it. key=value arguments are
+ * read by one function from a table per statement (`keyspec`). Adding a
+ * statement is adding a row and its function; nothing else changes.
+ *
+ * Every error is "NAME:LINE:COL: what was found; what was expected", the
+ * column pointing at the offending token (or at the end of the line when
+ * something is missing). The first error ends the parse.
+ */
+#include "internal.h"
+#include "trace/workload.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+const struct wl_region_kind wl_regions[WR__COUNT] = {
+    [WR_TEXT] = {"text", VMM_PROT_READ | VMM_PROT_EXEC},
+    [WR_DATA] = {"data", VMM_PROT_READ | VMM_PROT_WRITE},
+    [WR_BSS] = {"bss", VMM_PROT_READ | VMM_PROT_WRITE},
+    [WR_HEAP] = {"heap", VMM_PROT_READ | VMM_PROT_WRITE},
+    [WR_STACK] = {"stack", VMM_PROT_READ | VMM_PROT_WRITE},
+};
+
+/* ---- the lexer ------------------------------------------------------------- */
+
+enum tok_kind {
+    TK_WORD,   /* anything else, up to a separator */
+    TK_LBRACE, /* '{' */
+    TK_RBRACE, /* '}' */
+    TK_END,    /* a newline or ';': the end of a statement */
+    TK_EOF,    /* the end of the text */
+};
+
+struct tok {
+    enum tok_kind kind; /* what it is */
+    const char *s;      /* its first byte in the text */
+    uint32_t len;       /* its bytes (0 for TK_EOF) */
+    uint32_t line;      /* 1-based line */
+    uint32_t col;       /* 1-based column */
+};
+
+struct parser {
+    struct vmm_workload *w;         /* being built */
+    const char *p;                  /* next byte to scan */
+    const char *line_start;         /* first byte of the current line */
+    uint32_t line;                  /* line of p */
+    struct tok peeked;              /* a token pushed back by unread() */
+    bool have_peeked;               /* peeked is valid */
+    uint32_t open[WL_MAX_DEPTH];    /* statement index of each open repeat */
+    struct tok brace[WL_MAX_DEPTH]; /* its '{', for "never closed" */
+    unsigned depth;                 /* repeat blocks open */
+    uint32_t first_run;             /* line of the first statement that runs; 0 = none */
+    uint32_t set_line[8];           /* line of each setting given (WSET_*) */
+    uint32_t *pid_proc;             /* pid -> index in w->procs + 1; 0 = not spawned */
+    size_t cap_pid;                 /* entries of pid_proc */
+    char *err;                      /* message out */
+    size_t errlen;                  /* its size */
+};
+
+static bool is_sep(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '#' || c == ';' || c == '{' ||
+           c == '}' || c == '\0';
+}
+
+static void lex(struct parser *ps, struct tok *t)
+{
+    if (ps->have_peeked) {
+        *t = ps->peeked;
+        ps->have_peeked = false;
+        return;
+    }
+    const char *p = ps->p;
+    for (;;) {
+        if (*p == ' ' || *p == '\t' || *p == '\r') {
+            p++;
+        } else if (*p == '#') {
+            while (*p && *p != '\n')
+                p++;
+        } else {
+            break;
+        }
+    }
+    t->s = p;
+    t->line = ps->line;
+    t->col = (uint32_t)(p - ps->line_start) + 1;
+    t->len = 1;
+    switch (*p) {
+    case '\0':
+        t->kind = TK_EOF;
+        t->len = 0;
+        break;
+    case '\n':
+        t->kind = TK_END;
+        ps->line++;
+        ps->line_start = p + 1;
+        p++;
+        break;
+    case ';':
+        t->kind = TK_END;
+        p++;
+        break;
+    case '{':
+        t->kind = TK_LBRACE;
+        p++;
+        break;
+    case '}':
+        t->kind = TK_RBRACE;
+        p++;
+        break;
+    default:
+        t->kind = TK_WORD;
+        while (!is_sep(*p))
+            p++;
+        t->len = (uint32_t)(p - t->s);
+        break;
+    }
+    ps->p = p;
+}
+
+static void unread(struct parser *ps, const struct tok *t)
+{
+    ps->peeked = *t;
+    ps->have_peeked = true;
+}
+
+static bool tok_is(const struct tok *t, const char *word)
+{
+    return t->kind == TK_WORD && strlen(word) == t->len && memcmp(t->s, word, t->len) == 0;
+}
+
+/* ---- errors ---------------------------------------------------------------- */
+
+/* Longest token quoted in a message. */
+#define SHOW_MAX 40
+
+/* How a token is named in a message: 'word', '{', end of line, end of file. */
+static const char *found(const struct tok *t, char *buf, size_t len)
+{
+    switch (t->kind) {
+    case TK_WORD:
+        snprintf(buf, len, "'%.*s%s'", (int)(t->len < SHOW_MAX ? t->len : SHOW_MAX), t->s,
+                 t->len > SHOW_MAX ? "..." : "");
+        break;
+    case TK_LBRACE:
+        snprintf(buf, len, "'{'");
+        break;
+    case TK_RBRACE:
+        snprintf(buf, len, "'}'");
+        break;
+    case TK_END:
+        snprintf(buf, len, *t->s == ';' ? "';'" : "end of line");
+        break;
+    case TK_EOF:
+        snprintf(buf, len, "end of file");
+        break;
+    }
+    return buf;
+}
+
+/* Writes "NAME:LINE:COL: " and the message for the token at, and returns
+ * VMM_EPARSE. */
+static int fail(struct parser *ps, const struct tok *at, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static int fail(struct parser *ps, const struct tok *at, const char *fmt, ...)
+{
+    if (!ps->err || !ps->errlen)
+        return VMM_EPARSE;
+    int n = snprintf(ps->err, ps->errlen, "%s:%u:%u: ", ps->w->name, at->line, at->col);
+    if (n >= 0 && (size_t)n < ps->errlen) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(ps->err + n, ps->errlen - (size_t)n, fmt, ap);
+        va_end(ap);
+    }
+    return VMM_EPARSE;
+}
+
+static int oom(struct parser *ps)
+{
+    if (ps->err && ps->errlen)
+        snprintf(ps->err, ps->errlen, "%s: out of memory", ps->w->name);
+    return VMM_ENOMEM;
+}
+
+/* Makes room for one more element of size sz in *v (n used, *cap allocated). */
+static int grow(void **v, size_t *cap, size_t n, size_t sz)
+{
+    if (n < *cap)
+        return 0;
+    size_t c = *cap ? *cap * 2 : 16;
+    void *nv = realloc(*v, c * sz);
+    if (!nv)
+        return VMM_ENOMEM;
+    *v = nv;
+    *cap = c;
+    return 0;
+}
+
+/* ---- numbers, names, addresses ----------------------------------------------- */
+
+/* Parses t as a number: decimal, or hex with 0x; with size, decimal may also
+ * carry a K/M/G/T suffix (vmm_parse_size: 4K = 4096). Returns 0, VMM_EPARSE
+ * or VMM_ERANGE. */
+static int number(const char *s, size_t len, bool size, uint64_t *out)
+{
+    char buf[64];
+    if (len == 0 || len >= sizeof buf)
+        return len ? VMM_ERANGE : VMM_EPARSE;
+    memcpy(buf, s, len);
+    buf[len] = '\0';
+    if (buf[0] == '0' && (buf[1] == 'x' || buf[1] == 'X')) {
+        char *end;
+        const char *h = buf + 2;
+        bool hex = (*h >= '0' && *h <= '9') || (*h >= 'a' && *h <= 'f') || (*h >= 'A' && *h <= 'F');
+        if (!hex)
+            return VMM_EPARSE;
+        errno = 0;
+        unsigned long long v = strtoull(h, &end, 16);
+        if (*end)
+            return VMM_EPARSE;
+        if (errno)
+            return VMM_ERANGE;
+        *out = v;
+        return 0;
+    }
+    if (size)
+        return vmm_parse_size(buf, out);
+    for (size_t i = 0; i < len; i++)
+        if (buf[i] < '0' || buf[i] > '9')
+            return VMM_EPARSE;
+    errno = 0;
+    unsigned long long v = strtoull(buf, NULL, 10);
+    if (errno)
+        return VMM_ERANGE;
+    *out = v;
+    return 0;
+}
+
+/* A number token with limits; what names it in messages ("frames"). */
+static int number_tok(struct parser *ps, const struct tok *t, const char *s, size_t len, bool size,
+                      uint64_t min, uint64_t max, const char *what, uint64_t *out)
+{
+    char b[64];
+    int r = number(s, len, size, out);
+    if (r == VMM_EPARSE)
+        return fail(ps, t, "%s is not a %s; expected %s", found(t, b, sizeof b),
+                    size ? "size" : "number",
+                    size ? "bytes in decimal or 0x hex, or with a suffix: 4096, 0x1000, 4K, 2M"
+                         : "a decimal or 0x hex number");
+    if (r < 0 || *out > max || *out < min)
+        return fail(ps, t, "%s %s is out of range; expected %" PRIu64 " .. %" PRIu64, what,
+                    found(t, b, sizeof b), min, max);
+    return 0;
+}
+
+/* Reads a process name P<n>: n is the pid, 1 .. VMM_PID_MAX, no leading 0. */
+static int proc_name(struct parser *ps, const struct tok *t, uint32_t *pid)
+{
+    char b[64];
+    uint64_t v;
+    if (t->kind != TK_WORD || t->len < 2 || t->s[0] != 'P' || t->s[1] < '1' || t->s[1] > '9' ||
+        number(t->s + 1, t->len - 1, false, &v) < 0 || v > VMM_PID_MAX)
+        return fail(ps, t,
+                    "%s is not a process name; expected P followed by a number 1 .. %u "
+                    "(P1, P2, ...)",
+                    found(t, b, sizeof b), VMM_PID_MAX);
+    *pid = (uint32_t)v;
+    return 0;
+}
+
+/* Reads a process name that a spawn earlier in the text created; *index is
+ * its place in w->procs. */
+static int known_proc(struct parser *ps, const struct tok *t, uint32_t *index)
+{
+    uint32_t pid;
+    int r = proc_name(ps, t, &pid);
+    if (r < 0)
+        return r;
+    if (pid >= ps->cap_pid || ps->pid_proc[pid] == 0)
+        return fail(ps, t,
+                    "P%u is not spawned before this line; expected 'spawn P%u PROGRAM' "
+                    "earlier",
+                    pid, pid);
+    *index = ps->pid_proc[pid] - 1;
+    return 0;
+}
+
+static int find_region(const char *s, size_t len)
+{
+    for (int i = 0; i < WR__COUNT; i++)
+        if (strlen(wl_regions[i].name) == len && memcmp(wl_regions[i].name, s, len) == 0)
+            return i;
+    return -1;
+}
+
+/* Reads ADDR: REGION, REGION+OFFSET, or an absolute address. */
+static int address(struct parser *ps, const struct tok *t, struct wl_stmt *st)
+{
+    char b[64];
+    st->addr_col = t->col;
+    st->addr_off = (uint32_t)(t->s - ps->w->text);
+    st->addr_len = t->len;
+    if (t->s[0] >= '0' && t->s[0] <= '9') {
+        st->region = WR_ABSOLUTE;
+        return number_tok(ps, t, t->s, t->len, false, 0, UINT64_MAX, "address", &st->addr);
+    }
+    const char *plus = memchr(t->s, '+', t->len);
+    size_t nlen = plus ? (size_t)(plus - t->s) : t->len;
+    int reg = find_region(t->s, nlen);
+    if (reg < 0)
+        return fail(ps, t,
+                    "unknown region '%.*s' in %s; expected text, data, bss, heap or stack "
+                    "(REGION or REGION+OFFSET), or an absolute address",
+                    (int)(nlen < SHOW_MAX ? nlen : SHOW_MAX), t->s, found(t, b, sizeof b));
+    st->region = (uint8_t)reg;
+    st->addr = 0;
+    /* One or more +OFFSET terms, added: heap+4K+16. */
+    const char *end = t->s + t->len;
+    while (plus) {
+        const char *term = plus + 1;
+        plus = memchr(term, '+', (size_t)(end - term));
+        size_t tlen = (size_t)((plus ? plus : end) - term);
+        uint64_t v;
+        int r = number(term, tlen, true, &v);
+        if (r == 0 && v > UINT64_MAX - st->addr)
+            r = VMM_ERANGE;
+        if (r < 0)
+            return fail(ps, t,
+                        "bad offset in %s; expected REGION+OFFSET with OFFSET in decimal, 0x hex "
+                        "or with a suffix (heap+16, data+0x10, stack+4K, heap+4K+16)",
+                        found(t, b, sizeof b));
+        st->addr += v;
+    }
+    return 0;
+}
+
+/* ---- key=value arguments ------------------------------------------------------- */
+
+enum key_type {
+    KEY_SIZE, /* a size (len=8K) */
+    KEY_BYTE, /* 0 .. 255 (value=0x41) */
+};
+
+struct keyspec {
+    const char *key;    /* before '=' */
+    enum key_type type; /* how the value reads */
+    bool required;      /* must be given */
+    uint64_t min, max;  /* KEY_SIZE limits */
+};
+
+#define KEYS_MAX 8
+
+/* Reads args[0 .. n) as key=value pairs of spec (NULL-key terminated), each at
+ * most once; val[i] and seen[i] are for spec[i]. usage names the statement's
+ * form in messages; end is the token after the last argument. */
+static int keys(struct parser *ps, const struct tok *args, size_t n, const struct keyspec *spec,
+                uint64_t val[KEYS_MAX], bool seen[KEYS_MAX], const char *usage,
+                const struct tok *end)
+{
+    char b[64], list[160] = "";
+    size_t nspec = 0;
+    for (; spec[nspec].key; nspec++) {
+        size_t l = strlen(list);
+        snprintf(list + l, sizeof list - l, "%s%s=", nspec ? ", " : "", spec[nspec].key);
+        seen[nspec] = false;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const struct tok *t = &args[i];
+        const char *eq = memchr(t->s, '=', t->len);
+        size_t klen = eq ? (size_t)(eq - t->s) : 0;
+        size_t k = 0;
+        while (k < nspec &&
+               !(eq && strlen(spec[k].key) == klen && memcmp(spec[k].key, t->s, klen) == 0))
+            k++;
+        if (k == nspec)
+            return fail(ps, t, "unexpected %s; expected %s (%s)", found(t, b, sizeof b),
+                        nspec ? list : "end of statement", usage);
+        if (seen[k])
+            return fail(ps, t, "%s= given twice; expected each key once", spec[k].key);
+        seen[k] = true;
+        const char *v = eq + 1;
+        size_t vlen = t->len - klen - 1;
+        if (spec[k].type == KEY_BYTE) {
+            if (number(v, vlen, false, &val[k]) < 0 || val[k] > 255)
+                return fail(ps, t, "%s is not a byte; expected %s=0 .. 255 or 0x00 .. 0xff",
+                            found(t, b, sizeof b), spec[k].key);
+        } else {
+            int r = number(v, vlen, true, &val[k]);
+            if (r == VMM_EPARSE)
+                return fail(ps, t, "%s is not a size; expected %s=SIZE (4096, 0x1000, 4K, 2M)",
+                            found(t, b, sizeof b), spec[k].key);
+            if (r < 0 || val[k] < spec[k].min || val[k] > spec[k].max)
+                return fail(ps, t, "%s is out of range; expected %s=%" PRIu64 " .. %" PRIu64,
+                            found(t, b, sizeof b), spec[k].key, spec[k].min, spec[k].max);
+        }
+    }
+    for (size_t k = 0; k < nspec; k++)
+        if (spec[k].required && !seen[k])
+            return fail(ps, end, "found %s without %s=; expected '%s'", found(end, b, sizeof b),
+                        spec[k].key, usage);
+    return 0;
+}
+
+/* ---- statements ------------------------------------------------------------------ */
+
+/* What a statement parser receives: its keyword (or process name), the words
+ * after it, and the token that ended it (TK_END, TK_EOF, '{' or '}'). */
+struct stmt_ctx {
+    const struct tok *kw;   /* first token */
+    const struct tok *args; /* the words after it */
+    size_t nargs;           /* how many */
+    const struct tok *end;  /* what ended the statement */
+};
+
+static struct wl_stmt *new_stmt(struct parser *ps, const struct stmt_ctx *c, unsigned kind)
+{
+    struct vmm_workload *w = ps->w;
+    if (grow((void **)&w->stmts, &w->cap_stmts, w->nstmts, sizeof *w->stmts) < 0)
+        return NULL;
+    struct wl_stmt *st = &w->stmts[w->nstmts++];
+    memset(st, 0, sizeof *st);
+    st->kind = (uint8_t)kind;
+    st->line = c->kw->line;
+    st->col = c->kw->col;
+    st->value = -1;
+    return st;
+}
+
+/* Checks the argument count: at least min (else "missing" at the end token),
+ * at most max (else "unexpected" at the first extra word). */
+static int arity(struct parser *ps, const struct stmt_ctx *c, size_t min, size_t max,
+                 const char *usage)
+{
+    char b[64];
+    if (c->nargs < min)
+        return fail(ps, c->end, "found %s; expected '%s'", found(c->end, b, sizeof b), usage);
+    if (c->nargs > max)
+        return fail(ps, &c->args[max], "unexpected %s; expected '%s'",
+                    found(&c->args[max], b, sizeof b), usage);
+    return 0;
+}
+
+/* A setting: one argument, before the first statement that runs, once. */
+static int setting_start(struct parser *ps, const struct stmt_ctx *c, enum wl_setting which,
+                         const char *usage)
+{
+    int r = arity(ps, c, 1, 1, usage);
+    if (r < 0)
+        return r;
+    if (ps->first_run)
+        return fail(ps, c->kw,
+                    "setting '%.*s' after the first statement (line %u); expected settings "
+                    "before any spawn, exit, repeat or process statement",
+                    (int)c->kw->len, c->kw->s, ps->first_run);
+    if (ps->w->set & (1u << which))
+        return fail(ps, c->kw, "'%.*s' is already set at line %u; expected each setting once",
+                    (int)c->kw->len, c->kw->s, ps->set_line[which]);
+    ps->w->set |= 1u << which;
+    ps->set_line[which] = c->kw->line;
+    return 0;
+}
+
+static int p_frames(struct parser *ps, const struct stmt_ctx *c)
+{
+    int r = setting_start(ps, c, WSET_FRAMES, "frames N");
+    return r < 0 ? r
+                 : number_tok(ps, &c->args[0], c->args[0].s, c->args[0].len, false, 1, FRAMES_MAX,
+                              "frames", &ps->w->frames);
+}
+
+static int p_seed(struct parser *ps, const struct stmt_ctx *c)
+{
+    int r = setting_start(ps, c, WSET_SEED, "seed N");
+    return r < 0 ? r
+                 : number_tok(ps, &c->args[0], c->args[0].s, c->args[0].len, false, 0, UINT64_MAX,
+                              "seed", &ps->w->seed);
+}
+
+static int p_tlb(struct parser *ps, const struct stmt_ctx *c)
+{
+    uint64_t v;
+    int r = setting_start(ps, c, WSET_TLB, "tlb N");
+    if (r < 0 || (r = number_tok(ps, &c->args[0], c->args[0].s, c->args[0].len, false, 0, 65536,
+                                 "tlb entries", &v)) < 0)
+        return r;
+    ps->w->tlb = (unsigned)v;
+    return 0;
+}
+
+static int p_va_bits(struct parser *ps, const struct stmt_ctx *c)
+{
+    char b[64];
+    uint64_t v;
+    int r = setting_start(ps, c, WSET_VA_BITS, "va-bits N");
+    if (r < 0)
+        return r;
+    if (number(c->args[0].s, c->args[0].len, false, &v) < 0 || (v != 32 && v != 48 && v != 57))
+        return fail(ps, &c->args[0], "va-bits %s is not supported; expected 32, 48 or 57",
+                    found(&c->args[0], b, sizeof b));
+    ps->w->va_bits = (unsigned)v;
+    return 0;
+}
+
+static int p_page_size(struct parser *ps, const struct stmt_ctx *c)
+{
+    char b[64];
+    uint64_t v;
+    int r = setting_start(ps, c, WSET_PAGE_SIZE, "page-size SIZE");
+    if (r < 0)
+        return r;
+    r = number(c->args[0].s, c->args[0].len, true, &v);
+    if (r < 0 || v < 512 || v > (1u << 20) || (v & (v - 1)))
+        return fail(ps, &c->args[0],
+                    "page-size %s is not a page size; expected a power of two from 512 to 1M "
+                    "(4096, 4K, 16K)",
+                    found(&c->args[0], b, sizeof b));
+    ps->w->page_size = (uint32_t)v;
+    return 0;
+}
+
+static int p_policy(struct parser *ps, const struct stmt_ctx *c)
+{
+    char b[64], list[256] = "";
+    int r = setting_start(ps, c, WSET_POLICY, "policy NAME or policy NAME:k=v,k=v");
+    if (r < 0)
+        return r;
+    const struct tok *t = &c->args[0];
+    const char *colon = memchr(t->s, ':', t->len);
+    size_t nlen = colon ? (size_t)(colon - t->s) : t->len;
+    size_t plen = colon ? t->len - nlen - 1 : 0;
+    if (nlen < sizeof ps->w->policy) {
+        memcpy(ps->w->policy, t->s, nlen);
+        ps->w->policy[nlen] = '\0';
+    }
+    if (nlen >= sizeof ps->w->policy || !vmm__policy_find(ps->w->policy)) {
+        const struct vmm_policy_info *pi;
+        for (size_t i = 0; (pi = vmm_policy_at(i)) != NULL; i++) {
+            size_t l = strlen(list);
+            snprintf(list + l, sizeof list - l, "%s%s", i ? ", " : "", pi->name);
+        }
+        return fail(ps, t, "unknown policy %s; expected one of %s", found(t, b, sizeof b), list);
+    }
+    if (plen >= sizeof ps->w->policy_params)
+        return fail(ps, t, "policy parameters of %zu bytes; expected at most %zu", plen,
+                    sizeof ps->w->policy_params - 1);
+    memcpy(ps->w->policy_params, colon ? colon + 1 : "", plen);
+    ps->w->policy_params[plen] = '\0';
+    return 0;
+}
+
+static bool name_char(char ch, bool first)
+{
+    return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || ch == '_' ||
+           (!first && ((ch >= '0' && ch <= '9') || ch == '-' || ch == '.'));
+}
+
+static int p_program(struct parser *ps, const struct stmt_ctx *c)
+{
+    static const struct keyspec spec[] = {
+        {"text", KEY_SIZE, false, 0, 1ull << 56},  {"data", KEY_SIZE, false, 0, 1ull << 56},
+        {"bss", KEY_SIZE, false, 0, 1ull << 56},   {"heap", KEY_SIZE, false, 0, 1ull << 56},
+        {"stack", KEY_SIZE, false, 0, 1ull << 56}, {NULL, KEY_SIZE, false, 0, 0},
+    };
+    const char *usage = "program NAME text=SIZE data=SIZE bss=SIZE heap=SIZE stack=SIZE";
+    char b[64];
+    uint64_t val[KEYS_MAX];
+    bool seen[KEYS_MAX];
+    struct vmm_workload *w = ps->w;
+    int r = arity(ps, c, 1, WL_MAX_ARGS, usage);
+    if (r < 0)
+        return r;
+    if (ps->depth)
+        return fail(ps, c->kw, "a program definition inside a repeat block; expected it outside");
+    const struct tok *n = &c->args[0];
+    bool ok = n->len < WL_NAME_MAX && name_char(n->s[0], true);
+    for (uint32_t i = 1; ok && i < n->len; i++)
+        ok = name_char(n->s[i], false);
+    if (!ok)
+        return fail(ps, n,
+                    "%s is not a program name; expected a letter or '_' then letters, digits, "
+                    "'_', '-' or '.', at most %d bytes",
+                    found(n, b, sizeof b), WL_NAME_MAX - 1);
+    for (size_t i = 0; i < w->nprogs; i++)
+        if (strlen(w->progs[i].name) == n->len && memcmp(w->progs[i].name, n->s, n->len) == 0)
+            return fail(ps, n, "program %s is already defined at line %u; expected a new name",
+                        found(n, b, sizeof b), w->progs[i].line);
+    if ((r = keys(ps, c->args + 1, c->nargs - 1, spec, val, seen, usage, c->end)) < 0)
+        return r;
+    if (grow((void **)&w->progs, &w->cap_progs, w->nprogs, sizeof *w->progs) < 0)
+        return oom(ps);
+    struct wl_program *pg = &w->progs[w->nprogs++];
+    memset(pg, 0, sizeof *pg);
+    memcpy(pg->name, n->s, n->len);
+    pg->line = c->kw->line;
+    for (int i = 0; i < WR__COUNT; i++) /* spec rows are in enum wl_region order */
+        pg->size[i] = seen[i] ? val[i] : 0;
+    return 0;
+}
+
+/* Marks the first statement that runs (settings must precede it). */
+static void runs(struct parser *ps, const struct stmt_ctx *c)
+{
+    if (!ps->first_run)
+        ps->first_run = c->kw->line;
+}
+
+static int p_spawn(struct parser *ps, const struct stmt_ctx *c)
+{
+    const char *usage = "spawn P<n> PROGRAM";
+    char b[64];
+    uint32_t pid;
+    struct vmm_workload *w = ps->w;
+    int r = arity(ps, c, 2, 2, usage);
+    if (r < 0 || (r = proc_name(ps, &c->args[0], &pid)) < 0)
+        return r;
+    if (pid < ps->cap_pid && ps->pid_proc[pid])
+        return fail(ps, &c->args[0],
+                    "P%u is already spawned at line %u; expected a new process "
+                    "name",
+                    pid, w->procs[ps->pid_proc[pid] - 1].line);
+    const struct tok *pn = &c->args[1];
+    size_t prog = 0;
+    while (prog < w->nprogs && !(strlen(w->progs[prog].name) == pn->len &&
+                                 memcmp(w->progs[prog].name, pn->s, pn->len) == 0))
+        prog++;
+    if (prog == w->nprogs)
+        return fail(ps, pn,
+                    "unknown program %s; expected a program defined earlier with "
+                    "'program NAME text=SIZE ...'",
+                    found(pn, b, sizeof b));
+    if (pid >= ps->cap_pid) {
+        size_t cap = ps->cap_pid ? ps->cap_pid : 64;
+        while (cap <= pid)
+            cap *= 2;
+        uint32_t *n = realloc(ps->pid_proc, cap * sizeof *n);
+        if (!n)
+            return oom(ps);
+        memset(n + ps->cap_pid, 0, (cap - ps->cap_pid) * sizeof *n);
+        ps->pid_proc = n;
+        ps->cap_pid = cap;
+    }
+    if (grow((void **)&w->procs, &w->cap_procs, w->nprocs, sizeof *w->procs) < 0)
+        return oom(ps);
+    struct wl_stmt *st = new_stmt(ps, c, WS_SPAWN);
+    if (!st)
+        return oom(ps);
+    w->procs[w->nprocs] = (struct wl_proc){pid, c->kw->line, (uint32_t)prog};
+    ps->pid_proc[pid] = (uint32_t)++w->nprocs;
+    st->proc = (uint32_t)(w->nprocs - 1);
+    st->arg = (uint32_t)prog;
+    runs(ps, c);
+    return 0;
+}
+
+static int p_exit(struct parser *ps, const struct stmt_ctx *c)
+{
+    uint32_t proc;
+    int r = arity(ps, c, 1, 1, "exit P<n>");
+    if (r < 0 || (r = known_proc(ps, &c->args[0], &proc)) < 0)
+        return r;
+    struct wl_stmt *st = new_stmt(ps, c, WS_EXIT);
+    if (!st)
+        return oom(ps);
+    st->proc = proc;
+    runs(ps, c);
+    return 0;
+}
+
+static int p_repeat(struct parser *ps, const struct stmt_ctx *c)
+{
+    char b[64];
+    uint64_t n;
+    int r = arity(ps, c, 1, 1, "repeat N { STATEMENTS }");
+    if (r < 0)
+        return r;
+    if (c->end->kind != TK_LBRACE)
+        return fail(ps, c->end, "found %s; expected '{' after 'repeat N' on the same line",
+                    found(c->end, b, sizeof b));
+    if ((r = number_tok(ps, &c->args[0], c->args[0].s, c->args[0].len, false, 0, UINT64_MAX,
+                        "repeat count", &n)) < 0)
+        return r;
+    if (ps->depth == WL_MAX_DEPTH)
+        return fail(ps, c->end, "repeat blocks nested more than %d deep; expected at most %d",
+                    WL_MAX_DEPTH, WL_MAX_DEPTH);
+    struct wl_stmt *st = new_stmt(ps, c, WS_REPEAT);
+    if (!st)
+        return oom(ps);
+    st->n = n;
+    ps->brace[ps->depth] = *c->end;
+    ps->open[ps->depth++] = (uint32_t)(ps->w->nstmts - 1);
+    runs(ps, c);
+    return 0;
+}
+
+/* ---- process actions: P<n> VERB ... ------------------------------------------------ */
+
+static const struct keyspec read_keys[] = {
+    {"len", KEY_SIZE, false, 1, WL_MAX_LEN},
+    {NULL, KEY_SIZE, false, 0, 0},
+};
+static const struct keyspec write_keys[] = {
+    {"len", KEY_SIZE, false, 1, WL_MAX_LEN},
+    {"value", KEY_BYTE, false, 0, 255},
+    {NULL, KEY_SIZE, false, 0, 0},
+};
+static const struct keyspec check_keys[] = {
+    {"len", KEY_SIZE, false, 1, WL_MAX_LEN},
+    {"value", KEY_BYTE, true, 0, 255},
+    {NULL, KEY_SIZE, false, 0, 0},
+};
+
+struct action {
+    const char *verb;           /* the word after P<n> */
+    unsigned kind;              /* enum wl_stmt_kind */
+    const struct keyspec *keys; /* its key=value arguments (len first, value second) */
+    const char *usage;          /* its form, for messages */
+    int (*parse)(struct parser *ps, const struct stmt_ctx *c, const struct action *a,
+                 uint32_t proc);
+};
+
+/* read, write, check: ADDR then key=value. */
+static int p_access(struct parser *ps, const struct stmt_ctx *c, const struct action *a,
+                    uint32_t proc)
+{
+    uint64_t val[KEYS_MAX];
+    bool seen[KEYS_MAX];
+    /* c->args[0] is the verb. */
+    int r = arity(ps, c, 2, WL_MAX_ARGS, a->usage);
+    if (r < 0)
+        return r;
+    struct wl_stmt tmp = {0};
+    if ((r = address(ps, &c->args[1], &tmp)) < 0 ||
+        (r = keys(ps, c->args + 2, c->nargs - 2, a->keys, val, seen, a->usage, c->end)) < 0)
+        return r;
+    struct wl_stmt *st = new_stmt(ps, c, a->kind);
+    if (!st)
+        return oom(ps);
+    st->proc = proc;
+    st->region = tmp.region;
+    st->addr = tmp.addr;
+    st->addr_col = tmp.addr_col;
+    st->addr_off = tmp.addr_off;
+    st->addr_len = tmp.addr_len;
+    st->n = seen[0] ? val[0] : 1;
+    if (a->keys[1].key && seen[1])
+        st->value = (int16_t)val[1];
+    runs(ps, c);
+    return 0;
+}
+
+static const struct action actions[] = {
+    {"read", WS_READ, read_keys, "P<n> read ADDR [len=SIZE]", p_access},
+    {"write", WS_WRITE, write_keys, "P<n> write ADDR [len=SIZE] [value=BYTE]", p_access},
+    {"check", WS_CHECK, check_keys, "P<n> check ADDR value=BYTE [len=SIZE]", p_access},
+};
+#define NACTIONS (sizeof actions / sizeof actions[0])
+
+static int p_process(struct parser *ps, const struct stmt_ctx *c)
+{
+    char b[64], list[128] = "";
+    uint32_t proc;
+    int r = known_proc(ps, c->kw, &proc);
+    if (r < 0)
+        return r;
+    for (size_t i = 0; i < NACTIONS; i++) {
+        size_t l = strlen(list);
+        snprintf(list + l, sizeof list - l, "%s%s", i ? ", " : "", actions[i].verb);
+        if (c->nargs && tok_is(&c->args[0], actions[i].verb))
+            return actions[i].parse(ps, c, &actions[i], proc);
+    }
+    const struct tok *at = c->nargs ? &c->args[0] : c->end;
+    return fail(ps, at, "found %s after P%u; expected an action: %s", found(at, b, sizeof b),
+                ps->w->procs[proc].pid, list);
+}
+
+/* ---- the statement table ---------------------------------------------------------- */
+
+struct keyword {
+    const char *word;                                          /* first token */
+    int (*parse)(struct parser *ps, const struct stmt_ctx *c); /* reads the rest */
+};
+
+static const struct keyword keywords[] = {
+    {"frames", p_frames}, {"policy", p_policy},   {"page-size", p_page_size}, {"tlb", p_tlb},
+    {"seed", p_seed},     {"va-bits", p_va_bits}, {"program", p_program},     {"spawn", p_spawn},
+    {"exit", p_exit},     {"repeat", p_repeat},
+};
+#define NKEYWORDS (sizeof keywords / sizeof keywords[0])
+
+/* Closes the innermost repeat block at '}'. */
+static int close_block(struct parser *ps, const struct tok *t)
+{
+    if (ps->depth == 0)
+        return fail(ps, t, "found '}' with no repeat block open; expected a statement");
+    ps->depth--;
+    ps->w->stmts[ps->open[ps->depth]].arg = (uint32_t)ps->w->nstmts;
+    return 0;
+}
+
+/* One statement starting at the word kw. */
+static int statement(struct parser *ps, const struct tok *kw)
+{
+    char b[64], list[256] = "";
+    struct tok args[WL_MAX_ARGS + 1], end;
+    size_t n = 0;
+    for (;;) {
+        lex(ps, &end);
+        if (end.kind != TK_WORD)
+            break;
+        if (n == WL_MAX_ARGS + 1)
+            return fail(ps, &end, "more than %d words in one statement; expected at most %d",
+                        WL_MAX_ARGS + 1, WL_MAX_ARGS + 1);
+        args[n++] = end;
+    }
+    struct stmt_ctx c = {kw, args, n, &end};
+    int r;
+    if (end.kind == TK_LBRACE && !tok_is(kw, "repeat"))
+        return fail(ps, &end,
+                    "found '{'; expected the end of the statement (only 'repeat N {' "
+                    "opens a block)");
+    if (kw->s[0] == 'P' && kw->len > 1 && kw->s[1] >= '0' && kw->s[1] <= '9') {
+        r = p_process(ps, &c);
+    } else {
+        size_t i = 0;
+        while (i < NKEYWORDS && !tok_is(kw, keywords[i].word))
+            i++;
+        if (i == NKEYWORDS) {
+            for (size_t k = 0; k < NKEYWORDS; k++) {
+                size_t l = strlen(list);
+                snprintf(list + l, sizeof list - l, "%s, ", keywords[k].word);
+            }
+            return fail(ps, kw, "unknown statement %s; expected %sor a process name P<n>",
+                        found(kw, b, sizeof b), list);
+        }
+        r = keywords[i].parse(ps, &c);
+    }
+    if (r < 0)
+        return r;
+    if (end.kind == TK_RBRACE || end.kind == TK_EOF)
+        unread(ps, &end);
+    return 0;
+}
+
+static int parse_all(struct parser *ps)
+{
+    char b[64];
+    struct tok t;
+    for (;;) {
+        lex(ps, &t);
+        int r = 0;
+        switch (t.kind) {
+        case TK_EOF:
+            if (ps->depth)
+                return fail(ps, &ps->brace[ps->depth - 1],
+                            "'{' of the repeat at line %u is never closed; expected '}' before "
+                            "the end of the file",
+                            ps->brace[ps->depth - 1].line);
+            return 0;
+        case TK_END:
+            break;
+        case TK_RBRACE:
+            r = close_block(ps, &t);
+            break;
+        case TK_LBRACE:
+            return fail(ps, &t, "found %s; expected a statement (only 'repeat N {' opens a block)",
+                        found(&t, b, sizeof b));
+        case TK_WORD:
+            r = statement(ps, &t);
+            break;
+        }
+        if (r < 0)
+            return r;
+    }
+}
+
+/* ---- the public functions ------------------------------------------------------------ */
+
+static char *dup_text(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *d = malloc(n);
+    if (d)
+        memcpy(d, s, n);
+    return d;
+}
+
+void vmm_workload_free(struct vmm_workload *w)
+{
+    if (!w)
+        return;
+    free(w->name);
+    free(w->text);
+    free(w->progs);
+    free(w->procs);
+    free(w->stmts);
+    free(w);
+}
+
+int vmm_workload_parse(const char *name, const char *text, struct vmm_workload **out, char *err,
+                       size_t errlen)
+{
+    if (out)
+        *out = NULL;
+    if (err && errlen)
+        err[0] = '\0';
+    if (!text || !out) {
+        if (err && errlen)
+            snprintf(err, errlen, "vmm_workload_parse: no text or no result pointer");
+        return VMM_EINVAL;
+    }
+    struct vmm_workload *w = calloc(1, sizeof *w);
+    if (!w || !(w->name = dup_text(name ? name : "workload")) || !(w->text = dup_text(text))) {
+        vmm_workload_free(w);
+        if (err && errlen)
+            snprintf(err, errlen, "%s: out of memory", name ? name : "workload");
+        return VMM_ENOMEM;
+    }
+    if (strlen(text) > UINT32_MAX) {
+        if (err && errlen)
+            snprintf(err, errlen, "%s: larger than 4 GiB; expected a smaller script", w->name);
+        vmm_workload_free(w);
+        return VMM_ELIMIT;
+    }
+    struct parser ps = {
+        .w = w, .p = w->text, .line_start = w->text, .line = 1, .err = err, .errlen = errlen};
+    int r = parse_all(&ps);
+    free(ps.pid_proc);
+    if (r < 0) {
+        vmm_workload_free(w);
+        return r;
+    }
+    *out = w;
+    return 0;
+}
+
+/* Writes a message to err, if there is room for one. */
+static void say_err(char *err, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void say_err(char *err, size_t errlen, const char *fmt, ...)
+{
+    if (!err || !errlen)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, errlen, fmt, ap);
+    va_end(ap);
+}
+
+int vmm_workload_load(const char *path, struct vmm_workload **out, char *err, size_t errlen)
+{
+    if (out)
+        *out = NULL;
+    if (!path || !out) {
+        say_err(err, errlen, "vmm_workload_load: no path or no result pointer");
+        return VMM_EINVAL;
+    }
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        int e = errno;
+        say_err(err, errlen, "%s: cannot open: %s", path, strerror(e));
+        return e == ENOENT ? VMM_ENOENT : VMM_EIO;
+    }
+    size_t cap = 4096, len = 0;
+    char *buf = malloc(cap + 1);
+    int r = buf ? 0 : VMM_ENOMEM;
+    while (r == 0) {
+        if (len == cap) {
+            if (cap >= WL_MAX_FILE) {
+                say_err(err, errlen, "%s: larger than %u MiB; expected a smaller script", path,
+                        WL_MAX_FILE >> 20);
+                r = VMM_ELIMIT;
+                break;
+            }
+            char *nb = realloc(buf, cap * 2 + 1);
+            if (!nb) {
+                r = VMM_ENOMEM;
+                break;
+            }
+            buf = nb;
+            cap *= 2;
+        }
+        size_t got = fread(buf + len, 1, cap - len, f);
+        len += got;
+        if (got == 0) {
+            if (ferror(f)) {
+                say_err(err, errlen, "%s: read error: %s", path, strerror(errno));
+                r = VMM_EIO;
+            }
+            break;
+        }
+    }
+    fclose(f);
+    if (r == VMM_ENOMEM)
+        say_err(err, errlen, "%s: out of memory", path);
+    if (r == 0) {
+        const char *nul = memchr(buf, '\0', len);
+        if (nul) {
+            say_err(err, errlen, "%s: a NUL byte at offset %zu; expected a text file", path,
+                    (size_t)(nul - buf));
+            r = VMM_EPARSE;
+        }
+    }
+    if (r == 0) {
+        buf[len] = '\0';
+        r = vmm_workload_parse(path, buf, out, err, errlen);
+    }
+    free(buf);
+    return r;
+}
+
+void vmm_workload_settings(const struct vmm_workload *w, struct vmm_config *cfg)
+{
+    if (!w || !cfg)
+        return;
+    if (w->set & (1u << WSET_FRAMES))
+        cfg->frames = w->frames;
+    if (w->set & (1u << WSET_POLICY)) {
+        cfg->policy = w->policy;
+        cfg->policy_params = w->policy_params[0] ? w->policy_params : NULL;
+    }
+    if (w->set & (1u << WSET_PAGE_SIZE))
+        cfg->page_size = w->page_size;
+    if (w->set & (1u << WSET_TLB))
+        cfg->tlb_entries = w->tlb;
+    if (w->set & (1u << WSET_SEED))
+        cfg->seed = w->seed;
+    if (w->set & (1u << WSET_VA_BITS))
+        cfg->va_bits = w->va_bits;
+}

@@ -1,0 +1,145 @@
+# Replays whose whole output is checked.
+
+# the policies, one line each
+$ vmm policies
+? 0
+1> fifo     first in, first out: evict the page loaded longest ago
+1> lru      least recently used: evict the page unused for longest (exact)
+1> opt      optimal (Belady): evict the page used farthest in the future
+1> random   evict a frame chosen at random (seeded splitmix64)
+1> clock    second chance: a hand over the frames clears R bits until one is 0
+1> eclock   enhanced second chance: clock over (R,M) classes, clean pages first
+1> nru      not recently used: lowest (R,M) class; R cleared every interval references [interval=1000]
+1> aging    aging counters: R shifted in every interval references, evict the smallest [bits=8,interval=1000]
+1> lfu      least frequently used: evict the page with the fewest references since load
+1> mfu      most frequently used: evict the page with the most references since load
+# the textbook string, FIFO, 3 frames: 15 faults
+$ vmm replay --policy fifo --frames 3 inputs/silberschatz.pages
+? 0
+1> vmm: inputs/silberschatz.pages (pages)
+1>   fifo, 3 frames of 4 KiB, 48-bit addresses (4-level page table), TLB 64 entries 4-way
+1> 
+1> references                 20
+1> page faults                15   minor 15, major 0; fault rate 75.00%
+1> hits                        5
+1> evictions                  12   dirty, written back 0; clean, write-backs the dirty bit saved 12
+1> swap reads                  0   swap slots in use 0 at the end, 0 at most
+1> TLB hits                    5   misses 15; hit ratio 25.00%
+1> access time (EAT)      1451.8 ns per reference; simulated time 29.035 us
+1>                   = (1 - p) x ma + p x service: p = 0.7500, ma = 401.0 ns, service = 1.802 us
+1> 
+1>     pid name         references     faults      minor      major  resident  swapped  state
+1>       1 P1                   20         15         15          0         3        0  running
+# every step of every reference, narrated
+$ vmm replay --policy lru --frames 3 --tlb 0 --explain --refs 1,2,3,1,4,2
+? 0
+1> P1 spawned (P1)
+1> #1 P1 R 0x1000: walk: PTE invalid; page fault; legal (all); free frame 0; zero-fill frame 0; PTE valid; restart: hit
+1> #2 P1 R 0x2000: walk: PTE invalid; page fault; legal (all); free frame 1; zero-fill frame 1; PTE valid; restart: hit
+1> #3 P1 R 0x3000: walk: PTE invalid; page fault; legal (all); free frame 2; zero-fill frame 2; PTE valid; restart: hit
+1> #4 P1 R 0x1000: walk: PTE valid (frame 0); hit
+1> #5 P1 R 0x4000: walk: PTE invalid; page fault; legal (all); no free frame; victim frame 1 = P1 page 0x2 (clean): dropped without a write; zero-fill frame 1; PTE valid; restart: hit
+1> #6 P1 R 0x2000: walk: PTE invalid; page fault; legal (all); no free frame; victim frame 2 = P1 page 0x3 (clean): dropped without a write; zero-fill frame 2; PTE valid; restart: hit
+1> vmm: --refs 1,2,3,1,4,2 (pages)
+1>   lru, 3 frames of 4 KiB, 48-bit addresses (4-level page table), no TLB
+1> 
+1> references                  6
+1> page faults                 5   minor 5, major 0; fault rate 83.33%
+1> hits                        1
+1> evictions                   2   dirty, written back 0; clean, write-backs the dirty bit saved 2
+1> swap reads                  0   swap slots in use 0 at the end, 0 at most
+1> access time (EAT)      1666.7 ns per reference; simulated time 10.000 us
+1>                   = (1 - p) x ma + p x service: p = 0.8333, ma = 500.0 ns, service = 1.900 us
+1> 
+1>     pid name         references     faults      minor      major  resident  swapped  state
+1>       1 P1                    6          5          5          0         3        0  running
+# a lackey trace (M = a load then a store; == lines skipped), with a TLB
+$ vmm replay --frames 2 --tlb 4 --explain inputs/small.lackey
+? 0
+1> P1 spawned (P1)
+1> #1 P1 X 0x4016a8: TLB miss; walk: PTE invalid; page fault; legal (all); free frame 0; zero-fill frame 0; PTE valid; restart: hit
+1> #2 P1 R 0x1ffefffa00: TLB miss; walk: PTE invalid; page fault; legal (all); free frame 1; zero-fill frame 1; PTE valid; restart: hit
+1> #3 P1 W 0x1ffefffa08: TLB hit (frame 1); hit
+1> #4 P1 R 0x41f000: TLB miss; walk: PTE invalid; page fault; legal (all); no free frame; victim frame 0 = P1 page 0x401 (clean): dropped without a write; zero-fill frame 0; PTE valid; restart: hit
+1> #5 P1 W 0x41f000: TLB hit (frame 0); hit
+1> #6 P1 X 0x4016ab: TLB miss; walk: PTE invalid; page fault; legal (all); no free frame; victim frame 1 = P1 page 0x1ffefff (dirty): write to swap slot 0; zero-fill frame 1; PTE valid; restart: hit
+1> vmm: inputs/small.lackey (lackey)
+1>   lru, 2 frames of 4 KiB, 48-bit addresses (4-level page table), TLB 4 entries 4-way
+1> 
+1> references                  6
+1> page faults                 4   minor 4, major 0; fault rate 66.67%
+1> hits                        2
+1> evictions                   2   dirty, written back 1; clean, write-backs the dirty bit saved 1
+1> swap reads                  0   swap slots in use 1 at the end, 1 at most
+1> TLB hits                    2   misses 4; hit ratio 33.33%
+1> access time (EAT)   1334635.0 ns per reference; simulated time 8.008 ms
+1>                   = (1 - p) x ma + p x service: p = 0.6667, ma = 367.7 ns, service = 2.002 ms
+1> 
+1>     pid name         references     faults      minor      major  resident  swapped  state
+1>       1 P1                    6          4          4          0         2        1  running
+# a multi-process trace: a reference across a page boundary touches both pages
+$ vmm replay --frames 4 --format vmm --explain inputs/two.vmm
+? 0
+1> P1 spawned (P1)
+1> #1 P1 R 0x1000: TLB miss; walk: PTE invalid; page fault; legal (all); free frame 0; zero-fill frame 0; PTE valid; restart: hit
+1> P2 spawned (P2)
+1> #2 P2 W 0x2000: TLB miss; walk: PTE invalid; page fault; legal (all); free frame 1; zero-fill frame 1; PTE valid; restart: hit
+1> #3 P1 W 0x1ffe: TLB hit (frame 0); hit
+1> #4 P1 W 0x2000: TLB miss; walk: PTE invalid; page fault; legal (all); free frame 2; zero-fill frame 2; PTE valid; restart: hit
+1> #5 P2 X 0x400000: TLB miss; walk: PTE invalid; page fault; legal (all); free frame 3; zero-fill frame 3; PTE valid; restart: hit
+1> vmm: inputs/two.vmm (vmm)
+1>   lru, 4 frames of 4 KiB, 48-bit addresses (4-level page table), TLB 64 entries 4-way
+1> 
+1> references                  5
+1> page faults                 4   minor 4, major 0; fault rate 80.00%
+1> hits                        1
+1> evictions                   0   dirty, written back 0; clean, write-backs the dirty bit saved 0
+1> swap reads                  0   swap slots in use 0 at the end, 0 at most
+1> TLB hits                    1   misses 4; hit ratio 20.00%
+1> access time (EAT)      1541.8 ns per reference; simulated time 7.709 us
+1>                   = (1 - p) x ma + p x service: p = 0.8000, ma = 421.0 ns, service = 1.822 us
+1> 
+1>     pid name         references     faults      minor      major  resident  swapped  state
+1>       1 P1                    3          2          2          0         2        0  running
+1>       2 P2                    2          2          2          0         2        0  running
+# an addr trace as JSON
+$ vmm replay --frames 1 --json inputs/small.addr
+? 0
+1> {
+1>   "input": "inputs/small.addr",
+1>   "format": "addr",
+1>   "policy": "lru",
+1>   "policy_params": "",
+1>   "frames": 1,
+1>   "page_size": 4096,
+1>   "va_bits": 48,
+1>   "levels": 4,
+1>   "tlb_entries": 64,
+1>   "tlb_ways": 4,
+1>   "data": true,
+1>   "seed": 1,
+1>   "references": 4,
+1>   "page_faults": 2,
+1>   "minor_faults": 2,
+1>   "major_faults": 0,
+1>   "hits": 2,
+1>   "fault_rate": 0.500000,
+1>   "evictions": 1,
+1>   "writebacks": 1,
+1>   "writebacks_saved": 0,
+1>   "swap_reads": 0,
+1>   "zero_fills": 2,
+1>   "swap_slots_used": 1,
+1>   "swap_slots_peak": 1,
+1>   "tlb_hits": 2,
+1>   "tlb_misses": 2,
+1>   "walks": 2,
+1>   "segfaults": 0,
+1>   "frames_used": 1,
+1>   "time_ns": 8004006,
+1>   "eat_ns": 2001001.500,
+1>   "cost": {"mem_ns": 100, "tlb_ns": 1, "pt_level_ns": 100, "fault_ns": 1000, "swap_read_ns": 8000000, "swap_write_ns": 8000000},
+1>   "processes": [
+1>     {"pid": 1, "name": "P1", "references": 4, "page_faults": 2, "minor_faults": 2, "major_faults": 0, "resident_pages": 1, "swapped_pages": 1, "evicted": 1, "writebacks": 1, "state": "running"}
+1>   ]
+1> }

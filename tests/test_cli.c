@@ -1,0 +1,143 @@
+/*
+ * test_cli.c - the vmm command end to end: every answer in
+ * shared/known-answers/README.md through `vmm replay --refs ... --json`,
+ * determinism, and the demo.
+ */
+#include "harness.h"
+
+#include <stdlib.h>
+
+/* The number after "key": in a JSON text, or UINT64_MAX if absent. */
+static uint64_t json_u64(const char *json, const char *key)
+{
+    char pat[64];
+    snprintf(pat, sizeof pat, "\"%s\": ", key);
+    const char *p = json ? strstr(json, pat) : NULL;
+    return p ? strtoull(p + strlen(pat), NULL, 10) : UINT64_MAX;
+}
+
+/* Runs a replay of refs and returns key from its JSON (UINT64_MAX on error). */
+static uint64_t replay_json(const char *refs, const char *policy, int frames, const char *key)
+{
+    struct cmd_result r;
+    if (run_cmd(&r, "\"$VMM\" replay --refs %s --policy %s --frames %d --json", refs, policy,
+                frames) < 0)
+        return UINT64_MAX;
+    uint64_t v = r.status == 0 ? json_u64(r.out, key) : UINT64_MAX;
+    if (r.status != 0)
+        printf("  vmm exited %d: %s", r.status, r.err);
+    cmd_result_free(&r);
+    return v;
+}
+
+#define SIL "7,0,1,2,0,3,0,4,2,3,0,3,2,1,2,0,1,7,0,1"
+#define BELADY "1,2,3,4,1,2,5,1,2,3,4,5"
+#define OSTEP "0,1,2,0,1,3,0,3,1,2,1"
+
+TEST(cli_known_answers_silberschatz)
+{
+    CHECK_EQ_U64(replay_json(SIL, "fifo", 3, "page_faults"), 15);
+    CHECK_EQ_U64(replay_json(SIL, "opt", 3, "page_faults"), 9);
+    CHECK_EQ_U64(replay_json(SIL, "lru", 3, "page_faults"), 12);
+}
+
+TEST(cli_known_answers_belady)
+{
+    CHECK_EQ_U64(replay_json(BELADY, "fifo", 3, "page_faults"), 9);
+    CHECK_EQ_U64(replay_json(BELADY, "fifo", 4, "page_faults"), 10);
+}
+
+TEST(cli_known_answers_ostep)
+{
+    CHECK_EQ_U64(replay_json(OSTEP, "lru", 3, "page_faults"), 5);
+    CHECK_EQ_U64(replay_json(OSTEP, "lru", 3, "hits"), 6);
+    CHECK_EQ_U64(replay_json(OSTEP, "opt", 3, "page_faults"), 5);
+    CHECK_EQ_U64(replay_json(OSTEP, "fifo", 3, "page_faults"), 7);
+}
+
+TEST(cli_json_has_the_documented_keys)
+{
+    struct cmd_result r;
+    CHECK(run_cmd(&r, "\"$VMM\" replay --refs " SIL " --frames 3 --json") == 0);
+    CHECK_EQ_I64(r.status, 0);
+    static const char *keys[] = {"references", "page_faults", "major_faults", "minor_faults",
+                                 "hits", "writebacks", "tlb_hits", "tlb_misses", "frames",
+                                 "page_size", "eat_ns"};
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+        char pat[64];
+        snprintf(pat, sizeof pat, "\"%s\": ", keys[i]);
+        CHECK_CONTAINS(r.out, pat);
+    }
+    CHECK_CONTAINS(r.out, "\"policy\": \"lru\"");
+    CHECK_CONTAINS(r.out, "\"processes\": [\n    {\"pid\": 1, ");
+    CHECK_CONTAINS(r.out, "\"resident_pages\": 3");
+    CHECK_EQ_U64(json_u64(r.out, "references"), 20);
+    cmd_result_free(&r);
+}
+
+TEST(cli_output_is_deterministic)
+{
+    struct cmd_result a, b;
+    const char *cmd = "\"$VMM\" replay --refs " SIL "," BELADY " --policy random --seed 9 "
+                      "--frames 4 --explain";
+    CHECK(run_cmd(&a, "%s", cmd) == 0);
+    CHECK(run_cmd(&b, "%s", cmd) == 0);
+    CHECK_EQ_I64(a.status, 0);
+    CHECK_STR_EQ(a.out, b.out);
+    cmd_result_free(&a);
+    cmd_result_free(&b);
+}
+
+TEST(cli_replay_from_stdin_and_page_size)
+{
+    struct cmd_result r;
+    CHECK(run_cmd(&r, "printf '0 1 2 0' | \"$VMM\" replay --page-size 16K --frames 2 --json -") ==
+          0);
+    CHECK_EQ_I64(r.status, 0);
+    CHECK_EQ_U64(json_u64(r.out, "page_size"), 16384);
+    CHECK_EQ_U64(json_u64(r.out, "page_faults"), 4); /* 0 1 2 0, LRU, 2 frames */
+    cmd_result_free(&r);
+}
+
+TEST(cli_demo_runs_and_prints)
+{
+    struct cmd_result r;
+    CHECK(run_cmd(&r, "\"$VMM\" run") == 0);
+    CHECK_EQ_I64(r.status, 0);
+    CHECK_CONTAINS(r.out, "page faults");
+    CHECK_CONTAINS(r.out, "written back");
+    cmd_result_free(&r);
+    CHECK(run_cmd(&r, "\"$VMM\" run --print-demo") == 0);
+    CHECK_EQ_I64(r.status, 0);
+    CHECK_CONTAINS(r.out, "spawn");
+    cmd_result_free(&r);
+}
+
+TEST(cli_cache2k_trace)
+{
+    /* A real trace (CC BY 4.0, headissue GmbH / Jens Wilke): 76,118 references. */
+    const char *path = top_path("../shared/traces/cache2k/web07.trace.xz");
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        SKIP("shared/traces/cache2k is not beside the checkout");
+    fclose(f);
+    struct cmd_result r;
+    CHECK(run_cmd(&r, "\"$VMM\" --version") == 0);
+    bool xz = strstr(r.out, "xz traces: yes") != NULL;
+    cmd_result_free(&r);
+    if (xz)
+        CHECK(run_cmd(&r, "\"$VMM\" replay --format u32be --frames 1000 --no-data --json '%s'",
+                      path) == 0);
+    else if (system("command -v xz >/dev/null 2>&1") == 0)
+        CHECK(run_cmd(&r,
+                      "xz -dc '%s' | \"$VMM\" replay --format u32be --frames 1000 --no-data "
+                      "--json -",
+                      path) == 0);
+    else
+        SKIP("neither liblzma nor the xz command is present");
+    CHECK_EQ_I64(r.status, 0);
+    CHECK_EQ_U64(json_u64(r.out, "references"), 76118);
+    uint64_t lru = json_u64(r.out, "page_faults");
+    CHECK(lru > 1000 && lru < 76118);
+    cmd_result_free(&r);
+}

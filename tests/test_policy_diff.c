@@ -1,0 +1,527 @@
+/*
+ * test_policy_diff.c - differential tests of every replacement policy against
+ * a deliberately naive reference implementation.
+ *
+ * The reference model below knows nothing of libvmm's structures: F frames in
+ * a plain array, each with its page, R and M bits, load time, last-use time,
+ * reference count, aging counter and next use; every decision is an O(F) scan
+ * written straight from the conventions in docs/policies.md:
+ *
+ *  - frames fill 0, 1, 2, ... ; a victim's frame receives the new page;
+ *  - R is set by every reference, including the faulting one; M by writes;
+ *  - a victim is written back iff its M is set;
+ *  - ticks (nru, aging) run after every interval-th reference;
+ *  - the same tie-breaks and the same splitmix64 stream (random).
+ *
+ * libvmm runs the same trace through vmm_replay_refs (single process pid 1,
+ * metadata only) and must report the same page faults, evictions and
+ * write-backs. On a mismatch the test replays prefixes to find the first
+ * reference where the two disagree and prints the trace around it.
+ *
+ * Coverage: 100 seeded traces per policy (uniform, looping, hot/cold, sliding
+ * window and tiny-alphabet references; write ratios 0 .. 1; 100 .. 600
+ * references over up to 120 pages), each against frame counts 1 .. 64. To keep
+ * the run short every trace uses every 3rd frame count (with a rotating
+ * offset, so the 100 traces together cover all 64 counts about 33 times each)
+ * plus 1 and 64. The invariant checker (cfg.check) runs after every reference
+ * in one run of each trace, and a TLB is switched on in another, so the
+ * R bits set through TLB hits are compared too. nru and aging are also run
+ * with non-default intervals and counter widths, and on longer traces (1000 ..
+ * 2400 references) where ticks at the default interval happen (without the
+ * invariant checker: its page-table walk makes those runs slow).
+ */
+#include "harness.h"
+#include "vmm.h"
+
+#include <stdlib.h>
+
+#define MAXF    64         /* largest frame count compared */
+#define NTRACES 100        /* seeded traces per policy */
+#define NEVER   UINT64_MAX /* no next use */
+#define MAXREFS 2400       /* longest trace */
+
+/* ---- seeded randomness ---------------------------------------------------- */
+
+static uint64_t splitmix64(uint64_t *state)
+{
+    uint64_t z = (*state += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+
+static uint64_t below(uint64_t *rng, uint64_t n)
+{
+    return splitmix64(rng) % n;
+}
+
+/* ---- traces ----------------------------------------------------------------- */
+
+struct tref {
+    uint64_t page; /* virtual page number */
+    bool write;    /* store (sets M) */
+};
+
+struct trace {
+    struct tref r[MAXREFS]; /* the references */
+    uint64_t next[MAXREFS]; /* next[i]: 1-based number of the next reference to r[i].page */
+    size_t n;               /* references used */
+    unsigned kind;          /* generator used (for messages) */
+};
+
+/* Fills next[] from the references (what the core computes for opt): one
+ * backward pass with a small open-addressing table of page -> next use. */
+static void trace_next_uses(struct trace *t)
+{
+    static uint64_t key[4 * MAXREFS], val[4 * MAXREFS];
+    const size_t cap = 4 * MAXREFS;
+    memset(val, 0, sizeof val); /* 0 = empty slot */
+    for (size_t i = t->n; i-- > 0;) {
+        size_t h = (size_t)(t->r[i].page * 0x9E3779B97F4A7C15ull >> 40) % cap;
+        while (val[h] && key[h] != t->r[i].page)
+            h = (h + 1) % cap;
+        t->next[i] = val[h] ? val[h] : NEVER;
+        key[h] = t->r[i].page;
+        val[h] = i + 1;
+    }
+}
+
+/* A trace of one of five shapes, chosen by the seed: 100 .. 600 references,
+ * or 1000 .. 2400 if long (so that ticks at the default interval happen).
+ * Pages are spread over the address space (id * 613 + 3) so they fall in
+ * different page-table leaves. */
+static void trace_gen(struct trace *t, uint64_t seed, bool long_trace)
+{
+    uint64_t rng = seed * 0x100000001B3ull + 17;
+    static const unsigned wr_pct[] = {0, 5, 30, 70, 100};
+    unsigned wpct = wr_pct[below(&rng, 5)];
+    uint64_t pages = 2 + below(&rng, 119); /* 2 .. 120 */
+    uint64_t loop = 3 + below(&rng, 78), hot = 2 + below(&rng, 15), win = 3 + below(&rng, 40);
+    uint64_t base = 0;
+    t->kind = (unsigned)(seed % 5);
+    t->n = long_trace ? 1000 + below(&rng, 1401) : 100 + below(&rng, 501);
+    for (size_t i = 0; i < t->n; i++) {
+        uint64_t id;
+        switch (t->kind) {
+        case 0: /* uniform */
+            id = below(&rng, pages);
+            break;
+        case 1: /* a loop, with 10% strays */
+            id = below(&rng, 10) == 0 ? below(&rng, pages) : i % loop;
+            break;
+        case 2: /* hot/cold: 85% to a small hot set */
+            id = below(&rng, 100) < 85 ? below(&rng, hot) : hot + below(&rng, pages);
+            break;
+        case 3: /* a window that slides every 50 references */
+            if (i % 50 == 49)
+                base += below(&rng, win);
+            id = base + below(&rng, win);
+            break;
+        default: /* a tiny alphabet */
+            id = below(&rng, 2 + seed % 7);
+            break;
+        }
+        t->r[i].page = id * 613 + 3;
+        t->r[i].write = below(&rng, 100) < wpct;
+    }
+    trace_next_uses(t);
+}
+
+/* ---- the naive reference ------------------------------------------------------ */
+
+enum pol { FIFO, LRU, OPT, RANDOM, CLOCK, ECLOCK, NRU, AGING, LFU, MFU };
+
+static const char *const pol_names[] = {"fifo",   "lru", "opt",   "random", "clock",
+                                        "eclock", "nru", "aging", "lfu",    "mfu"};
+
+struct mparams {
+    uint64_t interval; /* nru, aging: references between ticks */
+    unsigned bits;     /* aging: counter width */
+};
+
+static const struct mparams defaults = {1000, 8};
+
+struct mframe {
+    bool used;        /* holds a page */
+    bool r, m;        /* referenced, modified */
+    uint64_t page;    /* the page held */
+    uint64_t loaded;  /* reference number that loaded it */
+    uint64_t last;    /* reference number of its last use */
+    uint64_t count;   /* references since loaded */
+    uint64_t counter; /* aging register */
+    uint64_t next;    /* next use (opt) */
+};
+
+struct model {
+    enum pol pol;          /* policy modelled */
+    struct mparams mp;     /* its parameters */
+    unsigned nf;           /* frames */
+    struct mframe f[MAXF]; /* the frames */
+    unsigned hand;         /* clock, eclock, nru */
+    uint64_t rng;          /* random */
+    uint64_t faults, evictions, writebacks;
+};
+
+static bool better_opt(const struct mframe *a, const struct mframe *b)
+{
+    if (a->next == NEVER && b->next == NEVER)
+        return a->last < b->last;
+    return a->next > b->next;
+}
+
+static unsigned model_victim(struct model *m)
+{
+    unsigned n = m->nf, v = 0;
+    struct mframe *f = m->f;
+    switch (m->pol) {
+    case FIFO:
+        for (unsigned i = 1; i < n; i++)
+            if (f[i].loaded < f[v].loaded)
+                v = i;
+        return v;
+    case LRU:
+        for (unsigned i = 1; i < n; i++)
+            if (f[i].last < f[v].last)
+                v = i;
+        return v;
+    case OPT:
+        for (unsigned i = 1; i < n; i++)
+            if (better_opt(&f[i], &f[v]))
+                v = i;
+        return v;
+    case RANDOM:
+        return (unsigned)(splitmix64(&m->rng) % n);
+    case CLOCK:
+        while (f[m->hand].r) {
+            f[m->hand].r = false;
+            m->hand = (m->hand + 1) % n;
+        }
+        v = m->hand;
+        m->hand = (m->hand + 1) % n;
+        return v;
+    case ECLOCK:
+        /* The textbook passes, literally. */
+        for (;;) {
+            for (unsigned k = 0; k < n; k++) {
+                unsigned i = (m->hand + k) % n;
+                if (!f[i].r && !f[i].m) {
+                    m->hand = (i + 1) % n;
+                    return i;
+                }
+            }
+            for (unsigned k = 0; k < n; k++) {
+                unsigned i = (m->hand + k) % n;
+                if (!f[i].r && f[i].m) {
+                    m->hand = (i + 1) % n;
+                    return i;
+                }
+                f[i].r = false;
+            }
+        }
+    case NRU: {
+        unsigned best = 4;
+        for (unsigned k = 0; k < n; k++) {
+            unsigned i = (m->hand + k) % n;
+            unsigned c = (f[i].r ? 2u : 0u) + (f[i].m ? 1u : 0u);
+            if (c < best) {
+                best = c;
+                v = i;
+            }
+        }
+        m->hand = (v + 1) % n;
+        return v;
+    }
+    case AGING:
+        for (unsigned i = 1; i < n; i++) {
+            if (f[i].r != f[v].r) {
+                if (!f[i].r)
+                    v = i;
+            } else if (f[i].counter != f[v].counter) {
+                if (f[i].counter < f[v].counter)
+                    v = i;
+            } else if (f[i].loaded < f[v].loaded) {
+                v = i;
+            }
+        }
+        return v;
+    case LFU:
+    case MFU:
+        for (unsigned i = 1; i < n; i++) {
+            if (f[i].count != f[v].count) {
+                if ((m->pol == LFU) == (f[i].count < f[v].count))
+                    v = i;
+            } else if (f[i].last < f[v].last) {
+                v = i;
+            }
+        }
+        return v;
+    }
+    return 0;
+}
+
+static void model_tick(struct model *m)
+{
+    for (unsigned i = 0; i < m->nf; i++) {
+        struct mframe *f = &m->f[i];
+        if (!f->used)
+            continue;
+        if (m->pol == AGING)
+            f->counter = (f->counter >> 1) | ((uint64_t)f->r << (m->mp.bits - 1));
+        f->r = false;
+    }
+}
+
+/* Runs the first n references of t through the model. */
+static void model_run(struct model *m, enum pol pol, const struct mparams *mp, unsigned nf,
+                      uint64_t seed, const struct trace *t, size_t n)
+{
+    memset(m, 0, sizeof *m);
+    m->pol = pol;
+    m->mp = *mp;
+    m->nf = nf;
+    m->rng = seed;
+    for (size_t k = 0; k < n; k++) {
+        uint64_t now = k + 1, page = t->r[k].page;
+        bool w = t->r[k].write;
+        uint64_t next = t->next[k];
+        if (next != NEVER && next > n)
+            next = NEVER; /* a prefix of the trace is its own whole trace */
+        struct mframe *f = NULL;
+        for (unsigned i = 0; i < nf; i++)
+            if (m->f[i].used && m->f[i].page == page)
+                f = &m->f[i];
+        if (f) {
+            f->r = true;
+            f->m |= w;
+            f->last = now;
+            f->count++;
+            f->next = next;
+        } else {
+            m->faults++;
+            for (unsigned i = 0; i < nf && !f; i++)
+                if (!m->f[i].used)
+                    f = &m->f[i];
+            if (!f) {
+                f = &m->f[model_victim(m)];
+                m->evictions++;
+                m->writebacks += f->m;
+            }
+            *f = (struct mframe){.used = true,
+                                 .r = true,
+                                 .m = w,
+                                 .page = page,
+                                 .loaded = now,
+                                 .last = now,
+                                 .count = 1,
+                                 .next = next};
+        }
+        if ((pol == NRU || pol == AGING) && now % mp->interval == 0)
+            model_tick(m);
+    }
+}
+
+/* ---- libvmm ------------------------------------------------------------------- */
+
+struct run_opts {
+    const char *params; /* policy_params, or NULL */
+    bool check;         /* invariant checker after every reference */
+    unsigned tlb;       /* TLB entries, 0 = none */
+};
+
+/* Runs the first n references of t through libvmm. Returns 0, or -1 with a
+ * message in err. */
+static int vmm_run(const char *policy, const struct run_opts *o, unsigned nf, uint64_t seed,
+                   const struct trace *t, size_t n, struct vmm_stats *st, char *err, size_t len)
+{
+    struct vmm_config c;
+    struct vmm_system *sys;
+    static struct vmm_ref refs[MAXREFS];
+    vmm_config_default(&c);
+    c.frames = nf;
+    c.policy = policy;
+    c.policy_params = o->params;
+    c.data = false;
+    c.tlb_entries = o->tlb;
+    c.check = o->check;
+    c.seed = seed;
+    if (vmm_system_create(&c, &sys, err, len) < 0)
+        return -1;
+    for (size_t k = 0; k < n; k++)
+        refs[k] = (struct vmm_ref){.addr = t->r[k].page * c.page_size,
+                                   .pid = 1,
+                                   .size = 1,
+                                   .op = t->r[k].write ? VMM_WRITE : VMM_READ};
+    int rc = vmm_replay_refs(sys, refs, n);
+    if (rc < 0) {
+        snprintf(err, len, "vmm_replay_refs: %s: %s", vmm_strerror(rc), vmm_system_error(sys));
+        vmm_system_destroy(sys);
+        return -1;
+    }
+    vmm_stats_get(sys, st);
+    vmm_system_destroy(sys);
+    return 0;
+}
+
+static bool same(const struct model *m, const struct vmm_stats *st)
+{
+    return m->faults == st->page_faults && m->evictions == st->evictions &&
+           m->writebacks == st->writebacks;
+}
+
+/* After a mismatch on the whole trace: the shortest prefix that differs, and
+ * the references around its end. */
+static void explain_mismatch(enum pol pol, const struct mparams *mp, const struct run_opts *o,
+                             unsigned nf, uint64_t seed, const struct trace *t)
+{
+    char err[256];
+    struct model m;
+    struct vmm_stats st;
+    for (size_t n = 1; n <= t->n; n++) {
+        model_run(&m, pol, mp, nf, seed, t, n);
+        if (vmm_run(pol_names[pol], o, nf, seed, t, n, &st, err, sizeof err) < 0)
+            return;
+        if (same(&m, &st))
+            continue;
+        printf("  first difference after reference %zu (%s):", n,
+               t->r[n - 1].write ? "write" : "read");
+        for (size_t k = n > 12 ? n - 12 : 0; k < n; k++)
+            printf(" %" PRIu64 "%s", (t->r[k].page - 3) / 613, t->r[k].write ? "w" : "");
+        printf("\n  model: faults %" PRIu64 " writebacks %" PRIu64 "; libvmm: faults %" PRIu64
+               " writebacks %" PRIu64 "\n  model frames (page R M):",
+               m.faults, m.writebacks, st.page_faults, st.writebacks);
+        for (unsigned i = 0; i < nf && i < 16; i++)
+            printf(" [%u] %" PRIu64 " %d%d", i, (m.f[i].page - 3) / 613, m.f[i].r, m.f[i].m);
+        printf("\n");
+        return;
+    }
+}
+
+/* Compares libvmm with the model on ntraces traces (seeds seed0 ...), long
+ * ones if long_traces, and the frame counts described at the top; fails the
+ * running test at the first difference. */
+static void diff_policy(enum pol pol, const char *params, const struct mparams *mp, uint64_t seed0,
+                        unsigned ntraces, bool long_traces)
+{
+    static struct trace t;
+    char err[256];
+    for (unsigned k = 0; k < ntraces; k++) {
+        uint64_t seed = seed0 + k;
+        trace_gen(&t, seed, long_traces);
+        for (unsigned nf = 1; nf <= MAXF; nf++) {
+            if (nf != 1 && nf != MAXF && nf % 3 != k % 3)
+                continue;
+            struct run_opts o = {.params = params,
+                                 .check = !long_traces && nf % 16 == k % 16,
+                                 .tlb = nf % 16 == (k + 8) % 16 ? 8 : 0};
+            struct model m;
+            struct vmm_stats st;
+            model_run(&m, pol, mp, nf, seed, &t, t.n);
+            if (vmm_run(pol_names[pol], &o, nf, seed, &t, t.n, &st, err, sizeof err) < 0) {
+                test_fail(__FILE__, __LINE__, "%s frames=%u seed=%" PRIu64 ": %s", pol_names[pol],
+                          nf, seed, err);
+                return;
+            }
+            if (!same(&m, &st)) {
+                test_fail(__FILE__, __LINE__,
+                          "%s%s%s frames=%u seed=%" PRIu64 " (kind %u, %zu refs%s%s): "
+                          "faults %" PRIu64 "/%" PRIu64 " evictions %" PRIu64 "/%" PRIu64
+                          " writebacks %" PRIu64 "/%" PRIu64 " (model/libvmm)",
+                          pol_names[pol], params ? " " : "", params ? params : "", nf, seed, t.kind,
+                          t.n, o.check ? ", check" : "", o.tlb ? ", tlb" : "", m.faults,
+                          st.page_faults, m.evictions, st.evictions, m.writebacks, st.writebacks);
+                explain_mismatch(pol, mp, &o, nf, seed, &t);
+                return;
+            }
+        }
+    }
+}
+
+/* ---- the tests ------------------------------------------------------------------ */
+
+TEST(policy_diff_fifo)
+{
+    diff_policy(FIFO, NULL, &defaults, 1000, NTRACES, false);
+}
+
+TEST(policy_diff_lru)
+{
+    diff_policy(LRU, NULL, &defaults, 2000, NTRACES, false);
+}
+
+TEST(policy_diff_opt)
+{
+    diff_policy(OPT, NULL, &defaults, 3000, NTRACES, false);
+}
+
+TEST(policy_diff_random)
+{
+    diff_policy(RANDOM, NULL, &defaults, 4000, NTRACES, false);
+}
+
+TEST(policy_diff_clock)
+{
+    diff_policy(CLOCK, NULL, &defaults, 5000, NTRACES, false);
+}
+
+TEST(policy_diff_eclock)
+{
+    diff_policy(ECLOCK, NULL, &defaults, 6000, NTRACES, false);
+}
+
+TEST(policy_diff_nru)
+{
+    diff_policy(NRU, NULL, &defaults, 7000, NTRACES, false);
+}
+
+TEST(policy_diff_aging)
+{
+    diff_policy(AGING, NULL, &defaults, 8000, NTRACES, false);
+}
+
+TEST(policy_diff_lfu)
+{
+    diff_policy(LFU, NULL, &defaults, 9000, NTRACES, false);
+}
+
+TEST(policy_diff_mfu)
+{
+    diff_policy(MFU, NULL, &defaults, 10000, NTRACES, false);
+}
+
+/* Short intervals, so R bits are cleared many times within a trace. */
+TEST(policy_diff_nru_interval)
+{
+    static const uint64_t iv[] = {1, 2, 3, 7, 16, 50, 128};
+    for (size_t i = 0; i < sizeof iv / sizeof iv[0] && !test_stopped(); i++) {
+        char params[64];
+        struct mparams mp = {iv[i], 8};
+        snprintf(params, sizeof params, "interval=%" PRIu64, iv[i]);
+        diff_policy(NRU, params, &mp, 11000 + 100 * i, 20, false);
+    }
+}
+
+TEST(policy_diff_aging_params)
+{
+    static const struct mparams mps[] = {{1, 8}, {2, 1}, {3, 2}, {5, 3}, {7, 64}, {10, 8}, {40, 4}};
+    for (size_t i = 0; i < sizeof mps / sizeof mps[0] && !test_stopped(); i++) {
+        char params[64];
+        snprintf(params, sizeof params, "bits=%u,interval=%" PRIu64, mps[i].bits, mps[i].interval);
+        diff_policy(AGING, params, &mps[i], 12000 + 100 * i, 20, false);
+    }
+}
+
+/* Long traces, so that ticks at the default interval (1000) happen; the
+ * defaults spelled out, in either order, are the defaults. */
+TEST(policy_diff_default_interval)
+{
+    diff_policy(NRU, NULL, &defaults, 13000, 10, true);
+    if (test_stopped())
+        return;
+    diff_policy(AGING, NULL, &defaults, 14000, 10, true);
+    if (test_stopped())
+        return;
+    diff_policy(NRU, "interval=1000", &defaults, 7000, 10, true);
+    if (test_stopped())
+        return;
+    diff_policy(AGING, "interval=1000,bits=8", &defaults, 8000, 10, true);
+}
