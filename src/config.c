@@ -233,6 +233,7 @@ int vmm_observer_add(struct vmm_system *sys, const struct vmm_observer *obs)
         return vmm__fail(sys, VMM_ELIMIT, "more than %d observers", VMM_MAX_OBSERVERS);
     sys->obs[sys->nobs++] = *obs;
     sys->obs_mask |= obs->mask;
+    sys->lean = false;
     return 0;
 }
 

@@ -147,6 +147,26 @@ static int out_of_swap(struct vmm_system *sys, struct proc *p, uint64_t addr)
     return VMM_KILLED;
 }
 
+/*
+ * Eviction reads the victim's frame entry, then the PTE it points at: two
+ * dependent cache misses. When the policy can tell its likely next victims,
+ * each eviction fetches the frame entry of the third victim to come and the
+ * PTE of the second (whose entry the previous eviction fetched), so every
+ * eviction finds both in cache, fetched two faults earlier. Speed only:
+ * nothing depends on the guess being right.
+ */
+static void prefetch_victims(struct vmm_system *sys)
+{
+    if (!sys->pol->peek_victim)
+        return;
+    frame_t second = sys->pol->peek_victim(sys->pol_state, 1);
+    frame_t third = sys->pol->peek_victim(sys->pol_state, 2);
+    if (second < sys->nframes && sys->frames[second].pte)
+        __builtin_prefetch(sys->frames[second].pte, 1);
+    if (third < sys->nframes)
+        __builtin_prefetch(&sys->frames[third], 1);
+}
+
 static const unsigned need_prot[] = {VMM_PROT_READ, VMM_PROT_WRITE, VMM_PROT_EXEC};
 
 int vmm__fault(struct vmm_system *sys, struct proc *p, uint64_t addr, unsigned op, pte_t **ptep)
@@ -180,6 +200,7 @@ int vmm__fault(struct vmm_system *sys, struct proc *p, uint64_t addr, unsigned o
             return out_of_swap(sys, p, addr);
         if (e < 0)
             return e;
+        prefetch_victims(sys);
     }
 
     /* 4. Bring the page in. */

@@ -186,6 +186,10 @@ struct vmm_policy_ops {
     void (*on_remove)(void *state, frame_t f);
     /* Chooses the victim among the tracked frames. */
     frame_t (*select_victim)(void *state);
+    /* Optional hint, no side effects: the frame select_victim would likely
+     * choose k selections from now (k = 0: next, 1: the one after), or
+     * FRAME_NONE. The core prefetches them (speed only). */
+    frame_t (*peek_victim)(void *state, unsigned k);
     /* Periodic work every `tick` references (0 = never): NRU and aging. */
     void (*on_tick)(void *state);
     /* Checks the policy's own structures: tracks exactly the frames for which
@@ -205,6 +209,7 @@ int vmm__param_u64(struct vmm_system *sys, const struct policy_params *pp, const
 /* ---- the system ------------------------------------------------------------ */
 
 #define VMM_MAX_OBSERVERS 8
+#define STAMP_WORDS (65536 / 8) /* covers the largest trace reference (size is 16 bits) */
 
 struct vmm_system {
     struct vmm_config cfg;         /* configuration in force (strings point below) */
@@ -213,6 +218,7 @@ struct vmm_system {
     char swap_path[512];           /* copy of cfg.swap_path, "" = temp file */
     unsigned page_shift;           /* log2(page size) */
     unsigned levels;               /* page-table levels */
+    unsigned top_shift;            /* 9 x (levels - 1): shift of the root's index */
     uint64_t vpn_limit;            /* 1 << (va_bits - page_shift) */
     uint8_t *mem;                  /* physical memory, frames x page size; NULL with data off */
     size_t mem_bytes;              /* bytes mapped at mem */
@@ -229,6 +235,7 @@ struct vmm_system {
     const struct vmm_policy_ops *pol; /* replacement policy */
     void *pol_state;               /* its state */
     bool pol_access;               /* call pol->on_access on hits */
+    bool lean;                     /* no observer, TLB or checker: hits take the short path */
     uint64_t tick;                 /* pol->on_tick every tick references (0 = never) */
     uint64_t tick_left;            /* references until the next tick */
     uint64_t next_use;             /* next-use time of the current reference (OPT) */
@@ -238,6 +245,7 @@ struct vmm_system {
     uint32_t obs_mask;             /* union of their masks: one test on the hot path */
     uint64_t rng;                  /* state of the seeded generator (splitmix64) */
     void *explain;                 /* explain observer state (report/explain.c) */
+    uint64_t *stamp;               /* STAMP_WORDS words that replayed writes store */
     char err[512];                 /* message of the last failure */
 };
 
@@ -282,12 +290,21 @@ void vmm__pt_foreach(const struct vmm_system *sys, struct proc *p,
 /* Frees every node (the PTEs must already be cleared of frames and slots). */
 void vmm__pt_free(const struct vmm_system *sys, struct proc *p);
 
-/* Fast lookup through the last-leaf shortcut. */
+/* The PTE of vpn or NULL, through the last-leaf shortcut, else a walk from
+ * the root (inline: this is every reference's path). A node is an array of
+ * 512 words: child pointers above the leaves, PTEs in them. */
 static inline pte_t *pt_find(const struct vmm_system *sys, struct proc *p, vpn_t vpn)
 {
     if (VMM_LIKELY((vpn >> 9) == p->leaf_tag))
         return p->leaf_cache + (vpn & 511);
-    return vmm__pt_lookup(sys, p, vpn);
+    const uint64_t *n = (const uint64_t *)p->root;
+    for (unsigned s = sys->top_shift; n && s; s -= 9)
+        n = (const uint64_t *)(uintptr_t)n[(vpn >> s) & 511];
+    if (!n)
+        return NULL;
+    p->leaf_tag = vpn >> 9;
+    p->leaf_cache = (pte_t *)n;
+    return p->leaf_cache + (vpn & 511);
 }
 
 /* ---- the TLB (tlb.c) ------------------------------------------------------ */

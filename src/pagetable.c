@@ -69,8 +69,8 @@ static unsigned shift_of(const struct vmm_system *sys, unsigned level)
 pte_t *vmm__pt_lookup(const struct vmm_system *sys, struct proc *p, vpn_t vpn)
 {
     struct pt_node *n = p->root;
-    for (unsigned l = 0; n && l + 1 < sys->levels; l++)
-        n = (struct pt_node *)(uintptr_t)n->e[(vpn >> shift_of(sys, l)) & (PT_FANOUT - 1)];
+    for (unsigned s = sys->top_shift; n && s; s -= 9)
+        n = (struct pt_node *)(uintptr_t)n->e[(vpn >> s) & (PT_FANOUT - 1)];
     if (!n)
         return NULL;
     p->leaf_tag = vpn >> 9;

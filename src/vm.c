@@ -50,6 +50,7 @@ int vmm_system_create(const struct vmm_config *cfg, struct vmm_system **out, cha
     sys->cfg.swap_path = sys->swap_path[0] ? sys->swap_path : NULL;
     sys->page_shift = log2u(cfg->page_size);
     sys->levels = vmm_config_levels(cfg);
+    sys->top_shift = 9 * (sys->levels - 1);
     sys->vpn_limit = 1ull << (cfg->va_bits - sys->page_shift);
     sys->rng = cfg->seed;
     sys->next_asid = 1;
@@ -67,6 +68,7 @@ int vmm_system_create(const struct vmm_config *cfg, struct vmm_system **out, cha
         goto fail;
     sys->pol_access = (sys->pol->needs & POLICY_ON_ACCESS) != 0;
     sys->tick_left = sys->tick;
+    sys->lean = !sys->tlb.sets && !cfg->check;
     *out = sys;
     return 0;
 fail:
@@ -91,6 +93,7 @@ void vmm_system_destroy(struct vmm_system *sys)
     if (sys->pol_state)
         sys->pol->destroy(sys->pol_state);
     free(sys->explain);
+    free(sys->stamp);
     vmm__swap_destroy(sys);
     vmm__tlb_destroy(&sys->tlb);
     vmm__phys_destroy(sys);
@@ -188,8 +191,41 @@ int vmm_process_exit(struct vmm_system *sys, uint32_t pid)
 
 /* ---- the hot path ---------------------------------------------------------------- */
 
-int vmm__ref(struct vmm_system *sys, struct proc *p, uint64_t addr, unsigned op,
-             frame_t *frame_out)
+/* Periodic policy work after a reference. */
+static inline void tick(struct vmm_system *sys)
+{
+    if (sys->tick && --sys->tick_left == 0) {
+        sys->tick_left = sys->tick;
+        sys->pol->on_tick(sys->pol_state);
+    }
+}
+
+/* The short path of a hit while nothing watches (no observer, TLB or
+ * checker): what the full path does for a hit, without its events. Returns
+ * false, having changed nothing, when the full path must run. */
+static inline bool lean_hit(struct vmm_system *sys, struct proc *p, uint64_t addr, unsigned op,
+                            frame_t *frame_out)
+{
+    pte_t need = PTE_VALID | (op == VMM_WRITE ? PTE_WRITE : 0);
+    pte_t *pte = pt_find(sys, p, addr >> sys->page_shift);
+    if (VMM_UNLIKELY(!pte || (*pte & need) != need))
+        return false;
+    *pte |= PTE_REF | (op == VMM_WRITE ? PTE_DIRTY : 0);
+    sys->st.references++;
+    sys->st.walks++;
+    sys->st.hits++;
+    p->st.references++;
+    if (sys->pol_access)
+        sys->pol->on_access(sys->pol_state, pte_frame(*pte), op, sys->next_use);
+    if (frame_out)
+        *frame_out = pte_frame(*pte);
+    tick(sys);
+    return true;
+}
+
+/* The full path: TLB, walk, trap, restart, with every event. */
+static int ref_full(struct vmm_system *sys, struct proc *p, uint64_t addr, unsigned op,
+                    frame_t *frame_out)
 {
     vpn_t vpn = addr >> sys->page_shift;
     pte_t *pte = NULL;
@@ -237,16 +273,21 @@ int vmm__ref(struct vmm_system *sys, struct proc *p, uint64_t addr, unsigned op,
         *frame_out = pte_frame(*pte);
     EMIT(sys, VMM_EV_REF_END, .pid = p->pid, .op = (uint8_t)op, .vaddr = addr,
          .outcome = (uint8_t)outcome, .frame = pte_frame(*pte));
-    if (sys->tick && --sys->tick_left == 0) {
-        sys->tick_left = sys->tick;
-        sys->pol->on_tick(sys->pol_state);
-    }
+    tick(sys);
     if (VMM_UNLIKELY(sys->cfg.check)) {
         int r = vmm_system_check(sys);
         if (r < 0)
             return r;
     }
     return outcome;
+}
+
+int vmm__ref(struct vmm_system *sys, struct proc *p, uint64_t addr, unsigned op,
+             frame_t *frame_out)
+{
+    if (VMM_LIKELY(sys->lean) && lean_hit(sys, p, addr, op, frame_out))
+        return VMM_HIT;
+    return ref_full(sys, p, addr, op, frame_out);
 }
 
 /* Checks that [addr, addr+len) lies inside the address width. */
@@ -321,35 +362,96 @@ static struct proc *trace_proc(struct vmm_system *sys, uint32_t pid, int *err)
     return vmm__proc(sys, pid);
 }
 
-/* One reference of a trace, split at page boundaries. Writes store the
- * reference's sequence number (data on), so the bytes really move. */
-static int replay_one(struct vmm_system *sys, const struct vmm_ref *ref)
+/* A trace reference that moves bytes or spans pages: through vmm_access.
+ * Writes store the reference's sequence number, so the bytes really move. */
+static __attribute__((noinline)) int replay_slow(struct vmm_system *sys,
+                                                 const struct vmm_ref *ref, size_t len)
 {
-    int err = 0;
-    struct proc *p = sys->last;
-    if (!p || p->pid != ref->pid) {
-        if (!(p = trace_proc(sys, ref->pid, &err)))
-            return err;
-        sys->last = p;
-    }
-    if (!p->live)
-        return 0;
-    size_t len = ref->size ? ref->size : 1;
-    /* The common case of policy studies: no bytes to move, one page. */
-    if (!sys->cfg.data && ref->addr < sys->vpn_limit << sys->page_shift &&
-        (ref->addr & (sys->cfg.page_size - 1)) + len <= sys->cfg.page_size) {
-        err = vmm__ref(sys, p, ref->addr, ref->op, NULL);
-        return err < 0 ? err : 0;
-    }
-    uint64_t stamp[8192];
+    int err;
     if (sys->cfg.data && ref->op == VMM_WRITE) {
-        for (size_t i = 0; i < (len + 7) / 8; i++)
-            stamp[i] = sys->st.references + 1;
-        err = vmm_access(sys, ref->pid, ref->addr, VMM_WRITE, stamp, len);
+        if (!sys->stamp && !(sys->stamp = malloc(STAMP_WORDS * sizeof *sys->stamp)))
+            return vmm__fail(sys, VMM_ENOMEM, "out of memory");
+        for (size_t i = 0; i < (len + 7) / 8 && i < STAMP_WORDS; i++)
+            sys->stamp[i] = sys->st.references + 1;
+        err = vmm_access(sys, ref->pid, ref->addr, VMM_WRITE, sys->stamp, len);
     } else {
         err = vmm_access(sys, ref->pid, ref->addr, (enum vmm_op)ref->op, NULL, len);
     }
     return err < 0 ? err : 0;
+}
+
+/* One reference of a trace. */
+static inline int replay_one(struct vmm_system *sys, const struct vmm_ref *ref)
+{
+    int err = 0;
+    struct proc *p = sys->last;
+    if (VMM_UNLIKELY(!p || p->pid != ref->pid)) {
+        if (!(p = trace_proc(sys, ref->pid, &err)))
+            return err;
+        sys->last = p;
+    }
+    if (VMM_UNLIKELY(!p->live))
+        return 0;
+    size_t len = ref->size ? ref->size : 1;
+    /* The common case of policy studies: no bytes to move, one page. */
+    if (VMM_LIKELY(!sys->cfg.data && ref->addr < sys->vpn_limit << sys->page_shift &&
+                   (ref->addr & (sys->cfg.page_size - 1)) + len <= sys->cfg.page_size)) {
+        if (VMM_LIKELY(sys->lean) && lean_hit(sys, p, ref->addr, ref->op, NULL))
+            return 0;
+        err = ref_full(sys, p, ref->addr, ref->op, NULL);
+        return err < 0 ? err : 0;
+    }
+    return replay_slow(sys, ref, len);
+}
+
+/*
+ * The policy-study loop: a batch replayed with nothing watching and no bytes
+ * to move. It is software-pipelined: reference i+AHEAD's PTE is located (the
+ * upper levels are hot) and prefetched while reference i is served, so the
+ * miss on a cold leaf overlaps useful work instead of stalling it. A located
+ * PTE pointer stays good: nodes live as long as their process, and a dead
+ * process's references never reach the pointer.
+ */
+enum { AHEAD = 8, RING = 16 };
+
+static int replay_lean(struct vmm_system *sys, const struct vmm_ref *refs, size_t n)
+{
+    pte_t *ring[RING];
+    const unsigned shift = sys->page_shift;
+    const uint64_t top = sys->vpn_limit << shift, pmask = sys->cfg.page_size - 1;
+    for (size_t i = 0; i < n + AHEAD; i++) {
+        if (i < n) {
+            const struct vmm_ref *a = &refs[i];
+            struct proc *q = vmm__proc(sys, a->pid);
+            pte_t *pte = q && q->live && a->addr < top ? pt_find(sys, q, a->addr >> shift) : NULL;
+            if (pte)
+                __builtin_prefetch(pte, 1);
+            ring[i % RING] = pte;
+        }
+        if (i < AHEAD)
+            continue;
+        const struct vmm_ref *r = &refs[i - AHEAD];
+        pte_t *pte = ring[(i - AHEAD) % RING];
+        struct proc *p = sys->last;
+        size_t len = r->size ? r->size : 1;
+        pte_t need = PTE_VALID | (r->op == VMM_WRITE ? PTE_WRITE : 0);
+        if (VMM_LIKELY(pte && p && p->pid == r->pid && p->live && (*pte & need) == need &&
+                       r->addr < top && (r->addr & pmask) + len <= pmask + 1)) {
+            *pte |= PTE_REF | (r->op == VMM_WRITE ? PTE_DIRTY : 0);
+            sys->st.references++;
+            sys->st.walks++;
+            sys->st.hits++;
+            p->st.references++;
+            if (sys->pol_access)
+                sys->pol->on_access(sys->pol_state, pte_frame(*pte), r->op, 0);
+            tick(sys);
+            continue;
+        }
+        int e = replay_one(sys, r);
+        if (e < 0)
+            return e;
+    }
+    return 0;
 }
 
 /* ---- future knowledge for OPT -------------------------------------------------------- */
@@ -500,12 +602,19 @@ int vmm_replay(struct vmm_system *sys, struct vmm_trace **traces, size_t ntraces
         return vmm__fail(sys, VMM_ENOMEM, "out of memory");
     for (size_t t = 0; r == 0 && t < ntraces; t++) {
         long got;
+        bool own_pid = ntraces > 1 && vmm_trace_format_of(traces[t]) != VMM_FMT_VMM;
         while (r == 0 && (got = vmm_trace_read(traces[t], batch, BATCH)) > 0) {
-            for (long i = 0; r == 0 && i < got; i++) {
-                if (ntraces > 1 && vmm_trace_format_of(traces[t]) != VMM_FMT_VMM)
-                    batch[i].pid = (uint32_t)(t + 1); /* one process per trace */
-                r = future ? pbuf_add(sys, &b, &batch[i]) : replay_one(sys, &batch[i]);
-            }
+            if (own_pid) /* one process per single-process trace */
+                for (long i = 0; i < got; i++)
+                    batch[i].pid = (uint32_t)(t + 1);
+            if (future)
+                for (long i = 0; r == 0 && i < got; i++)
+                    r = pbuf_add(sys, &b, &batch[i]);
+            else if (sys->lean && !sys->cfg.data)
+                r = replay_lean(sys, batch, (size_t)got);
+            else
+                for (long i = 0; r == 0 && i < got; i++)
+                    r = replay_one(sys, &batch[i]);
         }
         if (r == 0 && got < 0)
             r = vmm__fail(sys, (int)got, "%s", vmm_trace_error(traces[t]));

@@ -38,7 +38,7 @@
 #define MAXF    64         /* largest frame count compared */
 #define NTRACES 100        /* seeded traces per policy */
 #define NEVER   UINT64_MAX /* no next use */
-#define MAXREFS 2400       /* longest trace */
+#define MAXREFS 16000      /* longest trace */
 
 /* ---- seeded randomness ---------------------------------------------------- */
 
@@ -58,7 +58,8 @@ static uint64_t below(uint64_t *rng, uint64_t n)
 /* ---- traces ----------------------------------------------------------------- */
 
 struct tref {
-    uint64_t page; /* virtual page number */
+    uint64_t page; /* virtual page number (id * spread + 3) */
+    uint32_t id;   /* dense page id, 0 .. nids-1 (the model's index) */
     bool write;    /* store (sets M) */
 };
 
@@ -66,8 +67,20 @@ struct trace {
     struct tref r[MAXREFS]; /* the references */
     uint64_t next[MAXREFS]; /* next[i]: 1-based number of the next reference to r[i].page */
     size_t n;               /* references used */
+    uint32_t nids;          /* page ids used: 0 .. nids-1 */
     unsigned kind;          /* generator used (for messages) */
 };
+
+/* Sets page numbers from ids, and nids. */
+static void trace_pages(struct trace *t, uint64_t spread)
+{
+    t->nids = 0;
+    for (size_t i = 0; i < t->n; i++) {
+        t->r[i].page = t->r[i].id * spread + 3;
+        if (t->r[i].id >= t->nids)
+            t->nids = t->r[i].id + 1;
+    }
+}
 
 /* Fills next[] from the references (what the core computes for opt): one
  * backward pass with a small open-addressing table of page -> next use. */
@@ -121,9 +134,27 @@ static void trace_gen(struct trace *t, uint64_t seed, bool long_trace)
             id = below(&rng, 2 + seed % 7);
             break;
         }
-        t->r[i].page = id * 613 + 3;
+        t->r[i].id = (uint32_t)id;
         t->r[i].write = below(&rng, 100) < wpct;
     }
+    trace_pages(t, 613);
+    trace_next_uses(t);
+}
+
+/* A large trace for large memories: 15000 references over 10000 pages (60%
+ * to 1500 hot pages, 25% a loop over 4000, 15% uniform), 30% writes. Pages
+ * are packed a few per page-table leaf (id * 7 + 3). */
+static void trace_gen_large(struct trace *t, uint64_t seed)
+{
+    uint64_t rng = seed * 0x100000001B3ull + 29;
+    t->kind = 5;
+    t->n = 15000;
+    for (size_t i = 0; i < t->n; i++) {
+        uint64_t x = below(&rng, 100);
+        t->r[i].id = (uint32_t)(x < 60 ? below(&rng, 1500) : x < 85 ? i % 4000 : below(&rng, 10000));
+        t->r[i].write = below(&rng, 100) < 30;
+    }
+    trace_pages(t, 7);
     trace_next_uses(t);
 }
 
@@ -145,6 +176,7 @@ struct mframe {
     bool used;        /* holds a page */
     bool r, m;        /* referenced, modified */
     uint64_t page;    /* the page held */
+    uint32_t id;      /* its id */
     uint64_t loaded;  /* reference number that loaded it */
     uint64_t last;    /* reference number of its last use */
     uint64_t count;   /* references since loaded */
@@ -156,7 +188,10 @@ struct model {
     enum pol pol;          /* policy modelled */
     struct mparams mp;     /* its parameters */
     unsigned nf;           /* frames */
-    struct mframe f[MAXF]; /* the frames */
+    unsigned nused;        /* frames filled so far (they fill 0, 1, 2, ...) */
+    struct mframe *f;      /* the frames */
+    uint32_t *where;       /* where[id]: frame + 1 holding page id, 0 = none (an index
+                              only: it makes no decision) */
     unsigned hand;         /* clock, eclock, nru */
     uint64_t rng;          /* random */
     uint64_t faults, evictions, writebacks;
@@ -280,16 +315,18 @@ static void model_run(struct model *m, enum pol pol, const struct mparams *mp, u
     m->mp = *mp;
     m->nf = nf;
     m->rng = seed;
+    m->f = calloc(nf, sizeof *m->f);
+    m->where = calloc(t->nids, sizeof *m->where);
+    if (!m->f || !m->where)
+        abort();
     for (size_t k = 0; k < n; k++) {
         uint64_t now = k + 1, page = t->r[k].page;
+        uint32_t id = t->r[k].id;
         bool w = t->r[k].write;
         uint64_t next = t->next[k];
         if (next != NEVER && next > n)
             next = NEVER; /* a prefix of the trace is its own whole trace */
-        struct mframe *f = NULL;
-        for (unsigned i = 0; i < nf; i++)
-            if (m->f[i].used && m->f[i].page == page)
-                f = &m->f[i];
+        struct mframe *f = m->where[id] ? &m->f[m->where[id] - 1] : NULL;
         if (f) {
             f->r = true;
             f->m |= w;
@@ -298,22 +335,24 @@ static void model_run(struct model *m, enum pol pol, const struct mparams *mp, u
             f->next = next;
         } else {
             m->faults++;
-            for (unsigned i = 0; i < nf && !f; i++)
-                if (!m->f[i].used)
-                    f = &m->f[i];
-            if (!f) {
+            if (m->nused < nf) {
+                f = &m->f[m->nused++];
+            } else {
                 f = &m->f[model_victim(m)];
                 m->evictions++;
                 m->writebacks += f->m;
+                m->where[f->id] = 0;
             }
             *f = (struct mframe){.used = true,
                                  .r = true,
                                  .m = w,
                                  .page = page,
+                                 .id = id,
                                  .loaded = now,
                                  .last = now,
                                  .count = 1,
                                  .next = next};
+            m->where[id] = (uint32_t)(f - m->f) + 1;
         }
         if ((pol == NRU || pol == AGING) && now % mp->interval == 0)
             model_tick(m);

@@ -19,11 +19,19 @@
  * M = 1 if that reference was a write. M is read but never cleared (the core
  * owns it: it decides the write-back). No parameters.
  *
- * The implementation folds passes 1 and 2 into one scan that remembers the
- * first (0,1) frame; the result is the same as the literal passes (the
- * differential test compares it with them).
+ * Cost. The literal passes are O(F) per fault: on a large memory where clean
+ * unreferenced frames sit far behind the hand, pass 1 crosses the whole
+ * circle every time. Instead two bitmaps (fbits.h) hold supersets of the
+ * (0,0) and (0,1) frames, and the passes become "the first member at or after
+ * the hand, going round". Only this policy clears R, so a frame joins those
+ * classes only when the policy clears its R (it is added then); it leaves
+ * them when the core sets R, which the policy does not see, so members are
+ * checked when found and dropped if stale. Every R cleared in pass 2 was set
+ * by a reference, so a fault costs O(1) amortized plus a bitmap search.
+ * The differential test compares the result with the literal passes.
  */
 #include "internal.h"
+#include "policy/fbits.h"
 #include "policy/fset.h"
 
 #include <stdlib.h>
@@ -31,6 +39,8 @@
 struct eclock {
     struct vmm_system *sys; /* frame table: R and M live in the PTEs */
     struct fset set;        /* frames holding a page (for the check) */
+    struct fbits zero;      /* holds every (0,0) frame, and maybe stale ones */
+    struct fbits dirty;     /* holds every (0,1) frame, and maybe stale ones */
     frame_t hand;           /* where every search starts, 0 .. F-1 */
     frame_t nframes;        /* F, the size of the circle */
 };
@@ -44,8 +54,11 @@ static int eclock_create(struct vmm_system *sys, const struct policy_params *pp,
     s->sys = sys;
     s->hand = 0;
     s->nframes = (frame_t)sys->nframes;
-    if (fset_init(&s->set, sys->nframes) < 0) {
+    int rz = fbits_init(&s->zero, sys->nframes), rd = fbits_init(&s->dirty, sys->nframes);
+    if (fset_init(&s->set, sys->nframes) < 0 || rz < 0 || rd < 0) {
         fset_destroy(&s->set);
+        fbits_destroy(&s->zero);
+        fbits_destroy(&s->dirty);
         free(s);
         return VMM_ENOMEM;
     }
@@ -59,6 +72,8 @@ static void eclock_destroy(void *state)
     if (!s)
         return;
     fset_destroy(&s->set);
+    fbits_destroy(&s->zero);
+    fbits_destroy(&s->dirty);
     free(s);
 }
 
@@ -66,12 +81,18 @@ static void eclock_insert(void *state, frame_t f, unsigned op, uint64_t next_use
 {
     (void)op;
     (void)next_use;
-    fset_add(&((struct eclock *)state)->set, f);
+    struct eclock *s = state;
+    fset_add(&s->set, f);
+    fbits_clear(&s->zero, f); /* a new page has R = 1 */
+    fbits_clear(&s->dirty, f);
 }
 
 static void eclock_remove(void *state, frame_t f)
 {
-    fset_del(&((struct eclock *)state)->set, f);
+    struct eclock *s = state;
+    fset_del(&s->set, f);
+    fbits_clear(&s->zero, f);
+    fbits_clear(&s->dirty, f);
 }
 
 static inline frame_t step(const struct eclock *s, frame_t f)
@@ -79,51 +100,51 @@ static inline frame_t step(const struct eclock *s, frame_t f)
     return f + 1 == s->nframes ? 0 : f + 1;
 }
 
-/* Clears R on the frames from the hand up to (not including) stop; stop ==
- * hand means the whole circle. */
-static void clear_until(struct eclock *s, frame_t stop)
+/* Clears R of f, which joins class (0,0) or (0,1). */
+static void clear_ref(struct eclock *s, frame_t f)
 {
-    frame_t f = s->hand;
-    do {
-        *frame_pte(s->sys, f) &= ~PTE_REF;
-        f = step(s, f);
-    } while (f != stop);
+    pte_t *e = frame_pte(s->sys, f);
+    *e &= ~PTE_REF;
+    fbits_set((*e & PTE_DIRTY) ? &s->dirty : &s->zero, f);
+}
+
+/* The first frame of class c (0 or 1) going round from the hand, or
+ * FRAME_NONE; drops the stale members met on the way. */
+static frame_t first_of(struct eclock *s, struct fbits *b, unsigned c)
+{
+    for (;;) {
+        uint64_t x = fbits_next_round(b, s->hand);
+        if (x == FBITS_NONE)
+            return FRAME_NONE;
+        if (frame_class(s->sys, (frame_t)x) == c)
+            return (frame_t)x;
+        fbits_clear(b, x);
+    }
 }
 
 static frame_t eclock_victim(void *state)
 {
     struct eclock *s = state;
-    frame_t f = s->hand, first01 = FRAME_NONE, v = FRAME_NONE;
     VMM_ASSERT(s->set.count == s->nframes);
-    /* Pass 1, remembering where pass 2 would stop. */
-    do {
-        unsigned c = frame_class(s->sys, f);
-        if (c == 0) {
-            v = f;
-            break;
+    frame_t v = first_of(s, &s->zero, 0); /* pass 1 */
+    if (v == FRAME_NONE) {
+        v = first_of(s, &s->dirty, 1); /* pass 2 */
+        if (v != FRAME_NONE) {
+            /* Every frame before v is (1,x) and loses its R. */
+            for (frame_t f = s->hand; f != v; f = step(s, f))
+                clear_ref(s, f);
+        } else {
+            /* Pass 2 fails: every frame was (1,x); all R are now clear.
+             * Pass 3 takes the first clean frame, pass 4 the hand's. */
+            frame_t f = s->hand;
+            do {
+                clear_ref(s, f);
+                f = step(s, f);
+            } while (f != s->hand);
+            v = first_of(s, &s->zero, 0);
+            if (v == FRAME_NONE)
+                v = s->hand;
         }
-        if (c == 1 && first01 == FRAME_NONE)
-            first01 = f;
-        f = step(s, f);
-    } while (f != s->hand);
-    if (v == FRAME_NONE && first01 != FRAME_NONE) {
-        /* Pass 2: every frame before first01 is (1,x) and loses its R. */
-        if (first01 != s->hand)
-            clear_until(s, first01);
-        v = first01;
-    } else if (v == FRAME_NONE) {
-        /* Pass 2 fails: every frame was (1,x); all R are now clear. Pass 3
-         * takes the first clean frame, pass 4 the frame at the hand. */
-        clear_until(s, s->hand);
-        v = s->hand;
-        f = s->hand;
-        do {
-            if (!(*frame_pte(s->sys, f) & PTE_DIRTY)) {
-                v = f;
-                break;
-            }
-            f = step(s, f);
-        } while (f != s->hand);
     }
     s->hand = step(s, v);
     return v;
@@ -136,6 +157,15 @@ static int eclock_check(void *state, char *msg, size_t len)
         snprintf(msg, len, "eclock: hand %u outside 0..%u", (unsigned)s->hand,
                  (unsigned)s->nframes - 1);
         return -1;
+    }
+    for (frame_t f = 0; f < s->nframes; f++) {
+        unsigned c = s->sys->frames[f].pte ? frame_class(s->sys, f) : 4;
+        if ((c == 0 && !fbits_test(&s->zero, f)) || (c == 1 && !fbits_test(&s->dirty, f)) ||
+            (c == 4 && (fbits_test(&s->zero, f) || fbits_test(&s->dirty, f)))) {
+            snprintf(msg, len, "eclock: frame %u (class %u) missing from or stale in its bitmap",
+                     (unsigned)f, c);
+            return -1;
+        }
     }
     return fset_check(&s->set, s->sys, "eclock", msg, len);
 }

@@ -52,6 +52,16 @@ static frame_t fifo_victim(void *state)
     return ((struct fifo *)state)->q.head;
 }
 
+/* The head goes next, then its successor, unless referenced (LRU) or freed. */
+static frame_t fifo_peek(void *state, unsigned k)
+{
+    const struct flist *l = &((struct fifo *)state)->q;
+    frame_t f = l->head;
+    for (; k > 0 && f != FRAME_NONE; k--)
+        f = l->link[f].next;
+    return f;
+}
+
 static int fifo_check(void *state, char *msg, size_t len)
 {
     struct fifo *s = state;
@@ -66,5 +76,6 @@ const struct vmm_policy_ops vmm__policy_fifo = {
     .on_insert = fifo_insert,
     .on_remove = fifo_remove,
     .select_victim = fifo_victim,
+    .peek_victim = fifo_peek,
     .check = fifo_check,
 };

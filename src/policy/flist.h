@@ -1,76 +1,84 @@
 /*
  * flist.h - a doubly-linked list threaded through frame numbers, shared by the
- * list-based policies (FIFO, LRU, LFU buckets). Two arrays of frame_t indexed
- * by frame: no allocation per operation, O(1) insert, unlink and move.
+ * list-based policies (FIFO, LRU). One array of {prev, next} pairs indexed by
+ * frame, so a frame's links share a cache line: no allocation per operation,
+ * O(1) insert, unlink and move.
  *
- * Invariant: a frame is on the list iff on[f]; head is the oldest end.
+ * Invariant: a frame is on the list iff its next link is not FLIST_OFF; head
+ * is the oldest end.
  */
 #ifndef VMM_POLICY_FLIST_H
 #define VMM_POLICY_FLIST_H
 
 #include "internal.h"
 
-#include <stdlib.h>
+#define FLIST_OFF (FRAME_NONE - 1) /* next link of a frame not on the list */
+
+struct flink {
+    frame_t prev; /* the frame before, FRAME_NONE at the head */
+    frame_t next; /* the frame after, FRAME_NONE at the tail, FLIST_OFF if not on */
+};
 
 struct flist {
-    frame_t *prev;  /* prev[f]: the frame before f, FRAME_NONE at the head */
-    frame_t *next;  /* next[f]: the frame after f, FRAME_NONE at the tail */
-    uint8_t *on;    /* on[f]: f is on the list */
-    frame_t head;   /* oldest end, FRAME_NONE when empty */
-    frame_t tail;   /* newest end */
-    uint64_t count; /* frames on the list */
-    uint64_t n;     /* frames the arrays are sized for */
+    struct flink *link; /* link[f], one per frame */
+    frame_t head;       /* oldest end, FRAME_NONE when empty */
+    frame_t tail;       /* newest end */
+    uint64_t count;     /* frames on the list */
+    uint64_t n;         /* frames the array is sized for */
 };
 
 static inline int flist_init(struct flist *l, uint64_t nframes)
 {
     l->n = nframes;
-    l->prev = vmm__alloc_big(nframes * sizeof *l->prev);
-    l->next = vmm__alloc_big(nframes * sizeof *l->next);
-    l->on = vmm__alloc_big(nframes);
     l->head = l->tail = FRAME_NONE;
     l->count = 0;
-    if (!l->prev || !l->next || !l->on)
+    l->link = vmm__alloc_big(nframes * sizeof *l->link);
+    if (!l->link)
         return VMM_ENOMEM;
+    for (uint64_t f = 0; f < nframes; f++)
+        l->link[f].next = FLIST_OFF;
     return 0;
 }
 
 static inline void flist_destroy(struct flist *l)
 {
-    vmm__free_big(l->prev, l->n * sizeof *l->prev);
-    vmm__free_big(l->next, l->n * sizeof *l->next);
-    vmm__free_big(l->on, l->n);
+    vmm__free_big(l->link, l->n * sizeof *l->link);
+    l->link = NULL;
+}
+
+static inline bool flist_on(const struct flist *l, frame_t f)
+{
+    return l->link[f].next != FLIST_OFF;
 }
 
 /* Appends f at the tail (newest end). f must not be on the list. */
 static inline void flist_push(struct flist *l, frame_t f)
 {
-    VMM_ASSERT(!l->on[f]);
-    l->prev[f] = l->tail;
-    l->next[f] = FRAME_NONE;
+    VMM_ASSERT(!flist_on(l, f));
+    l->link[f].prev = l->tail;
+    l->link[f].next = FRAME_NONE;
     if (l->tail != FRAME_NONE)
-        l->next[l->tail] = f;
+        l->link[l->tail].next = f;
     else
         l->head = f;
     l->tail = f;
-    l->on[f] = 1;
     l->count++;
 }
 
 /* Removes f, which must be on the list. */
 static inline void flist_unlink(struct flist *l, frame_t f)
 {
-    VMM_ASSERT(l->on[f]);
-    frame_t p = l->prev[f], n = l->next[f];
+    VMM_ASSERT(flist_on(l, f));
+    frame_t p = l->link[f].prev, n = l->link[f].next;
     if (p != FRAME_NONE)
-        l->next[p] = n;
+        l->link[p].next = n;
     else
         l->head = n;
     if (n != FRAME_NONE)
-        l->prev[n] = p;
+        l->link[n].prev = p;
     else
         l->tail = p;
-    l->on[f] = 0;
+    l->link[f].next = FLIST_OFF;
     l->count--;
 }
 

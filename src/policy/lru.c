@@ -58,6 +58,16 @@ static frame_t lru_victim(void *state)
     return ((struct lru *)state)->l.head;
 }
 
+/* The head goes next, then its successor, unless referenced (LRU) or freed. */
+static frame_t lru_peek(void *state, unsigned k)
+{
+    const struct flist *l = &((struct lru *)state)->l;
+    frame_t f = l->head;
+    for (; k > 0 && f != FRAME_NONE; k--)
+        f = l->link[f].next;
+    return f;
+}
+
 static int lru_check(void *state, char *msg, size_t len)
 {
     struct lru *s = state;
@@ -73,5 +83,6 @@ const struct vmm_policy_ops vmm__policy_lru = {
     .on_access = lru_access,
     .on_remove = lru_remove,
     .select_victim = lru_victim,
+    .peek_victim = lru_peek,
     .check = lru_check,
 };

@@ -24,8 +24,17 @@
  *    the same low-numbered frames.)
  *  - Selection changes no bit. M is never cleared (the core owns it).
  *  - Parameter: interval = references between R clears, default 1000, >= 1.
+ *
+ * Cost. A tick visits every frame (that is the algorithm). A selection does
+ * not: between ticks classes 0 and 1 only lose members (the core sets R and
+ * M, nothing clears them), and a page stays dirty while resident. So bitmaps
+ * (fbits.h) filled at each tick hold supersets of classes 0 and 1, another
+ * one every possibly clean frame (filled at load), and a selection is a
+ * "first member going round from the hand" search that drops the stale
+ * members it meets: O(1) amortized plus the bitmap search.
  */
 #include "internal.h"
+#include "policy/fbits.h"
 #include "policy/fset.h"
 #include "policy/params.h"
 
@@ -36,9 +45,24 @@
 struct nru {
     struct vmm_system *sys; /* frame table: R and M live in the PTEs */
     struct fset set;        /* frames holding a page (for the check) */
+    struct fbits zero;      /* every class-0 frame, maybe stale ones; refilled by ticks */
+    struct fbits one;       /* every class-1 frame, maybe stale ones; refilled by ticks */
+    struct fbits clean;     /* every frame with M = 0, maybe stale ones */
     frame_t hand;           /* where the next search starts, 0 .. F-1 */
     frame_t nframes;        /* F */
 };
+
+static void nru_destroy(void *state)
+{
+    struct nru *s = state;
+    if (!s)
+        return;
+    fset_destroy(&s->set);
+    fbits_destroy(&s->zero);
+    fbits_destroy(&s->one);
+    fbits_destroy(&s->clean);
+    free(s);
+}
 
 static int nru_create(struct vmm_system *sys, const struct policy_params *pp, void **state)
 {
@@ -53,64 +77,96 @@ static int nru_create(struct vmm_system *sys, const struct policy_params *pp, vo
     s->hand = 0;
     s->nframes = (frame_t)sys->nframes;
     sys->tick = interval;
-    if (fset_init(&s->set, sys->nframes) < 0) {
-        fset_destroy(&s->set);
-        free(s);
+    int r0 = fbits_init(&s->zero, sys->nframes), r1 = fbits_init(&s->one, sys->nframes);
+    int rc2 = fbits_init(&s->clean, sys->nframes);
+    if (fset_init(&s->set, sys->nframes) < 0 || r0 < 0 || r1 < 0 || rc2 < 0) {
+        nru_destroy(s);
         return VMM_ENOMEM;
     }
     *state = s;
     return 0;
 }
 
-static void nru_destroy(void *state)
-{
-    struct nru *s = state;
-    if (!s)
-        return;
-    fset_destroy(&s->set);
-    free(s);
-}
-
 static void nru_insert(void *state, frame_t f, unsigned op, uint64_t next_use)
 {
     (void)op;
     (void)next_use;
-    fset_add(&((struct nru *)state)->set, f);
+    struct nru *s = state;
+    fset_add(&s->set, f);
+    fbits_clear(&s->zero, f); /* a new page has R = 1 */
+    fbits_clear(&s->one, f);
+    if (*frame_pte(s->sys, f) & PTE_DIRTY)
+        fbits_clear(&s->clean, f);
+    else
+        fbits_set(&s->clean, f);
 }
 
 static void nru_remove(void *state, frame_t f)
 {
-    fset_del(&((struct nru *)state)->set, f);
+    struct nru *s = state;
+    fset_del(&s->set, f);
+    fbits_clear(&s->zero, f);
+    fbits_clear(&s->one, f);
+    fbits_clear(&s->clean, f);
 }
 
-/* The clock interrupt: R := 0 on every resident page. */
+/* The clock interrupt: R := 0 on every resident page, which then is in
+ * class 0 or 1. */
 static void nru_tick(void *state)
 {
     struct nru *s = state;
+    fbits_clear_all(&s->zero);
+    fbits_clear_all(&s->one);
     for (frame_t f = 0; f < s->nframes; f++) {
         pte_t *e = s->sys->frames[f].pte;
-        if (e)
-            *e &= ~PTE_REF;
+        if (!e)
+            continue;
+        *e &= ~PTE_REF;
+        fbits_set((*e & PTE_DIRTY) ? &s->one : &s->zero, f);
     }
 }
 
-/* One turn from the hand at most; stops early at the first class-0 frame. */
+/* The first member of b going round from the hand that satisfies ok (a PTE
+ * test), or FRAME_NONE; drops the members that fail it, which stay out of
+ * the class until the next tick. */
+static frame_t first_of(struct nru *s, struct fbits *b, bool (*ok)(pte_t))
+{
+    for (;;) {
+        uint64_t x = fbits_next_round(b, s->hand);
+        if (x == FBITS_NONE)
+            return FRAME_NONE;
+        if (ok(*frame_pte(s->sys, (frame_t)x)))
+            return (frame_t)x;
+        fbits_clear(b, x);
+    }
+}
+
+static bool is_class0(pte_t e)
+{
+    return !(e & (PTE_REF | PTE_DIRTY));
+}
+
+static bool is_class1(pte_t e)
+{
+    return !(e & PTE_REF);
+}
+
+static bool is_clean(pte_t e)
+{
+    return !(e & PTE_DIRTY);
+}
+
 static frame_t nru_victim(void *state)
 {
     struct nru *s = state;
-    frame_t f = s->hand, v = s->hand;
-    unsigned best = 4;
     VMM_ASSERT(s->set.count == s->nframes);
-    do {
-        unsigned c = frame_class(s->sys, f);
-        if (c < best) {
-            best = c;
-            v = f;
-            if (c == 0)
-                break;
-        }
-        f = f + 1 == s->nframes ? 0 : f + 1;
-    } while (f != s->hand);
+    frame_t v = first_of(s, &s->zero, is_class0);
+    if (v == FRAME_NONE)
+        v = first_of(s, &s->one, is_class1);
+    if (v == FRAME_NONE) /* every R is 1: class 2 = the clean frames */
+        v = first_of(s, &s->clean, is_clean);
+    if (v == FRAME_NONE) /* all in class 3: the first from the hand */
+        v = s->hand;
     s->hand = v + 1 == s->nframes ? 0 : v + 1;
     return v;
 }
@@ -122,6 +178,17 @@ static int nru_check(void *state, char *msg, size_t len)
         snprintf(msg, len, "nru: hand %u outside 0..%u", (unsigned)s->hand,
                  (unsigned)s->nframes - 1);
         return -1;
+    }
+    for (frame_t f = 0; f < s->nframes; f++) {
+        pte_t *e = s->sys->frames[f].pte;
+        bool z = fbits_test(&s->zero, f), o = fbits_test(&s->one, f), c = fbits_test(&s->clean, f);
+        if (e ? (is_class0(*e) && !z) || (is_class1(*e) && (*e & PTE_DIRTY) && !o) ||
+                    (is_clean(*e) && !c)
+              : z || o || c) {
+            snprintf(msg, len, "nru: frame %u missing from or stale in a class bitmap",
+                     (unsigned)f);
+            return -1;
+        }
     }
     return fset_check(&s->set, s->sys, "nru", msg, len);
 }

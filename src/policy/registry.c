@@ -107,8 +107,9 @@ int vmm__flist_check(const struct flist *l, const struct vmm_system *sys, const 
 {
     uint64_t n = 0;
     frame_t prev = FRAME_NONE;
-    for (frame_t f = l->head; f != FRAME_NONE; f = l->next[f]) {
-        if (f >= sys->nframes || !l->on[f] || l->prev[f] != prev || ++n > sys->nframes) {
+    for (frame_t f = l->head; f != FRAME_NONE; f = l->link[f].next) {
+        if (f >= sys->nframes || !flist_on(l, f) || l->link[f].prev != prev ||
+            ++n > sys->nframes) {
             snprintf(msg, len, "%s: list broken at frame %u", who, (unsigned)f);
             return -1;
         }

@@ -171,9 +171,9 @@ int vmm_trace_open_string(const char *name, const char *text, uint32_t page_size
         return VMM_EINVAL;
     }
     size_t len = strlen(text);
-    /* The whole string is one buffer, read to its end from the start; the
-     * window keeps the look-ahead rules of a file. */
-    struct vmm_trace *tr = trace_new(name, len + TRACE_WINDOW, (unsigned)shift);
+    /* The whole string is the buffer, at eof from the start: never refilled,
+     * so the readers' look-ahead rule holds trivially. */
+    struct vmm_trace *tr = trace_new(name, len, (unsigned)shift);
     if (!tr) {
         if (err && errlen)
             snprintf(err, errlen, "%s: out of memory", name);

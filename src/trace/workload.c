@@ -277,7 +277,8 @@ static int run_access(struct run *r, const struct wl_stmt *s)
     bool compare = s->kind == WS_CHECK && cfg->data;
     void *buf = s->kind == WS_READ ? NULL : r->buf;
     if (s->kind == WS_WRITE)
-        memset(r->buf, s->value >= 0 ? s->value : WL_DEFAULT_BYTE, WL_CHUNK);
+        memset(r->buf, s->value >= 0 ? s->value : WL_DEFAULT_BYTE,
+               s->n < WL_CHUNK ? (size_t)s->n : WL_CHUNK);
     if (s->kind == WS_CHECK && !cfg->data && !r->data_noted) {
         r->data_noted = true;
         say(r, s->line, "note: frames hold no data (data off); check statements only read");
@@ -358,6 +359,11 @@ int vmm_workload_run(struct vmm_system *sys, const struct vmm_workload *w, FILE 
         *check_failures = 0;
     r.buf = malloc(WL_CHUNK);
     r.procs = calloc(w->nprocs ? w->nprocs : 1, sizeof *r.procs);
+    if (sys->pol->needs & POLICY_FUTURE && log)
+        fprintf(log,
+                "%s: note: policy %s needs future references, which a workload does not give "
+                "in advance; it evicts as LRU does\n",
+                w->name, sys->cfg.policy);
     int e = r.buf && r.procs ? run_range(&r, 0, w->nstmts)
                              : vmm__fail(sys, VMM_ENOMEM, "%s: out of memory", w->name);
     if (log)

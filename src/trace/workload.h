@@ -58,7 +58,15 @@ struct wl_region_kind {
 extern const struct wl_region_kind wl_regions[WR__COUNT];
 
 /* The settings a script can give, as bits of vmm_workload.set. */
-enum wl_setting { WSET_FRAMES, WSET_POLICY, WSET_PAGE_SIZE, WSET_TLB, WSET_SEED, WSET_VA_BITS };
+enum wl_setting {
+    WSET_FRAMES,
+    WSET_POLICY,
+    WSET_PAGE_SIZE,
+    WSET_TLB,
+    WSET_SEED,
+    WSET_VA_BITS,
+    WSET__COUNT
+};
 
 enum wl_stmt_kind {
     WS_SPAWN,  /* spawn P<n> PROGRAM */

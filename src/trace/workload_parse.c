@@ -66,7 +66,7 @@ struct parser {
     struct tok brace[WL_MAX_DEPTH]; /* its '{', for "never closed" */
     unsigned depth;                 /* repeat blocks open */
     uint32_t first_run;             /* line of the first statement that runs; 0 = none */
-    uint32_t set_line[8];           /* line of each setting given (WSET_*) */
+    uint32_t set_line[WSET__COUNT]; /* line of each setting given */
     uint32_t *pid_proc;             /* pid -> index in w->procs + 1; 0 = not spawned */
     size_t cap_pid;                 /* entries of pid_proc */
     char *err;                      /* message out */
@@ -818,15 +818,16 @@ static int close_block(struct parser *ps, const struct tok *t)
 static int statement(struct parser *ps, const struct tok *kw)
 {
     char b[64], list[256] = "";
-    struct tok args[WL_MAX_ARGS + 1], end;
+    struct tok args[WL_MAX_ARGS], end;
     size_t n = 0;
     for (;;) {
         lex(ps, &end);
         if (end.kind != TK_WORD)
             break;
-        if (n == WL_MAX_ARGS + 1)
-            return fail(ps, &end, "more than %d words in one statement; expected at most %d",
-                        WL_MAX_ARGS + 1, WL_MAX_ARGS + 1);
+        if (n == WL_MAX_ARGS)
+            return fail(ps, &end, "%s is word %d after %.*s; expected at most %d",
+                        found(&end, b, sizeof b), WL_MAX_ARGS + 1,
+                        (int)(kw->len < SHOW_MAX ? kw->len : SHOW_MAX), kw->s, WL_MAX_ARGS);
         args[n++] = end;
     }
     struct stmt_ctx c = {kw, args, n, &end};
