@@ -411,10 +411,22 @@ static inline int replay_one(struct vmm_system *sys, const struct vmm_ref *ref)
  * miss on a cold leaf overlaps useful work instead of stalling it. A located
  * PTE pointer stays good: nodes live as long as their process, and a dead
  * process's references never reach the pointer.
+ *
+ * next (may be NULL) gives each reference's next-use index within refs, or
+ * NO_NEXT; reference j's sequence number is base + j. That is what OPT sees.
  */
 enum { AHEAD = 8, RING = 16 };
+#define NO_NEXT UINT32_MAX
 
-static int replay_lean(struct vmm_system *sys, const struct vmm_ref *refs, size_t n)
+static inline uint64_t next_use_of(const uint32_t *next, uint64_t base, size_t j)
+{
+    if (!next)
+        return 0;
+    return next[j] == NO_NEXT ? NEXT_USE_NEVER : base + next[j];
+}
+
+static int replay_lean(struct vmm_system *sys, const struct vmm_ref *refs, size_t n,
+                       const uint32_t *next, uint64_t base)
 {
     pte_t *ring[RING];
     const unsigned shift = sys->page_shift;
@@ -430,8 +442,9 @@ static int replay_lean(struct vmm_system *sys, const struct vmm_ref *refs, size_
         }
         if (i < AHEAD)
             continue;
-        const struct vmm_ref *r = &refs[i - AHEAD];
-        pte_t *pte = ring[(i - AHEAD) % RING];
+        size_t j = i - AHEAD;
+        const struct vmm_ref *r = &refs[j];
+        pte_t *pte = ring[j % RING];
         struct proc *p = sys->last;
         size_t len = r->size ? r->size : 1;
         pte_t need = PTE_VALID | (r->op == VMM_WRITE ? PTE_WRITE : 0);
@@ -443,10 +456,12 @@ static int replay_lean(struct vmm_system *sys, const struct vmm_ref *refs, size_
             sys->st.hits++;
             p->st.references++;
             if (sys->pol_access)
-                sys->pol->on_access(sys->pol_state, pte_frame(*pte), r->op, 0);
+                sys->pol->on_access(sys->pol_state, pte_frame(*pte), r->op,
+                                    next_use_of(next, base, j));
             tick(sys);
             continue;
         }
+        sys->next_use = next_use_of(next, base, j);
         int e = replay_one(sys, r);
         if (e < 0)
             return e;
@@ -454,33 +469,55 @@ static int replay_lean(struct vmm_system *sys, const struct vmm_ref *refs, size_
     return 0;
 }
 
+/* Replays refs[0..n) by the fastest path that gives the same results. */
+static int replay_run(struct vmm_system *sys, const struct vmm_ref *refs, size_t n,
+                      const uint32_t *next, uint64_t base)
+{
+    int r = 0;
+    if (sys->lean && !sys->cfg.data) {
+        r = replay_lean(sys, refs, n, next, base);
+    } else {
+        for (size_t j = 0; r == 0 && j < n; j++) {
+            sys->next_use = next_use_of(next, base, j);
+            r = replay_one(sys, &refs[j]);
+        }
+    }
+    sys->next_use = 0;
+    return r;
+}
+
 /* ---- future knowledge for OPT -------------------------------------------------------- */
 
-/* One page reference of a buffered trace. */
-struct pref {
-    uint64_t addr; /* virtual address */
-    uint32_t pid;  /* process */
-    uint16_t size; /* bytes within the page */
-    uint8_t op;    /* enum vmm_op */
-    uint64_t next; /* index of the next reference to the same page, or UINT64_MAX */
-};
-
+/* A whole trace in memory, as page references (none spans a page), with the
+ * index of each one's next reference to the same page: 20 bytes a reference.
+ * This is the documented exception to streaming. */
 struct pbuf {
-    struct pref *v; /* references */
-    size_t n, cap;  /* used, allocated */
+    struct vmm_ref *v; /* references */
+    uint32_t *next;    /* next[i]: index of the next reference to v[i]'s page, or NO_NEXT */
+    size_t n, cap;     /* used, allocated */
 };
 
-static int pbuf_push(struct pbuf *b, uint64_t addr, uint32_t pid, uint16_t size, uint8_t op)
+#define PBUF_MAX (UINT32_MAX - 1u)
+
+static int pbuf_push(struct vmm_system *sys, struct pbuf *b, struct vmm_ref ref)
 {
     if (b->n == b->cap) {
         size_t cap = b->cap ? b->cap * 2 : 65536;
-        struct pref *v = realloc(b->v, cap * sizeof *v);
-        if (!v)
-            return VMM_ENOMEM;
-        b->v = v;
+        if (b->n >= PBUF_MAX)
+            return vmm__fail(sys, VMM_ELIMIT,
+                             "opt looks ahead over at most %u references; this trace has more",
+                             (unsigned)PBUF_MAX);
+        struct vmm_ref *v = realloc(b->v, cap * sizeof *v);
+        if (v)
+            b->v = v;
+        uint32_t *nx = v ? realloc(b->next, cap * sizeof *nx) : NULL;
+        if (!nx)
+            return vmm__fail(sys, VMM_ENOMEM,
+                             "out of memory holding %zu references for opt's look-ahead", b->n);
+        b->next = nx;
         b->cap = cap;
     }
-    b->v[b->n++] = (struct pref){addr, pid, size, op, UINT64_MAX};
+    b->v[b->n++] = ref;
     return 0;
 }
 
@@ -494,38 +531,52 @@ static int pbuf_add(struct vmm_system *sys, struct pbuf *b, const struct vmm_ref
         size_t n = ps - (addr & (ps - 1));
         if (n > len)
             n = len;
-        r = pbuf_push(b, addr, ref->pid, (uint16_t)n, ref->op);
+        r = pbuf_push(sys, b, (struct vmm_ref){addr, ref->pid, (uint16_t)n, ref->op});
         addr += n;
         len -= n;
     }
     return r;
 }
 
-/* Sets next for every reference: a backward pass with an open-addressing
- * table from (pid, page) to the latest index seen. */
+static void pbuf_free(struct pbuf *b)
+{
+    free(b->v);
+    free(b->next);
+}
+
+static inline size_t slot_of(uint64_t vpn, uint32_t pid, size_t mask)
+{
+    uint64_t h = (vpn * 0x9E3779B97F4A7C15ull) ^ pid;
+    return (size_t)(h ^ (h >> 29)) & mask;
+}
+
+/* Sets next[] by a backward pass with an open-addressing table from
+ * (pid, page) to the latest index seen; the slot of the reference 16 steps
+ * on is prefetched, since the table is larger than the caches. */
 static int link_next_uses(struct vmm_system *sys, struct pbuf *b)
 {
     struct slot {
         uint64_t vpn;  /* page */
-        uint32_t pid;  /* process, 0 = empty */
-        uint64_t last; /* index of the latest (earliest in time so far) reference */
+        uint32_t pid;  /* process, 0 = empty slot */
+        uint32_t last; /* index of its reference seen last (earliest so far) */
     } *t;
     size_t cap = 1024, used = 0;
-    t = calloc(cap, sizeof *t);
-    if (!t)
-        return VMM_ENOMEM;
+    if (!(t = calloc(cap, sizeof *t)))
+        return vmm__fail(sys, VMM_ENOMEM, "out of memory for opt's look-ahead");
     for (size_t i = b->n; i-- > 0;) {
+        if (i >= 16)
+            __builtin_prefetch(
+                &t[slot_of(b->v[i - 16].addr >> sys->page_shift, b->v[i - 16].pid, cap - 1)]);
         if (used * 2 >= cap) {
             struct slot *n = calloc(cap * 2, sizeof *n);
             if (!n) {
                 free(t);
-                return VMM_ENOMEM;
+                return vmm__fail(sys, VMM_ENOMEM, "out of memory for opt's look-ahead");
             }
             for (size_t j = 0; j < cap; j++) {
                 if (!t[j].pid)
                     continue;
-                uint64_t h = (t[j].vpn * 0x9E3779B97F4A7C15ull) ^ t[j].pid;
-                size_t k = (size_t)(h ^ (h >> 29)) & (cap * 2 - 1);
+                size_t k = slot_of(t[j].vpn, t[j].pid, cap * 2 - 1);
                 while (n[k].pid)
                     k = (k + 1) & (cap * 2 - 1);
                 n[k] = t[j];
@@ -536,18 +587,18 @@ static int link_next_uses(struct vmm_system *sys, struct pbuf *b)
         }
         uint64_t vpn = b->v[i].addr >> sys->page_shift;
         uint32_t pid = b->v[i].pid;
-        uint64_t h = (vpn * 0x9E3779B97F4A7C15ull) ^ pid;
-        size_t k = (size_t)(h ^ (h >> 29)) & (cap - 1);
+        size_t k = slot_of(vpn, pid, cap - 1);
         while (t[k].pid && (t[k].pid != pid || t[k].vpn != vpn))
             k = (k + 1) & (cap - 1);
         if (t[k].pid) {
-            b->v[i].next = t[k].last;
+            b->next[i] = t[k].last;
         } else {
+            b->next[i] = NO_NEXT;
             t[k].pid = pid;
             t[k].vpn = vpn;
             used++;
         }
-        t[k].last = i;
+        t[k].last = (uint32_t)i;
     }
     free(t);
     return 0;
@@ -556,16 +607,9 @@ static int link_next_uses(struct vmm_system *sys, struct pbuf *b)
 static int replay_buffered(struct vmm_system *sys, struct pbuf *b)
 {
     int r = link_next_uses(sys, b);
-    /* Next-use times are sequence numbers; index i is reference base + i. */
-    uint64_t base = sys->st.references + 1;
-    for (size_t i = 0; r == 0 && i < b->n; i++) {
-        const struct pref *x = &b->v[i];
-        struct vmm_ref ref = {x->addr, x->pid, x->size, x->op};
-        sys->next_use = x->next == UINT64_MAX ? NEXT_USE_NEVER : base + x->next;
-        r = replay_one(sys, &ref);
-    }
-    sys->next_use = 0;
-    free(b->v);
+    if (r == 0)
+        r = replay_run(sys, b->v, b->n, b->next, sys->st.references + 1);
+    pbuf_free(b);
     return r;
 }
 
@@ -576,19 +620,13 @@ int vmm_replay_refs(struct vmm_system *sys, const struct vmm_ref *refs, size_t n
         for (size_t i = 0; i < n; i++) {
             int r = pbuf_add(sys, &b, &refs[i]);
             if (r < 0) {
-                free(b.v);
-                return r == VMM_ENOMEM ? vmm__fail(sys, r, "out of memory buffering the trace")
-                                       : r;
+                pbuf_free(&b);
+                return r;
             }
         }
         return replay_buffered(sys, &b);
     }
-    for (size_t i = 0; i < n; i++) {
-        int r = replay_one(sys, &refs[i]);
-        if (r < 0)
-            return r;
-    }
-    return 0;
+    return replay_run(sys, refs, n, NULL, 0);
 }
 
 int vmm_replay(struct vmm_system *sys, struct vmm_trace **traces, size_t ntraces)
@@ -610,21 +648,16 @@ int vmm_replay(struct vmm_system *sys, struct vmm_trace **traces, size_t ntraces
             if (future)
                 for (long i = 0; r == 0 && i < got; i++)
                     r = pbuf_add(sys, &b, &batch[i]);
-            else if (sys->lean && !sys->cfg.data)
-                r = replay_lean(sys, batch, (size_t)got);
             else
-                for (long i = 0; r == 0 && i < got; i++)
-                    r = replay_one(sys, &batch[i]);
+                r = replay_run(sys, batch, (size_t)got, NULL, 0);
         }
         if (r == 0 && got < 0)
             r = vmm__fail(sys, (int)got, "%s", vmm_trace_error(traces[t]));
     }
     free(batch);
-    if (r == VMM_ENOMEM && future)
-        vmm__fail(sys, r, "out of memory buffering the trace for opt's look-ahead");
     if (r == 0 && future)
         return replay_buffered(sys, &b);
-    free(b.v);
+    pbuf_free(&b);
     return r;
 }
 

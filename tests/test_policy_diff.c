@@ -38,7 +38,7 @@
 #define MAXF    64         /* largest frame count compared */
 #define NTRACES 100        /* seeded traces per policy */
 #define NEVER   UINT64_MAX /* no next use */
-#define MAXREFS 16000      /* longest trace */
+#define MAXREFS 12000      /* longest trace */
 
 /* ---- seeded randomness ---------------------------------------------------- */
 
@@ -141,17 +141,20 @@ static void trace_gen(struct trace *t, uint64_t seed, bool long_trace)
     trace_next_uses(t);
 }
 
-/* A large trace for large memories: 15000 references over 10000 pages (60%
- * to 1500 hot pages, 25% a loop over 4000, 15% uniform), 30% writes. Pages
- * are packed a few per page-table leaf (id * 7 + 3). */
+/* A large trace for large memories: 12000 references, 50% to 2500 hot
+ * pages, 30% stepping through 5000 others, 20% uniform over 20000 more; 30%
+ * writes; about 8400 distinct pages. Pages are packed a few per page-table
+ * leaf (id * 7 + 3). */
 static void trace_gen_large(struct trace *t, uint64_t seed)
 {
-    uint64_t rng = seed * 0x100000001B3ull + 29;
+    uint64_t rng = seed * 0x100000001B3ull + 29, loop = 0;
     t->kind = 5;
-    t->n = 15000;
+    t->n = 12000;
     for (size_t i = 0; i < t->n; i++) {
         uint64_t x = below(&rng, 100);
-        t->r[i].id = (uint32_t)(x < 60 ? below(&rng, 1500) : x < 85 ? i % 4000 : below(&rng, 10000));
+        t->r[i].id = (uint32_t)(x < 50   ? below(&rng, 2500)
+                                : x < 80 ? 2500 + loop++ % 5000
+                                         : 7500 + below(&rng, 20000));
         t->r[i].write = below(&rng, 100) < 30;
     }
     trace_pages(t, 7);
@@ -185,15 +188,15 @@ struct mframe {
 };
 
 struct model {
-    enum pol pol;          /* policy modelled */
-    struct mparams mp;     /* its parameters */
-    unsigned nf;           /* frames */
-    unsigned nused;        /* frames filled so far (they fill 0, 1, 2, ...) */
-    struct mframe *f;      /* the frames */
-    uint32_t *where;       /* where[id]: frame + 1 holding page id, 0 = none (an index
-                              only: it makes no decision) */
-    unsigned hand;         /* clock, eclock, nru */
-    uint64_t rng;          /* random */
+    enum pol pol;      /* policy modelled */
+    struct mparams mp; /* its parameters */
+    unsigned nf;       /* frames */
+    unsigned nused;    /* frames filled so far (they fill 0, 1, 2, ...) */
+    struct mframe *f;  /* the frames */
+    uint32_t *where;   /* where[id]: frame + 1 holding page id, 0 = none (an index
+                          only: it makes no decision) */
+    unsigned hand;     /* clock, eclock, nru */
+    uint64_t rng;      /* random */
     uint64_t faults, evictions, writebacks;
 };
 
@@ -407,31 +410,96 @@ static bool same(const struct model *m, const struct vmm_stats *st)
            m->writebacks == st->writebacks;
 }
 
-/* After a mismatch on the whole trace: the shortest prefix that differs, and
- * the references around its end. */
+static void model_free(struct model *m)
+{
+    free(m->f);
+    free(m->where);
+}
+
+/* Model and libvmm on the first n references; true if they agree. *st gets
+ * libvmm's counters, *m the model (free it). -1 if libvmm failed (message in
+ * err). */
+static int agree(enum pol pol, const struct mparams *mp, const struct run_opts *o, unsigned nf,
+                 uint64_t seed, const struct trace *t, size_t n, struct model *m,
+                 struct vmm_stats *st, char *err, size_t len)
+{
+    model_run(m, pol, mp, nf, seed, t, n);
+    if (vmm_run(pol_names[pol], o, nf, seed, t, n, st, err, len) < 0)
+        return -1;
+    return same(m, st);
+}
+
+/* After a mismatch on the whole trace: the shortest prefix that differs
+ * (by bisection on long traces, which finds a prefix where they start to
+ * differ), and the references around its end. */
 static void explain_mismatch(enum pol pol, const struct mparams *mp, const struct run_opts *o,
                              unsigned nf, uint64_t seed, const struct trace *t)
 {
     char err[256];
     struct model m;
     struct vmm_stats st;
-    for (size_t n = 1; n <= t->n; n++) {
-        model_run(&m, pol, mp, nf, seed, t, n);
-        if (vmm_run(pol_names[pol], o, nf, seed, t, n, &st, err, sizeof err) < 0)
-            return;
-        if (same(&m, &st))
-            continue;
-        printf("  first difference after reference %zu (%s):", n,
-               t->r[n - 1].write ? "write" : "read");
-        for (size_t k = n > 12 ? n - 12 : 0; k < n; k++)
-            printf(" %" PRIu64 "%s", (t->r[k].page - 3) / 613, t->r[k].write ? "w" : "");
-        printf("\n  model: faults %" PRIu64 " writebacks %" PRIu64 "; libvmm: faults %" PRIu64
-               " writebacks %" PRIu64 "\n  model frames (page R M):",
-               m.faults, m.writebacks, st.page_faults, st.writebacks);
-        for (unsigned i = 0; i < nf && i < 16; i++)
-            printf(" [%u] %" PRIu64 " %d%d", i, (m.f[i].page - 3) / 613, m.f[i].r, m.f[i].m);
-        printf("\n");
+    size_t lo = 1, hi = t->n; /* the prefix of length hi differs */
+    if (t->n > 3000) {
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            int a = agree(pol, mp, o, nf, seed, t, mid, &m, &st, err, sizeof err);
+            model_free(&m);
+            if (a < 0)
+                return;
+            if (a)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+    } else {
+        for (hi = 1; hi < t->n; hi++) {
+            int a = agree(pol, mp, o, nf, seed, t, hi, &m, &st, err, sizeof err);
+            model_free(&m);
+            if (a < 0)
+                return;
+            if (!a)
+                break;
+        }
+    }
+    if (agree(pol, mp, o, nf, seed, t, hi, &m, &st, err, sizeof err) < 0) {
+        model_free(&m);
         return;
+    }
+    printf("  first difference after reference %zu (%s); the last page ids:", hi,
+           t->r[hi - 1].write ? "write" : "read");
+    for (size_t k = hi > 12 ? hi - 12 : 0; k < hi; k++)
+        printf(" %u%s", (unsigned)t->r[k].id, t->r[k].write ? "w" : "");
+    printf("\n  model: faults %" PRIu64 " writebacks %" PRIu64 "; libvmm: faults %" PRIu64
+           " writebacks %" PRIu64 "\n  model frames (id R M):",
+           m.faults, m.writebacks, st.page_faults, st.writebacks);
+    for (unsigned i = 0; i < nf && i < 16; i++)
+        printf(" [%u] %u %d%d", i, (unsigned)m.f[i].id, m.f[i].r, m.f[i].m);
+    printf("\n");
+    model_free(&m);
+}
+
+/* Compares model and libvmm on trace t with nf frames; fails the running
+ * test on a difference. */
+static void compare(enum pol pol, const char *params, const struct mparams *mp,
+                    const struct run_opts *o, unsigned nf, uint64_t seed, const struct trace *t)
+{
+    char err[256];
+    struct model m;
+    struct vmm_stats st;
+    int a = agree(pol, mp, o, nf, seed, t, t->n, &m, &st, err, sizeof err);
+    model_free(&m);
+    if (a < 0) {
+        test_fail(__FILE__, __LINE__, "%s frames=%u seed=%" PRIu64 ": %s", pol_names[pol], nf, seed,
+                  err);
+    } else if (!a) {
+        test_fail(__FILE__, __LINE__,
+                  "%s%s%s frames=%u seed=%" PRIu64 " (kind %u, %zu refs%s%s): "
+                  "faults %" PRIu64 "/%" PRIu64 " evictions %" PRIu64 "/%" PRIu64
+                  " writebacks %" PRIu64 "/%" PRIu64 " (model/libvmm)",
+                  pol_names[pol], params ? " " : "", params ? params : "", nf, seed, t->kind, t->n,
+                  o->check ? ", check" : "", o->tlb ? ", tlb" : "", m.faults, st.page_faults,
+                  m.evictions, st.evictions, m.writebacks, st.writebacks);
+        explain_mismatch(pol, mp, o, nf, seed, t);
     }
 }
 
@@ -442,35 +510,16 @@ static void diff_policy(enum pol pol, const char *params, const struct mparams *
                         unsigned ntraces, bool long_traces)
 {
     static struct trace t;
-    char err[256];
-    for (unsigned k = 0; k < ntraces; k++) {
+    for (unsigned k = 0; k < ntraces && !test_stopped(); k++) {
         uint64_t seed = seed0 + k;
         trace_gen(&t, seed, long_traces);
-        for (unsigned nf = 1; nf <= MAXF; nf++) {
+        for (unsigned nf = 1; nf <= MAXF && !test_stopped(); nf++) {
             if (nf != 1 && nf != MAXF && nf % 3 != k % 3)
                 continue;
             struct run_opts o = {.params = params,
                                  .check = !long_traces && nf % 16 == k % 16,
                                  .tlb = nf % 16 == (k + 8) % 16 ? 8 : 0};
-            struct model m;
-            struct vmm_stats st;
-            model_run(&m, pol, mp, nf, seed, &t, t.n);
-            if (vmm_run(pol_names[pol], &o, nf, seed, &t, t.n, &st, err, sizeof err) < 0) {
-                test_fail(__FILE__, __LINE__, "%s frames=%u seed=%" PRIu64 ": %s", pol_names[pol],
-                          nf, seed, err);
-                return;
-            }
-            if (!same(&m, &st)) {
-                test_fail(__FILE__, __LINE__,
-                          "%s%s%s frames=%u seed=%" PRIu64 " (kind %u, %zu refs%s%s): "
-                          "faults %" PRIu64 "/%" PRIu64 " evictions %" PRIu64 "/%" PRIu64
-                          " writebacks %" PRIu64 "/%" PRIu64 " (model/libvmm)",
-                          pol_names[pol], params ? " " : "", params ? params : "", nf, seed, t.kind,
-                          t.n, o.check ? ", check" : "", o.tlb ? ", tlb" : "", m.faults,
-                          st.page_faults, m.evictions, st.evictions, m.writebacks, st.writebacks);
-                explain_mismatch(pol, mp, &o, nf, seed, &t);
-                return;
-            }
+            compare(pol, params, mp, &o, nf, seed, &t);
         }
     }
 }
@@ -563,4 +612,31 @@ TEST(policy_diff_default_interval)
     if (test_stopped())
         return;
     diff_policy(AGING, "interval=1000,bits=8", &defaults, 8000, 10, true);
+}
+
+/* Large memories: thousands of frames, so the policies' bitmaps and heaps
+ * span many words and levels (F > 4096 puts two words in fbits' summary). */
+TEST(policy_diff_large)
+{
+    static struct trace t;
+    static const struct {
+        enum pol pol;
+        const char *params;
+        struct mparams mp;
+    } runs[] = {
+        {FIFO, NULL, {1000, 8}},  {LRU, NULL, {1000, 8}},
+        {OPT, NULL, {1000, 8}},   {RANDOM, NULL, {1000, 8}},
+        {CLOCK, NULL, {1000, 8}}, {ECLOCK, NULL, {1000, 8}},
+        {NRU, NULL, {1000, 8}},   {NRU, "interval=300", {300, 8}},
+        {AGING, NULL, {1000, 8}}, {AGING, "bits=12,interval=300", {300, 12}},
+        {LFU, NULL, {1000, 8}},   {MFU, NULL, {1000, 8}},
+    };
+    static const unsigned frames[] = {4097, 6000};
+    for (size_t f = 0; f < 2; f++) {
+        trace_gen_large(&t, 500 + f);
+        for (size_t i = 0; i < sizeof runs / sizeof runs[0] && !test_stopped(); i++) {
+            struct run_opts o = {.params = runs[i].params, .check = false, .tlb = f ? 64 : 0};
+            compare(runs[i].pol, runs[i].params, &runs[i].mp, &o, frames[f], 77, &t);
+        }
+    }
 }

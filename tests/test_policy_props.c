@@ -16,6 +16,7 @@
  *    processes, parameter errors and the registry's descriptions.
  */
 #include "harness.h"
+#include "policy/fbits.h" /* unit-tested at the end */
 #include "vmm.h"
 
 #include <stdlib.h>
@@ -454,5 +455,53 @@ TEST(policy_registry_lists_all)
         for (size_t i = 0; i < n; i++)
             found |= strcmp(vmm_policy_at(i)->name, policies[p]) == 0;
         CHECK(found);
+    }
+}
+
+/* ---- the policies' bitmap (src/policy/fbits.h) --------------------------------------- */
+
+/* Random sets, clears and searches against a plain array, on sizes around the
+ * word (64) and summary (4096) boundaries. */
+TEST(policy_fbits_next_round)
+{
+    static const uint64_t sizes[] = {1, 2, 63, 64, 65, 4095, 4096, 4097, 9000, 70000};
+    static bool plain[70000];
+    uint64_t rng = 11;
+    for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
+        uint64_t n = sizes[k];
+        struct fbits b;
+        CHECK_EQ_I64(fbits_init(&b, n), 0);
+        memset(plain, 0, sizeof plain);
+        for (int step = 0; step < 3000; step++) {
+            uint64_t f = splitmix64(&rng) % n, from = splitmix64(&rng) % n;
+            /* Sparse sets make the searches cross many empty words. */
+            if (splitmix64(&rng) % 4 == 0) {
+                fbits_set(&b, f);
+                plain[f] = true;
+            } else {
+                fbits_clear(&b, f);
+                plain[f] = false;
+            }
+            if (step % 500 == 499) {
+                fbits_clear_all(&b);
+                memset(plain, 0, sizeof plain);
+            }
+            uint64_t want = FBITS_NONE;
+            for (uint64_t i = 0; i < n; i++) {
+                uint64_t x = (from + i) % n;
+                if (plain[x]) {
+                    want = x;
+                    break;
+                }
+            }
+            uint64_t got = fbits_next_round(&b, from);
+            if (got != want)
+                test_fail(__FILE__, __LINE__,
+                          "n=%" PRIu64 " from %" PRIu64 ": %" PRIu64 " != %" PRIu64, n, from, got,
+                          want);
+            CHECK_EQ_U64(got, want);
+            CHECK_EQ_I64(fbits_test(&b, f), plain[f]);
+        }
+        fbits_destroy(&b);
     }
 }
