@@ -7,9 +7,9 @@
 #include <string.h>
 
 static const struct {
-    const char *name;              /* subcommand */
+    const char *name;                 /* subcommand */
     int (*fn)(int argc, char **argv); /* its entry, given argv from the subcommand on */
-    const char *summary;           /* for `vmm help` */
+    const char *summary;              /* for `vmm help` */
 } commands[] = {
     {"run", cmd_run, "run a workload script (no file: the built-in demo)"},
     {"replay", cmd_replay, "replay memory-reference traces through the paging system"},
@@ -18,8 +18,9 @@ static const struct {
 
 static int help(FILE *out)
 {
-    fprintf(out, "vmm %s - a model of an operating system's virtual memory\n\n"
-                 "usage: vmm COMMAND [options] [args]\n\ncommands:\n",
+    fprintf(out,
+            "vmm %s - a model of an operating system's virtual memory\n\n"
+            "usage: vmm COMMAND [options] [args]\n\ncommands:\n",
             VMM_VERSION);
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);

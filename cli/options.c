@@ -46,8 +46,8 @@ static int size(const char *opt, const char *v, uint64_t *out)
     if (r == VMM_ERANGE)
         return cli_error(EXIT_USAGE, "%s: %s is too large", opt, v);
     if (r < 0)
-        return cli_error(EXIT_USAGE, "%s: expected a size such as 4096, 4K or 16K, found '%s'",
-                         opt, v);
+        return cli_error(EXIT_USAGE, "%s: expected a size such as 4096, 4K or 16K, found '%s'", opt,
+                         v);
     return 0;
 }
 

@@ -49,8 +49,8 @@ int cmd_replay(int argc, char **argv)
         snprintf(input, sizeof input, "--refs %s", o.refs);
     }
     for (int i = 0; i < o.nargs; i++) {
-        int e = vmm_trace_open(o.args[i], (enum vmm_trace_format)o.format, cfg.page_size,
-                               &tr[ntr], err, sizeof err);
+        int e = vmm_trace_open(o.args[i], (enum vmm_trace_format)o.format, cfg.page_size, &tr[ntr],
+                               err, sizeof err);
         if (e < 0) {
             r = cli_error(trace_exit(e), "%s", err);
             goto out;

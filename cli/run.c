@@ -40,7 +40,7 @@ int cmd_run(int argc, char **argv)
     e = vmm_workload_run(sys, w, o.json ? stderr : stdout, &failures);
     if (e < 0) {
         r = cli_error(e == VMM_ENOMEM || e == VMM_EIO || e == VMM_EINVARIANT ? EXIT_RUNTIME
-                                                                              : EXIT_INPUT,
+                                                                             : EXIT_INPUT,
                       "%s", vmm_system_error(sys));
         goto out;
     }

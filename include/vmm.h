@@ -194,19 +194,19 @@ enum vmm_event_kind {
 
 struct vmm_event {
     enum vmm_event_kind kind;
-    uint32_t pid;        /* process the event concerns */
-    uint8_t op;          /* enum vmm_op of the reference */
-    uint8_t valid;       /* WALK: PTE valid; VICTIM: dirty */
-    uint8_t outcome;     /* REF_END: enum vmm_outcome */
-    uint8_t levels;      /* WALK: levels read */
-    uint64_t vaddr;      /* virtual address of the reference */
-    uint64_t vpn;        /* page number concerned */
-    uint64_t frame;      /* frame concerned */
-    uint64_t slot;       /* swap slot concerned */
-    uint32_t vpid;       /* VICTIM: owner of the victim frame */
-    uint64_t vvpn;       /* VICTIM: victim's page number */
-    const char *text;    /* LEGAL: region name; KILL/SPAWN: reason or name */
-    uint64_t seq;        /* number of the reference (1-based) */
+    uint32_t pid;     /* process the event concerns */
+    uint8_t op;       /* enum vmm_op of the reference */
+    uint8_t valid;    /* WALK: PTE valid; VICTIM: dirty */
+    uint8_t outcome;  /* REF_END: enum vmm_outcome */
+    uint8_t levels;   /* WALK: levels read */
+    uint64_t vaddr;   /* virtual address of the reference */
+    uint64_t vpn;     /* page number concerned */
+    uint64_t frame;   /* frame concerned */
+    uint64_t slot;    /* swap slot concerned */
+    uint32_t vpid;    /* VICTIM: owner of the victim frame */
+    uint64_t vvpn;    /* VICTIM: victim's page number */
+    const char *text; /* LEGAL: region name; KILL/SPAWN: reason or name */
+    uint64_t seq;     /* number of the reference (1-based) */
 };
 
 struct vmm_observer {
@@ -216,7 +216,7 @@ struct vmm_observer {
 };
 
 #define VMM_EV_MASK(kind) (1u << (kind))
-#define VMM_EV_ALL ((1u << VMM_EV__COUNT) - 1u)
+#define VMM_EV_ALL        ((1u << VMM_EV__COUNT) - 1u)
 
 /* Adds an observer (up to 8). Observers that are not added cost nothing. */
 int vmm_observer_add(struct vmm_system *sys, const struct vmm_observer *obs);
@@ -250,20 +250,20 @@ struct vmm_stats {
 };
 
 struct vmm_proc_stats {
-    uint32_t pid;              /* process id */
-    char name[32];             /* name given at spawn */
-    uint64_t references;       /* page references issued */
-    uint64_t page_faults;      /* minor + major */
-    uint64_t minor_faults;     /* zero-fill faults */
-    uint64_t major_faults;     /* faults that read the backing store */
-    uint64_t resident_pages;   /* pages in frames now */
-    uint64_t swapped_pages;    /* pages with their only copy in the backing store now */
-    uint64_t evicted;          /* pages of this process taken as victims */
-    uint64_t writebacks;       /* of those, written to the backing store */
-    bool live;                 /* still running */
-    bool killed;               /* terminated by the system (segfault, out of swap) */
-    uint64_t kill_addr;        /* address whose reference killed it */
-    char kill_reason[96];      /* why it was killed */
+    uint32_t pid;            /* process id */
+    char name[32];           /* name given at spawn */
+    uint64_t references;     /* page references issued */
+    uint64_t page_faults;    /* minor + major */
+    uint64_t minor_faults;   /* zero-fill faults */
+    uint64_t major_faults;   /* faults that read the backing store */
+    uint64_t resident_pages; /* pages in frames now */
+    uint64_t swapped_pages;  /* pages with their only copy in the backing store now */
+    uint64_t evicted;        /* pages of this process taken as victims */
+    uint64_t writebacks;     /* of those, written to the backing store */
+    bool live;               /* still running */
+    bool killed;             /* terminated by the system (segfault, out of swap) */
+    uint64_t kill_addr;      /* address whose reference killed it */
+    char kill_reason[96];    /* why it was killed */
 };
 
 void vmm_stats_get(const struct vmm_system *sys, struct vmm_stats *out);
@@ -322,6 +322,10 @@ int vmm_trace_open_string(const char *name, const char *text, uint32_t page_size
 /* Reads up to max references. Returns how many (0 at the end), or a negative
  * error with "file:line:col: what was expected" in vmm_trace_error(). */
 long vmm_trace_read(struct vmm_trace *tr, struct vmm_ref *refs, size_t max);
+
+/* Refuses, at the reference's own file:line:col, addresses at or beyond 2^bits
+ * (vmm_replay sets the system's width). Default 64: any address. */
+void vmm_trace_set_va_bits(struct vmm_trace *tr, unsigned bits);
 
 enum vmm_trace_format vmm_trace_format_of(const struct vmm_trace *tr);
 const char *vmm_trace_error(const struct vmm_trace *tr);

@@ -56,8 +56,9 @@ static void check_pte(void *ctx, vpn_t vpn, pte_t *pte)
         slot_t s = pte_slot(e);
         w->swapped++;
         if (s >= sys->swap.top || !sys->swap.used[s]) {
-            w->bad = vmm__fail(sys, VMM_EINVARIANT, "P%u page 0x%" PRIx64 ": swap slot %u not in use",
-                               w->p->pid, vpn, (unsigned)s);
+            w->bad =
+                vmm__fail(sys, VMM_EINVARIANT, "P%u page 0x%" PRIx64 ": swap slot %u not in use",
+                          w->p->pid, vpn, (unsigned)s);
             return;
         }
         w->slot_refs[s]++;
@@ -77,8 +78,8 @@ static int check_frames(struct vmm_system *sys)
             return vmm__fail(sys, VMM_EINVARIANT, "frame %u is free but mapped", (unsigned)f);
     }
     if (n != sys->nfree)
-        return vmm__fail(sys, VMM_EINVARIANT, "free list has %" PRIu64 " frames, count says %" PRIu64,
-                         n, sys->nfree);
+        return vmm__fail(sys, VMM_EINVARIANT,
+                         "free list has %" PRIu64 " frames, count says %" PRIu64, n, sys->nfree);
     uint64_t mapped = 0;
     for (uint64_t f = 0; f < sys->nframes; f++)
         if (sys->frames[f].pte) {
@@ -102,9 +103,8 @@ static int check_tlb(struct vmm_system *sys)
         if (!e->used)
             continue;
         if (!e->pte || !(*e->pte & PTE_VALID))
-            return vmm__fail(sys, VMM_EINVARIANT, "TLB entry %zu (page 0x%" PRIx64
-                             ") caches an invalid PTE",
-                             i, e->vpn);
+            return vmm__fail(sys, VMM_EINVARIANT,
+                             "TLB entry %zu (page 0x%" PRIx64 ") caches an invalid PTE", i, e->vpn);
         const struct frame *fr = &sys->frames[pte_frame(*e->pte)];
         struct proc *p = vmm__proc(sys, fr->pid);
         if (fr->vpn != e->vpn || !p || p->asid != e->asid || !p->live)
@@ -138,11 +138,11 @@ int vmm_system_check(struct vmm_system *sys)
         if (!p->live && (w.valid || w.swapped || p->root))
             w.bad = vmm__fail(sys, VMM_EINVARIANT, "P%u has ended but keeps memory", p->pid);
         else if (w.valid != p->st.resident_pages || w.swapped != p->st.swapped_pages)
-            w.bad = vmm__fail(sys, VMM_EINVARIANT,
-                              "P%u: %" PRIu64 " valid PTEs, %" PRIu64 " swapped; counts say %" PRIu64
-                              " resident, %" PRIu64 " swapped",
-                              p->pid, w.valid, w.swapped, p->st.resident_pages,
-                              p->st.swapped_pages);
+            w.bad =
+                vmm__fail(sys, VMM_EINVARIANT,
+                          "P%u: %" PRIu64 " valid PTEs, %" PRIu64 " swapped; counts say %" PRIu64
+                          " resident, %" PRIu64 " swapped",
+                          p->pid, w.valid, w.swapped, p->st.resident_pages, p->st.swapped_pages);
         valid += w.valid;
     }
     for (uint64_t s = 0; !w.bad && s < sys->swap.top; s++)
@@ -153,8 +153,9 @@ int vmm_system_check(struct vmm_system *sys)
     if (w.bad)
         return w.bad;
     if (valid != sys->nframes - sys->nfree)
-        return vmm__fail(sys, VMM_EINVARIANT, "%" PRIu64 " valid PTEs but %" PRIu64 " frames in use",
-                         valid, sys->nframes - sys->nfree);
+        return vmm__fail(sys, VMM_EINVARIANT,
+                         "%" PRIu64 " valid PTEs but %" PRIu64 " frames in use", valid,
+                         sys->nframes - sys->nfree);
     if ((r = check_tlb(sys)) < 0)
         return r;
     char msg[256];

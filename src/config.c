@@ -93,8 +93,7 @@ int vmm_config_validate(const struct vmm_config *c, char *msg, size_t len)
         return VMM_EINVAL;
     }
     if (c->va_bits != 32 && c->va_bits != 48 && c->va_bits != 57) {
-        snprintf(msg, len, "virtual address width %u is not 32, 48 or 57 (--va-bits)",
-                 c->va_bits);
+        snprintf(msg, len, "virtual address width %u is not 32, 48 or 57 (--va-bits)", c->va_bits);
         return VMM_EINVAL;
     }
     if (c->frames < 1) {

@@ -129,8 +129,10 @@ static int segv(struct vmm_system *sys, struct proc *p, uint64_t addr, unsigned 
         snprintf(why, sizeof why, "segmentation fault: 0x%" PRIx64 " is in no region", addr);
     else
         snprintf(why, sizeof why, "protection fault: %s of 0x%" PRIx64 " in %s region %s",
-                 op == VMM_WRITE ? "write" : op == VMM_EXEC ? "execute" : "read", addr,
-                 r->prot & VMM_PROT_WRITE ? "writable" : "read-only", r->name);
+                 op == VMM_WRITE  ? "write"
+                 : op == VMM_EXEC ? "execute"
+                                  : "read",
+                 addr, r->prot & VMM_PROT_WRITE ? "writable" : "read-only", r->name);
     sys->st.segfaults++;
     EMIT(sys, VMM_EV_SEGV, .pid = p->pid, .op = (uint8_t)op, .vaddr = addr, .text = why);
     vmm__kill(sys, p, addr, why);

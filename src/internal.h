@@ -29,7 +29,7 @@
 #include <stdarg.h>
 #include <string.h>
 
-#define VMM_LIKELY(x) __builtin_expect(!!(x), 1)
+#define VMM_LIKELY(x)   __builtin_expect(!!(x), 1)
 #define VMM_UNLIKELY(x) __builtin_expect(!!(x), 0)
 
 /* Cheap checks: on unless NDEBUG (tests and debug builds keep them). A broken
@@ -49,7 +49,7 @@ typedef uint32_t slot_t;  /* swap slot number in the backing store */
 typedef uint64_t pte_t;   /* a page-table entry, layout below */
 
 #define FRAME_NONE UINT32_MAX
-#define SLOT_NONE UINT32_MAX
+#define SLOT_NONE  UINT32_MAX
 #define FRAMES_MAX (UINT32_MAX - 1u)
 
 /* ---- page-table entries -------------------------------------------------- */
@@ -59,8 +59,8 @@ typedef uint64_t pte_t;   /* a page-table entry, layout below */
 #define PTE_VALID 0x1ull
 #define PTE_WRITE 0x2ull
 #define PTE_DIRTY 0x4ull
-#define PTE_REF 0x8ull
-#define PTE_SWAP 0x10ull
+#define PTE_REF   0x8ull
+#define PTE_SWAP  0x10ull
 #define PTE_SHIFT 12
 
 static inline frame_t pte_frame(pte_t e)
@@ -104,19 +104,19 @@ struct pt_node; /* a page-table node: 512 entries (pagetable.c) */
 struct pt_slab; /* a chunk of page-table nodes (pagetable.c) */
 
 struct proc {
-    uint32_t pid;            /* process id */
-    uint32_t asid;           /* address-space id tagging TLB entries */
-    char name[32];           /* name given at spawn */
-    bool live;               /* running; false after exit or kill */
-    bool killed;             /* terminated by the system */
-    struct pt_node *root;    /* top of the page table; NULL = empty */
-    vpn_t leaf_tag;          /* vpn >> 9 of leaf_cache, or VPN_TAG_NONE */
-    pte_t *leaf_cache;       /* the leaf last walked (a software shortcut) */
-    struct region *regions;  /* sorted by start, non-overlapping */
-    size_t nregions;         /* regions in use */
-    size_t cap_regions;      /* regions allocated */
-    uint64_t pt_nodes;       /* page-table nodes allocated */
-    struct pt_slab *slab;    /* chunks the nodes come from, newest first */
+    uint32_t pid;             /* process id */
+    uint32_t asid;            /* address-space id tagging TLB entries */
+    char name[32];            /* name given at spawn */
+    bool live;                /* running; false after exit or kill */
+    bool killed;              /* terminated by the system */
+    struct pt_node *root;     /* top of the page table; NULL = empty */
+    vpn_t leaf_tag;           /* vpn >> 9 of leaf_cache, or VPN_TAG_NONE */
+    pte_t *leaf_cache;        /* the leaf last walked (a software shortcut) */
+    struct region *regions;   /* sorted by start, non-overlapping */
+    size_t nregions;          /* regions in use */
+    size_t cap_regions;       /* regions allocated */
+    uint64_t pt_nodes;        /* page-table nodes allocated */
+    struct pt_slab *slab;     /* chunks the nodes come from, newest first */
     struct vmm_proc_stats st; /* counters reported for this process */
 };
 
@@ -141,16 +141,16 @@ struct tlb {
 /* ---- the backing store ---------------------------------------------------- */
 
 struct swap {
-    int fd;              /* the swap file, -1 with data off */
-    uint64_t max_slots;  /* slot limit, 0 = none */
-    uint64_t top;        /* slots ever handed out (high-water mark) */
-    slot_t *free;        /* freed slots, reused first (a stack) */
-    size_t nfree;        /* entries in free */
-    size_t cap_free;     /* allocated entries of free */
-    uint8_t *used;       /* used[s] = 1 while slot s holds a page */
-    size_t cap_used;     /* allocated entries of used */
-    uint64_t in_use;     /* slots holding a page now */
-    uint64_t peak;       /* most slots in use at once */
+    int fd;             /* the swap file, -1 with data off */
+    uint64_t max_slots; /* slot limit, 0 = none */
+    uint64_t top;       /* slots ever handed out (high-water mark) */
+    slot_t *free;       /* freed slots, reused first (a stack) */
+    size_t nfree;       /* entries in free */
+    size_t cap_free;    /* allocated entries of free */
+    uint8_t *used;      /* used[s] = 1 while slot s holds a page */
+    size_t cap_used;    /* allocated entries of used */
+    uint64_t in_use;    /* slots holding a page now */
+    uint64_t peak;      /* most slots in use at once */
 };
 
 /* ---- replacement policies --------------------------------------------------- */
@@ -209,44 +209,44 @@ int vmm__param_u64(struct vmm_system *sys, const struct policy_params *pp, const
 /* ---- the system ------------------------------------------------------------ */
 
 #define VMM_MAX_OBSERVERS 8
-#define STAMP_WORDS (65536 / 8) /* covers the largest trace reference (size is 16 bits) */
+#define STAMP_WORDS       (65536 / 8) /* covers the largest trace reference (size is 16 bits) */
 
 struct vmm_system {
-    struct vmm_config cfg;         /* configuration in force (strings point below) */
-    char policy_name[32];          /* copy of cfg.policy */
-    char policy_params[256];       /* copy of cfg.policy_params */
-    char swap_path[512];           /* copy of cfg.swap_path, "" = temp file */
-    unsigned page_shift;           /* log2(page size) */
-    unsigned levels;               /* page-table levels */
-    unsigned top_shift;            /* 9 x (levels - 1): shift of the root's index */
-    uint64_t vpn_limit;            /* 1 << (va_bits - page_shift) */
-    uint8_t *mem;                  /* physical memory, frames x page size; NULL with data off */
-    size_t mem_bytes;              /* bytes mapped at mem */
-    struct frame *frames;          /* the frame table */
-    uint64_t nframes;              /* frames in it */
-    frame_t free_head;             /* first free frame, FRAME_NONE if none */
-    uint64_t nfree;                /* frames on the free list */
-    struct proc **procs;           /* indexed by pid; NULL = never spawned */
-    size_t cap_procs;              /* entries of procs */
-    struct proc *last;             /* the process of the last reference */
-    uint32_t next_asid;            /* next address-space id to hand out */
-    struct tlb tlb;                /* the TLB (sets == 0: none) */
-    struct swap swap;              /* the backing store */
+    struct vmm_config cfg;            /* configuration in force (strings point below) */
+    char policy_name[32];             /* copy of cfg.policy */
+    char policy_params[256];          /* copy of cfg.policy_params */
+    char swap_path[512];              /* copy of cfg.swap_path, "" = temp file */
+    unsigned page_shift;              /* log2(page size) */
+    unsigned levels;                  /* page-table levels */
+    unsigned top_shift;               /* 9 x (levels - 1): shift of the root's index */
+    uint64_t vpn_limit;               /* 1 << (va_bits - page_shift) */
+    uint8_t *mem;                     /* physical memory, frames x page size; NULL with data off */
+    size_t mem_bytes;                 /* bytes mapped at mem */
+    struct frame *frames;             /* the frame table */
+    uint64_t nframes;                 /* frames in it */
+    frame_t free_head;                /* first free frame, FRAME_NONE if none */
+    uint64_t nfree;                   /* frames on the free list */
+    struct proc **procs;              /* indexed by pid; NULL = never spawned */
+    size_t cap_procs;                 /* entries of procs */
+    struct proc *last;                /* the process of the last reference */
+    uint32_t next_asid;               /* next address-space id to hand out */
+    struct tlb tlb;                   /* the TLB (sets == 0: none) */
+    struct swap swap;                 /* the backing store */
     const struct vmm_policy_ops *pol; /* replacement policy */
-    void *pol_state;               /* its state */
-    bool pol_access;               /* call pol->on_access on hits */
-    bool lean;                     /* no observer, TLB or checker: hits take the short path */
-    uint64_t tick;                 /* pol->on_tick every tick references (0 = never) */
-    uint64_t tick_left;            /* references until the next tick */
-    uint64_t next_use;             /* next-use time of the current reference (OPT) */
-    struct vmm_stats st;           /* global counters */
+    void *pol_state;                  /* its state */
+    bool pol_access;                  /* call pol->on_access on hits */
+    bool lean;                        /* no observer, TLB or checker: hits take the short path */
+    uint64_t tick;                    /* pol->on_tick every tick references (0 = never) */
+    uint64_t tick_left;               /* references until the next tick */
+    uint64_t next_use;                /* next-use time of the current reference (OPT) */
+    struct vmm_stats st;              /* global counters */
     struct vmm_observer obs[VMM_MAX_OBSERVERS]; /* attached observers */
-    unsigned nobs;                 /* how many */
-    uint32_t obs_mask;             /* union of their masks: one test on the hot path */
-    uint64_t rng;                  /* state of the seeded generator (splitmix64) */
-    void *explain;                 /* explain observer state (report/explain.c) */
-    uint64_t *stamp;               /* STAMP_WORDS words that replayed writes store */
-    char err[512];                 /* message of the last failure */
+    unsigned nobs;                              /* how many */
+    uint32_t obs_mask;                          /* union of their masks: one test on the hot path */
+    uint64_t rng;                               /* state of the seeded generator (splitmix64) */
+    void *explain;                              /* explain observer state (report/explain.c) */
+    uint64_t *stamp;                            /* STAMP_WORDS words that replayed writes store */
+    char err[512];                              /* message of the last failure */
 };
 
 /* Records a message for vmm_system_error() and returns code. */

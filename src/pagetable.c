@@ -24,15 +24,15 @@
 #include <stdlib.h>
 
 #define PT_FANOUT 512
-#define SLAB_MIN 16   /* nodes in a process's first chunk */
-#define SLAB_MAX 512  /* nodes in its largest chunks (2 MiB) */
+#define SLAB_MIN  16  /* nodes in a process's first chunk */
+#define SLAB_MAX  512 /* nodes in its largest chunks (2 MiB) */
 
 struct pt_node {
     uint64_t e[PT_FANOUT]; /* interior: child pointer (0 = none); leaf: pte_t */
 };
 
 struct pt_slab {
-    struct pt_slab *next; /* older chunk of the same process */
+    struct pt_slab *next;  /* older chunk of the same process */
     struct pt_node *nodes; /* the chunk, from vmm__alloc_big */
     size_t cap;            /* nodes in the chunk */
     size_t used;           /* nodes handed out */

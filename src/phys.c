@@ -38,8 +38,7 @@ int vmm__phys_init(struct vmm_system *sys)
     sys->nframes = n;
     sys->frames = vmm__alloc_big(n * sizeof *sys->frames);
     if (!sys->frames)
-        return vmm__fail(sys, VMM_ENOMEM, "cannot allocate a frame table of %" PRIu64 " frames",
-                         n);
+        return vmm__fail(sys, VMM_ENOMEM, "cannot allocate a frame table of %" PRIu64 " frames", n);
     for (uint64_t f = 0; f < n; f++)
         sys->frames[f] = (struct frame){NULL, 0, 0, SLOT_NONE, (frame_t)(f + 1), 0};
     sys->frames[n - 1].next = FRAME_NONE;
@@ -53,8 +52,7 @@ int vmm__phys_init(struct vmm_system *sys)
         if (m == MAP_FAILED) {
             sys->mem_bytes = 0;
             return vmm__fail(sys, VMM_ENOMEM,
-                             "cannot map %" PRIu64 " frames of physical memory (try --no-data)",
-                             n);
+                             "cannot map %" PRIu64 " frames of physical memory (try --no-data)", n);
         }
         sys->mem = m;
     }

@@ -161,7 +161,8 @@ int vmm_region_add(struct vmm_system *sys, uint32_t pid, const char *name, uint6
         i++;
     if ((i > 0 && p->regions[i - 1].end > s) || (i < p->nregions && p->regions[i].start < e))
         return vmm__fail(sys, VMM_EEXIST, "region %s [0x%" PRIx64 ", 0x%" PRIx64 ") overlaps %s",
-                         name, s, e, p->regions[i > 0 && p->regions[i - 1].end > s ? i - 1 : i].name);
+                         name, s, e,
+                         p->regions[i > 0 && p->regions[i - 1].end > s ? i - 1 : i].name);
     if (p->nregions == p->cap_regions) {
         size_t cap = p->cap_regions ? p->cap_regions * 2 : 8;
         struct region *n = realloc(p->regions, cap * sizeof *n);
@@ -282,8 +283,7 @@ static int ref_full(struct vmm_system *sys, struct proc *p, uint64_t addr, unsig
     return outcome;
 }
 
-int vmm__ref(struct vmm_system *sys, struct proc *p, uint64_t addr, unsigned op,
-             frame_t *frame_out)
+int vmm__ref(struct vmm_system *sys, struct proc *p, uint64_t addr, unsigned op, frame_t *frame_out)
 {
     if (VMM_LIKELY(sys->lean) && lean_hit(sys, p, addr, op, frame_out))
         return VMM_HIT;
@@ -296,8 +296,8 @@ static int check_range(struct vmm_system *sys, uint64_t addr, size_t len)
     uint64_t top = 1ull << sys->cfg.va_bits;
     if (addr >= top || len > top - addr)
         return vmm__fail(sys, VMM_ERANGE,
-                         "address 0x%" PRIx64 " is beyond the %u-bit virtual address space%s",
-                         addr, sys->cfg.va_bits,
+                         "address 0x%" PRIx64 " is beyond the %u-bit virtual address space%s", addr,
+                         sys->cfg.va_bits,
                          sys->cfg.va_bits == 32   ? " (a wider one: --va-bits 48 or 57)"
                          : sys->cfg.va_bits == 48 ? " (a wider one: --va-bits 57)"
                                                   : "");
@@ -364,8 +364,8 @@ static struct proc *trace_proc(struct vmm_system *sys, uint32_t pid, int *err)
 
 /* A trace reference that moves bytes or spans pages: through vmm_access.
  * Writes store the reference's sequence number, so the bytes really move. */
-static __attribute__((noinline)) int replay_slow(struct vmm_system *sys,
-                                                 const struct vmm_ref *ref, size_t len)
+static __attribute__((noinline)) int replay_slow(struct vmm_system *sys, const struct vmm_ref *ref,
+                                                 size_t len)
 {
     int err;
     if (sys->cfg.data && ref->op == VMM_WRITE) {
@@ -559,7 +559,7 @@ static int link_next_uses(struct vmm_system *sys, struct pbuf *b)
         uint64_t vpn;  /* page */
         uint32_t pid;  /* process, 0 = empty slot */
         uint32_t last; /* index of its reference seen last (earliest so far) */
-    } *t;
+    } * t;
     size_t cap = 1024, used = 0;
     if (!(t = calloc(cap, sizeof *t)))
         return vmm__fail(sys, VMM_ENOMEM, "out of memory for opt's look-ahead");
@@ -640,6 +640,7 @@ int vmm_replay(struct vmm_system *sys, struct vmm_trace **traces, size_t ntraces
         return vmm__fail(sys, VMM_ENOMEM, "out of memory");
     for (size_t t = 0; r == 0 && t < ntraces; t++) {
         long got;
+        vmm_trace_set_va_bits(traces[t], sys->cfg.va_bits);
         bool own_pid = ntraces > 1 && vmm_trace_format_of(traces[t]) != VMM_FMT_VMM;
         while (r == 0 && (got = vmm_trace_read(traces[t], batch, BATCH)) > 0) {
             if (own_pid) /* one process per single-process trace */

@@ -22,9 +22,9 @@
 #include <string.h>
 
 struct test_case {
-    const char *name;  /* test name */
-    void (*fn)(void);  /* body */
-    const char *file;  /* where it is defined */
+    const char *name; /* test name */
+    void (*fn)(void); /* body */
+    const char *file; /* where it is defined */
 };
 
 void test_register(const char *name, void (*fn)(void), const char *file);
@@ -107,9 +107,9 @@ bool test_stopped(void);
 /* ---- running the command --------------------------------------------------- */
 
 struct cmd_result {
-    int status;   /* exit code, or 128 + signal */
-    char *out;    /* standard output, NUL-terminated */
-    char *err;    /* standard error, NUL-terminated */
+    int status; /* exit code, or 128 + signal */
+    char *out;  /* standard output, NUL-terminated */
+    char *err;  /* standard error, NUL-terminated */
 };
 
 /* Runs `sh -c cmd` with $VMM naming the command under test and the current

@@ -30,9 +30,9 @@ static uint64_t replay_json(const char *refs, const char *policy, int frames, co
     return v;
 }
 
-#define SIL "7,0,1,2,0,3,0,4,2,3,0,3,2,1,2,0,1,7,0,1"
+#define SIL    "7,0,1,2,0,3,0,4,2,3,0,3,2,1,2,0,1,7,0,1"
 #define BELADY "1,2,3,4,1,2,5,1,2,3,4,5"
-#define OSTEP "0,1,2,0,1,3,0,3,1,2,1"
+#define OSTEP  "0,1,2,0,1,3,0,3,1,2,1"
 
 TEST(cli_known_answers_silberschatz)
 {
@@ -61,8 +61,8 @@ TEST(cli_json_has_the_documented_keys)
     CHECK(run_cmd(&r, "\"$VMM\" replay --refs " SIL " --frames 3 --json") == 0);
     CHECK_EQ_I64(r.status, 0);
     static const char *keys[] = {"references", "page_faults", "major_faults", "minor_faults",
-                                 "hits", "writebacks", "tlb_hits", "tlb_misses", "frames",
-                                 "page_size", "eat_ns"};
+                                 "hits",       "writebacks",  "tlb_hits",     "tlb_misses",
+                                 "frames",     "page_size",   "eat_ns"};
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
         char pat[64];
         snprintf(pat, sizeof pat, "\"%s\": ", keys[i]);

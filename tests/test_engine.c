@@ -75,8 +75,8 @@ static void integrity(const char *policy, unsigned tlb, uint64_t seed)
                 break;
             }
             if (memcmp(buf, shadow + addr, 8) != 0) {
-                test_fail(__FILE__, __LINE__, "%s: read #%d at 0x%" PRIx64 " differs from the shadow",
-                          policy, i, addr);
+                test_fail(__FILE__, __LINE__,
+                          "%s: read #%d at 0x%" PRIx64 " differs from the shadow", policy, i, addr);
                 break;
             }
         }
@@ -84,8 +84,9 @@ static void integrity(const char *policy, unsigned tlb, uint64_t seed)
     struct vmm_stats st;
     vmm_stats_get(sys, &st);
     if (!test_stopped() && (st.writebacks == 0 || st.major_faults == 0 || st.writebacks_saved == 0))
-        test_fail(__FILE__, __LINE__, "%s: no real eviction traffic (wb %" PRIu64 " major %" PRIu64
-                  " saved %" PRIu64 ")",
+        test_fail(__FILE__, __LINE__,
+                  "%s: no real eviction traffic (wb %" PRIu64 " major %" PRIu64 " saved %" PRIu64
+                  ")",
                   policy, st.writebacks, st.major_faults, st.writebacks_saved);
     free(shadow);
     vmm_system_destroy(sys);
@@ -195,9 +196,10 @@ TEST(engine_trap_sequence_events)
     CHECK_CONTAINS(log, "#3 P1 R 0x7000: TLB miss; walk: PTE invalid; page fault; legal (all); "
                         "no free frame; victim frame 0 = P1 page 0x3 (dirty): write to swap slot "
                         "0; zero-fill frame 0; PTE valid; restart: hit\n");
-    CHECK_CONTAINS(log, "#4 P1 R 0x3004: TLB miss; walk: PTE invalid; page fault; legal (all); no "
-                        "free frame; victim frame 0 = P1 page 0x7 (clean): dropped without a "
-                        "write; read page from swap slot 0 into frame 0; PTE valid; restart: hit\n");
+    CHECK_CONTAINS(log,
+                   "#4 P1 R 0x3004: TLB miss; walk: PTE invalid; page fault; legal (all); no "
+                   "free frame; victim frame 0 = P1 page 0x7 (clean): dropped without a "
+                   "write; read page from swap slot 0 into frame 0; PTE valid; restart: hit\n");
     free(log);
     vmm_system_destroy(sys);
 }

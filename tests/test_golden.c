@@ -97,10 +97,11 @@ static int run_file(const char *dir, const char *name, bool update)
         if (r.status != cases[i].status || strcmp(r.out, eo) != 0 || strcmp(r.err, ee) != 0) {
             if (!update) {
                 failed++;
-                printf("golden %s:%d: $ %s\n  exit %d (expected %d)\n--- stdout:\n%s--- expected:\n%s"
-                       "--- stderr:\n%s--- expected:\n%s",
-                       path, cases[i].line, cases[i].cmd, r.status, cases[i].status, r.out, eo,
-                       r.err, ee);
+                printf(
+                    "golden %s:%d: $ %s\n  exit %d (expected %d)\n--- stdout:\n%s--- expected:\n%s"
+                    "--- stderr:\n%s--- expected:\n%s",
+                    path, cases[i].line, cases[i].cmd, r.status, cases[i].status, r.out, eo, r.err,
+                    ee);
             }
         }
         if (w) {

@@ -345,6 +345,70 @@ TEST(policy_props_exit_refill)
     }
 }
 
+/* Processes come and go many times, so frames are freed in the middle of the
+ * policies' structures over and over (stale entries, holes in lists and
+ * heaps). Checker after every reference. */
+TEST(policy_props_exit_churn)
+{
+    static const struct {
+        const char *policy, *params;
+    } runs[] = {
+        {"fifo", NULL},  {"lru", NULL},
+        {"opt", NULL},   {"random", NULL},
+        {"clock", NULL}, {"eclock", NULL},
+        {"nru", NULL},   {"nru", "interval=3"},
+        {"aging", NULL}, {"aging", "interval=7,bits=3"},
+        {"lfu", NULL},   {"mfu", NULL},
+    };
+    for (size_t k = 0; k < sizeof runs / sizeof runs[0]; k++) {
+        struct vmm_config c;
+        struct vmm_system *sys;
+        char err[256];
+        bool live[200] = {false};
+        uint64_t rng = 1234 + k;
+        vmm_config_default(&c);
+        c.frames = 5;
+        c.policy = runs[k].policy;
+        c.policy_params = runs[k].params;
+        c.data = false;
+        c.check = true;
+        if (vmm_system_create(&c, &sys, err, sizeof err) < 0) {
+            test_fail(__FILE__, __LINE__, "%s: %s", runs[k].policy, err);
+            return;
+        }
+        for (uint32_t pid = 1; pid < 200; pid++) {
+            CHECK_EQ_I64(vmm_process_spawn(sys, pid, "p"), 0);
+            CHECK_EQ_I64(vmm_region_add(sys, pid, "heap", 0, 16ull * c.page_size,
+                                        VMM_PROT_READ | VMM_PROT_WRITE),
+                         0);
+            live[pid] = true;
+            for (int i = 0; i < 12; i++) {
+                /* Mostly the new process, sometimes a live older one. */
+                uint32_t who = pid;
+                uint32_t old = pid > 5 ? pid - 1 - (uint32_t)(splitmix64(&rng) % 5) : pid;
+                if (splitmix64(&rng) % 3 == 0 && live[old])
+                    who = old;
+                uint64_t page = splitmix64(&rng) % 7;
+                enum vmm_op op = splitmix64(&rng) % 4 == 0 ? VMM_WRITE : VMM_READ;
+                int rc = vmm_access(sys, who, page * c.page_size, op, NULL, 1);
+                if (rc < 0 || rc > VMM_FAULT_MAJOR)
+                    test_fail(__FILE__, __LINE__, "%s %s pid %u: %d %s", runs[k].policy,
+                              runs[k].params ? runs[k].params : "", (unsigned)who, rc,
+                              vmm_system_error(sys));
+                CHECK(rc >= 0 && rc <= VMM_FAULT_MAJOR);
+            }
+            /* End a random live process half of the time. */
+            uint32_t victim = 1 + (uint32_t)(splitmix64(&rng) % pid);
+            if (splitmix64(&rng) % 2 == 0 && live[victim]) {
+                CHECK_EQ_I64(vmm_process_exit(sys, victim), 0);
+                live[victim] = false;
+            }
+        }
+        CHECK_EQ_I64(vmm_system_check(sys), 0);
+        vmm_system_destroy(sys);
+    }
+}
+
 /* Several processes through the replay (OPT's next uses are per pid and
  * page), with the checker on. */
 TEST(policy_props_replay_processes)

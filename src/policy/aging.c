@@ -178,11 +178,13 @@ static void aging_insert(void *state, frame_t f, unsigned op, uint64_t next_use)
     struct aging *s = state;
     (void)op;
     (void)next_use;
+    /* ref holds at most F - 1 live entries here; when full, the rest are
+     * stale (frames freed by exits): start afresh, before f is counted. */
+    if (s->ref.n == s->nframes)
+        rebuild(s);
     fset_add(&s->set, f);
     s->counter[f] = 0;
     s->loaded[f] = ++s->stamp;
-    if (s->ref.n == s->nframes)
-        rebuild(s); /* ref is full of stale entries (frames freed by exits) */
     heap_push(&s->ref, (struct aent){0, s->loaded[f], f});
 }
 
@@ -217,6 +219,11 @@ static frame_t aging_victim(void *state)
             continue;
         if (!(*frame_pte(s->sys, x.f) & PTE_REF))
             return x.f;
+        if (s->ref.n == s->nframes) {
+            /* ref is full and x is live elsewhere: some of ref is stale. */
+            rebuild(s);
+            continue;
+        }
         heap_push(&s->ref, x); /* referenced since the tick */
     }
     for (;;) {

@@ -12,8 +12,8 @@
 #include <stdlib.h>
 
 extern const struct vmm_policy_ops vmm__policy_fifo, vmm__policy_lru, vmm__policy_opt,
-    vmm__policy_random, vmm__policy_clock, vmm__policy_eclock, vmm__policy_nru,
-    vmm__policy_aging, vmm__policy_lfu, vmm__policy_mfu;
+    vmm__policy_random, vmm__policy_clock, vmm__policy_eclock, vmm__policy_nru, vmm__policy_aging,
+    vmm__policy_lfu, vmm__policy_mfu;
 
 const struct vmm_policy_ops *const vmm__policies[] = {
     &vmm__policy_fifo,  &vmm__policy_lru,    &vmm__policy_opt, &vmm__policy_random,
@@ -108,8 +108,7 @@ int vmm__flist_check(const struct flist *l, const struct vmm_system *sys, const 
     uint64_t n = 0;
     frame_t prev = FRAME_NONE;
     for (frame_t f = l->head; f != FRAME_NONE; f = l->link[f].next) {
-        if (f >= sys->nframes || !flist_on(l, f) || l->link[f].prev != prev ||
-            ++n > sys->nframes) {
+        if (f >= sys->nframes || !flist_on(l, f) || l->link[f].prev != prev || ++n > sys->nframes) {
             snprintf(msg, len, "%s: list broken at frame %u", who, (unsigned)f);
             return -1;
         }

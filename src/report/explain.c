@@ -15,9 +15,9 @@
 #include <stdlib.h>
 
 struct explain {
-    FILE *out;      /* where lines go */
+    FILE *out;       /* where lines go */
     char line[1024]; /* the line being built */
-    size_t len;     /* bytes in line */
+    size_t len;      /* bytes in line */
 };
 
 static void add(struct explain *x, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -69,8 +69,8 @@ static void on_event(void *ctx, const struct vmm_event *ev)
         add(x, " free frame %" PRIu64 ";", ev->frame);
         break;
     case VMM_EV_VICTIM:
-        add(x, " no free frame; victim frame %" PRIu64 " = P%u page 0x%" PRIx64 " (%s):",
-            ev->frame, ev->vpid, ev->vvpn, ev->valid ? "dirty" : "clean");
+        add(x, " no free frame; victim frame %" PRIu64 " = P%u page 0x%" PRIx64 " (%s):", ev->frame,
+            ev->vpid, ev->vvpn, ev->valid ? "dirty" : "clean");
         break;
     case VMM_EV_WRITEBACK:
         add(x, " write to swap slot %" PRIu64 ";", ev->slot);

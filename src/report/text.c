@@ -63,15 +63,18 @@ void vmm_report_text(const struct vmm_system *sys, const struct vmm_report_info 
     fprintf(out, "%s\n\n", c->data ? "" : ", no data");
 
     fprintf(out, "references       %12" PRIu64 "\n", st.references);
-    fprintf(out, "page faults      %12" PRIu64 "   minor %" PRIu64 ", major %" PRIu64
-                 "; fault rate %.2f%%\n",
+    fprintf(out,
+            "page faults      %12" PRIu64 "   minor %" PRIu64 ", major %" PRIu64
+            "; fault rate %.2f%%\n",
             st.page_faults, st.minor_faults, st.major_faults, pct(st.page_faults, st.references));
     fprintf(out, "hits             %12" PRIu64 "\n", st.hits);
-    fprintf(out, "evictions        %12" PRIu64 "   dirty, written back %" PRIu64
-                 "; clean, write-backs the dirty bit saved %" PRIu64 "\n",
+    fprintf(out,
+            "evictions        %12" PRIu64 "   dirty, written back %" PRIu64
+            "; clean, write-backs the dirty bit saved %" PRIu64 "\n",
             st.evictions, st.writebacks, st.writebacks_saved);
-    fprintf(out, "swap reads       %12" PRIu64 "   swap slots in use %" PRIu64 " at the end, %" PRIu64
-                 " at most\n",
+    fprintf(out,
+            "swap reads       %12" PRIu64 "   swap slots in use %" PRIu64 " at the end, %" PRIu64
+            " at most\n",
             st.swap_reads, st.swap_slots_used, st.swap_slots_peak);
     if (c->tlb_entries)
         fprintf(out, "TLB hits         %12" PRIu64 "   misses %" PRIu64 "; hit ratio %.2f%%\n",
@@ -87,13 +90,14 @@ void vmm_report_text(const struct vmm_system *sys, const struct vmm_report_info 
     double walk = (double)sys->levels * (double)c->cost.pt_level_ns;
     double ma = (double)(c->cost.mem_ns + tlb) +
                 (st.references ? walk * (double)st.walks / (double)st.references : 0.0);
-    double service = st.page_faults ? ((double)st.time_ns - ma * (double)st.references) /
-                                          (double)st.page_faults
-                                    : 0.0;
+    double service =
+        st.page_faults ? ((double)st.time_ns - ma * (double)st.references) / (double)st.page_faults
+                       : 0.0;
     fprintf(out, "access time (EAT) %11.1f ns per reference; simulated time %s\n", eat,
             ns_text((double)st.time_ns, a, sizeof a));
-    fprintf(out, "                  = (1 - p) x ma + p x service: p = %.4f, ma = %s, service = %s\n",
-            p, ns_text(ma, b, sizeof b), ns_text(service + ma, d, sizeof d));
+    fprintf(out,
+            "                  = (1 - p) x ma + p x service: p = %.4f, ma = %s, service = %s\n", p,
+            ns_text(ma, b, sizeof b), ns_text(service + ma, d, sizeof d));
 
     size_t n = vmm_proc_stats_get(sys, NULL, 0);
     struct vmm_proc_stats *ps = calloc(n ? n : 1, sizeof *ps);
@@ -103,8 +107,9 @@ void vmm_report_text(const struct vmm_system *sys, const struct vmm_report_info 
     fprintf(out, "\n%7s %-10s %12s %10s %10s %10s %9s %8s  %s\n", "pid", "name", "references",
             "faults", "minor", "major", "resident", "swapped", "state");
     for (size_t i = 0; i < n; i++) {
-        fprintf(out, "%7u %-10s %12" PRIu64 " %10" PRIu64 " %10" PRIu64 " %10" PRIu64
-                     " %9" PRIu64 " %8" PRIu64 "  %s",
+        fprintf(out,
+                "%7u %-10s %12" PRIu64 " %10" PRIu64 " %10" PRIu64 " %10" PRIu64 " %9" PRIu64
+                " %8" PRIu64 "  %s",
                 ps[i].pid, ps[i].name, ps[i].references, ps[i].page_faults, ps[i].minor_faults,
                 ps[i].major_faults, ps[i].resident_pages, ps[i].swapped_pages, state_of(&ps[i]));
         if (ps[i].killed)
@@ -158,14 +163,14 @@ void vmm_report_json(const struct vmm_system *sys, const struct vmm_report_info 
             ",\n  \"writebacks\": %" PRIu64 ",\n  \"writebacks_saved\": %" PRIu64
             ",\n  \"swap_reads\": %" PRIu64 ",\n  \"zero_fills\": %" PRIu64
             ",\n  \"swap_slots_used\": %" PRIu64 ",\n  \"swap_slots_peak\": %" PRIu64
-            ",\n  \"tlb_hits\": %" PRIu64 ",\n  \"tlb_misses\": %" PRIu64
-            ",\n  \"walks\": %" PRIu64 ",\n  \"segfaults\": %" PRIu64
-            ",\n  \"frames_used\": %" PRIu64 ",\n  \"time_ns\": %" PRIu64 ",\n  \"eat_ns\": %.3f,\n",
+            ",\n  \"tlb_hits\": %" PRIu64 ",\n  \"tlb_misses\": %" PRIu64 ",\n  \"walks\": %" PRIu64
+            ",\n  \"segfaults\": %" PRIu64 ",\n  \"frames_used\": %" PRIu64
+            ",\n  \"time_ns\": %" PRIu64 ",\n  \"eat_ns\": %.3f,\n",
             st.references, st.page_faults, st.minor_faults, st.major_faults, st.hits,
             st.references ? (double)st.page_faults / (double)st.references : 0.0, st.evictions,
             st.writebacks, st.writebacks_saved, st.swap_reads, st.zero_fills, st.swap_slots_used,
-            st.swap_slots_peak, st.tlb_hits, st.tlb_misses, st.walks, st.segfaults,
-            st.frames_used, st.time_ns, vmm_stats_eat_ns(&st));
+            st.swap_slots_peak, st.tlb_hits, st.tlb_misses, st.walks, st.segfaults, st.frames_used,
+            st.time_ns, vmm_stats_eat_ns(&st));
     fprintf(out,
             "  \"cost\": {\"mem_ns\": %" PRIu64 ", \"tlb_ns\": %" PRIu64
             ", \"pt_level_ns\": %" PRIu64 ", \"fault_ns\": %" PRIu64 ", \"swap_read_ns\": %" PRIu64

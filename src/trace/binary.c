@@ -64,10 +64,10 @@ static void decode_u32le(struct vmm_ref *r, const uint8_t *p, size_t k, unsigned
 }
 
 /* Decodes up to k u64le records. A page number whose address would not fit
- * 64 bits stops it: returns how many were decoded before it. */
-static size_t decode_u64le(struct vmm_ref *r, const uint8_t *p, size_t k, unsigned shift)
+ * the address width stops it: returns how many were decoded before it. */
+static size_t decode_u64le(struct vmm_ref *r, const uint8_t *p, size_t k, unsigned shift,
+                           uint64_t limit)
 {
-    const uint64_t limit = UINT64_MAX >> shift;
     uint64_t all = 0;
     for (size_t i = 0; i < k; i++) {
         uint64_t v = load_le64(p + 8 * i);
@@ -104,12 +104,29 @@ size_t trace_read_binary(struct vmm_trace *tr, struct vmm_ref *refs, size_t max)
         }
         size_t k = avail < max - n ? avail : max - n;
         const uint8_t *p = tr->buf + tr->pos;
-        if (tr->fmt == VMM_FMT_U32BE) {
-            decode_u32be(refs + n, p, k, tr->shift);
-        } else if (tr->fmt == VMM_FMT_U32LE) {
-            decode_u32le(refs + n, p, k, tr->shift);
+        const uint64_t limit = tr->max_addr >> tr->shift; /* largest page number allowed */
+        if (tr->fmt == VMM_FMT_U32BE || tr->fmt == VMM_FMT_U32LE) {
+            if (tr->fmt == VMM_FMT_U32BE)
+                decode_u32be(refs + n, p, k, tr->shift);
+            else
+                decode_u32le(refs + n, p, k, tr->shift);
+            if (limit < UINT32_MAX) { /* a narrow address space: every page number checked */
+                for (size_t i = 0; i < k; i++) {
+                    if ((refs[n + i].addr >> tr->shift) > limit) {
+                        tr->pos += i * rs;
+                        trace_beyond(tr, refs[n + i].addr, tr->base + tr->pos, false);
+                        return n + i;
+                    }
+                }
+            }
         } else {
-            size_t ok = decode_u64le(refs + n, p, k, tr->shift);
+            size_t ok = decode_u64le(refs + n, p, k, tr->shift, limit);
+            if (ok < k && tr->va_bits < 64) {
+                tr->pos += (size_t)ok * rs;
+                trace_beyond(tr, load_le64(tr->buf + tr->pos) << tr->shift, tr->base + tr->pos,
+                             false);
+                return n + ok;
+            }
             if (ok < k) {
                 tr->pos += (size_t)ok * rs;
                 n += ok;

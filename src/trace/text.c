@@ -223,7 +223,7 @@ static const uint8_t *skip_comment(struct vmm_trace *tr, const uint8_t *p)
 size_t trace_read_pages(struct vmm_trace *tr, struct vmm_ref *refs, size_t max)
 {
     const unsigned shift = tr->shift;
-    const uint64_t limit = UINT64_MAX >> shift; /* largest page number with an address */
+    const uint64_t limit = tr->max_addr >> shift; /* largest page number with an address */
     const uint8_t *p = tr->buf + tr->pos, *end = buf_end(tr);
     size_t n = 0;
 
@@ -265,6 +265,10 @@ size_t trace_read_pages(struct vmm_trace *tr, struct vmm_ref *refs, size_t max)
             }
             if (!(cls[*q] & (C_BLANK | C_COMMA | C_NL)) && *q != '#' && q != end) {
                 unexpected(tr, q, "',' or white space after the page number");
+                return n;
+            }
+            if (v > limit && tr->va_bits < 64) {
+                trace_beyond(tr, v << shift, tr->base + (uint64_t)(p - tr->buf), true);
                 return n;
             }
             if (v > limit) {
@@ -430,6 +434,10 @@ static const uint8_t *gap(struct vmm_trace *tr, const uint8_t *p, const char *af
  * is where the address was written. */
 static bool span_ok(struct vmm_trace *tr, const struct rec *r, uint64_t off)
 {
+    if (r->addr > tr->max_addr || (r->size - 1 > tr->max_addr - r->addr && tr->va_bits < 64)) {
+        trace_beyond(tr, r->addr, off, true);
+        return false;
+    }
     if (r->size - 1 <= UINT64_MAX - r->addr)
         return true;
     fail_off(tr, off, VMM_ERANGE,
@@ -441,7 +449,9 @@ static bool span_ok(struct vmm_trace *tr, const struct rec *r, uint64_t off)
 /* addr: "<hex address> R|W". */
 static const uint8_t *parse_addr(struct vmm_trace *tr, const uint8_t *p, struct rec *r)
 {
-    if (!(p = address(tr, p, &r->addr, "at the start of the line")) ||
+    uint64_t at = tr->base + (uint64_t)(p - tr->buf);
+    r->size = 1;
+    if (!(p = address(tr, p, &r->addr, "at the start of the line")) || !span_ok(tr, r, at) ||
         !(p = gap(tr, p, "the address")))
         return NULL;
     switch (*p | 0x20) {

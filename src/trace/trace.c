@@ -89,6 +89,8 @@ static struct vmm_trace *trace_new(const char *name, size_t cap, unsigned shift)
     tr->cap = cap;
     tr->shift = shift;
     tr->page_size = 1ull << shift;
+    tr->va_bits = 64;
+    tr->max_addr = UINT64_MAX;
     tr->line = 1;
     return tr;
 }
@@ -245,4 +247,31 @@ const char *vmm_trace_compression(const struct vmm_trace *tr)
     default:
         return "";
     }
+}
+
+void vmm_trace_set_va_bits(struct vmm_trace *tr, unsigned bits)
+{
+    if (bits >= 64)
+        bits = 64;
+    tr->va_bits = bits;
+    tr->max_addr = bits >= 64 ? UINT64_MAX : (1ull << bits) - 1;
+}
+
+int trace_beyond(struct vmm_trace *tr, uint64_t addr, uint64_t off, bool text)
+{
+    const char *wider = tr->va_bits == 32   ? " (a wider one: --va-bits 48 or 57)"
+                        : tr->va_bits == 48 ? " (a wider one: --va-bits 57)"
+                                            : "";
+    if (text) {
+        unsigned long long col = (unsigned long long)(off - tr->line_start) + 1;
+        return trace_fail(tr, VMM_ERANGE, false,
+                          "%s:%llu:%llu: address 0x%llx is beyond the %u-bit virtual address "
+                          "space%s",
+                          tr->name, (unsigned long long)tr->line, col, (unsigned long long)addr,
+                          tr->va_bits, wider);
+    }
+    return trace_fail(tr, VMM_ERANGE, true,
+                      "record at byte offset %llu: address 0x%llx is beyond the %u-bit virtual "
+                      "address space%s",
+                      (unsigned long long)off, (unsigned long long)addr, tr->va_bits, wider);
 }

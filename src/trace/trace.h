@@ -65,6 +65,8 @@ struct vmm_trace {
     enum vmm_trace_format fmt; /* format being read (never AUTO after open) */
     unsigned shift;            /* log2(page size) */
     uint64_t page_size;        /* bytes per page, a power of two */
+    unsigned va_bits;          /* virtual address width references must fit (64 = any) */
+    uint64_t max_addr;         /* last byte address a reference may touch */
     int fd;                    /* file read; -1 for an in-memory string */
     bool own_fd;               /* close fd at the end (not stdin) */
     enum trace_comp comp;      /* decompression in use */
@@ -94,6 +96,11 @@ struct vmm_trace {
  * with_name is false). Returns code. Later failures keep the first message. */
 int trace_fail(struct vmm_trace *tr, int code, bool with_name, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+
+/* Records that address addr (at stream offset off, or in the binary record
+ * at byte offset off when text is false) lies beyond the address width, and
+ * returns VMM_ERANGE. */
+int trace_beyond(struct vmm_trace *tr, uint64_t addr, uint64_t off, bool text);
 
 /* ---- source.c: bytes in ------------------------------------------------------ */
 

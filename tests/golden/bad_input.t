@@ -44,7 +44,17 @@ $ vmm replay inputs/no-such-file
 # an address beyond a 32-bit address space
 $ vmm replay --va-bits 32 inputs/high.lackey
 ? 2
-2> vmm: address 0x1ffefffa00 is beyond the 32-bit virtual address space (a wider one: --va-bits 48 or 57)
+2> vmm: inputs/high.lackey:2:4: address 0x1ffefffa00 is beyond the 32-bit virtual address space (a wider one: --va-bits 48 or 57)
+# the same for an addr trace, a page-number list and a binary trace
+$ printf '0041f7a0 R\n1ffffffff0 W\n' | vmm replay --va-bits 32 --format addr -
+? 2
+2> vmm: stdin:2:1: address 0x1ffffffff0 is beyond the 32-bit virtual address space (a wider one: --va-bits 48 or 57)
+$ printf '1 2 1048576 3' | vmm replay --va-bits 32 -
+? 2
+2> vmm: stdin:1:5: address 0x100000000 is beyond the 32-bit virtual address space (a wider one: --va-bits 48 or 57)
+$ printf '\001\000\000\000\000\000\020\000' | vmm replay --va-bits 32 --format u32le -
+? 2
+2> vmm: stdin: record at byte offset 4: address 0x100000000 is beyond the 32-bit virtual address space (a wider one: --va-bits 48 or 57)
 # letters in --refs
 $ vmm replay --refs 1,2,x
 ? 2
