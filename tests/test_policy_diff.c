@@ -28,7 +28,12 @@
  * R bits set through TLB hits are compared too. nru and aging are also run
  * with non-default intervals and counter widths, and on longer traces (1000 ..
  * 2400 references) where ticks at the default interval happen (without the
- * invariant checker: its page-table walk makes those runs slow).
+ * invariant checker: its page-table walk makes those runs slow). Finally
+ * every policy runs a 12000-reference trace with 4097 and 6000 frames, so the
+ * policies' bitmaps and heaps span many words.
+ *
+ * Run time: about 7 s in total at -O2, 15 s under ASan+UBSan (the invariant
+ * checker's page-table walk dominates).
  */
 #include "harness.h"
 #include "vmm.h"

@@ -12,8 +12,9 @@
  *  - Known answers: Silberschatz's string with 3 frames (FIFO 15, OPT 9,
  *    LRU 12), OSTEP's 0 1 2 0 1 3 0 3 1 2 1 (LRU 5 misses and 6 hits, OPT 5,
  *    FIFO 7), and the other policies' answers worked out in docs/policies.md.
- *  - Frames freed by a process exit and refilled out of order, several
- *    processes, parameter errors and the registry's descriptions.
+ *  - Frames freed by process exits (once, and over and over) and refilled out
+ *    of order, several processes, aging's stale heap entries, parameter
+ *    errors, the registry's descriptions, and the bitmap search of fbits.h.
  */
 #include "harness.h"
 #include "policy/fbits.h" /* unit-tested at the end */
@@ -407,6 +408,47 @@ TEST(policy_props_exit_churn)
         CHECK_EQ_I64(vmm_system_check(sys), 0);
         vmm_system_destroy(sys);
     }
+}
+
+/* aging keeps lazy heaps; frames freed by exits leave stale entries. This
+ * sequence fills the heap of referenced frames with stale entries just when
+ * a selection needs to move a frame into it (the rebuild inside the victim
+ * search). No tick happens, so every counter is 0 and every R is 1: the
+ * victim must be the page loaded first. */
+TEST(policy_props_aging_stale_entries)
+{
+    struct vmm_config c;
+    struct vmm_system *sys;
+    char err[256];
+    vmm_config_default(&c);
+    c.frames = 4;
+    c.policy = "aging";
+    c.policy_params = "interval=1000000";
+    c.data = false;
+    c.check = true;
+    CHECK_EQ_I64(vmm_system_create(&c, &sys, err, sizeof err), 0);
+    for (uint32_t pid = 1; pid <= 3; pid++) {
+        CHECK_EQ_I64(vmm_process_spawn(sys, pid, "p"), 0);
+        CHECK_EQ_I64(vmm_region_add(sys, pid, "heap", 0, 8ull * c.page_size, VMM_PROT_READ), 0);
+    }
+#define TOUCH(pid, page) vmm_access(sys, (pid), (page) * (uint64_t)c.page_size, VMM_READ, NULL, 1)
+    CHECK_EQ_I64(TOUCH(1, 0), VMM_FAULT_MINOR); /* a */
+    CHECK_EQ_I64(TOUCH(1, 1), VMM_FAULT_MINOR); /* b */
+    CHECK_EQ_I64(TOUCH(2, 0), VMM_FAULT_MINOR);
+    CHECK_EQ_I64(TOUCH(2, 1), VMM_FAULT_MINOR);
+    CHECK_EQ_I64(vmm_process_exit(sys, 2), 0);
+    CHECK_EQ_I64(TOUCH(3, 0), VMM_FAULT_MINOR);
+    CHECK_EQ_I64(TOUCH(3, 1), VMM_FAULT_MINOR);
+    CHECK_EQ_I64(vmm_process_exit(sys, 3), 0);
+    CHECK_EQ_I64(TOUCH(1, 2), VMM_FAULT_MINOR);
+    CHECK_EQ_I64(TOUCH(1, 3), VMM_FAULT_MINOR);
+    CHECK_EQ_I64(TOUCH(1, 4), VMM_FAULT_MINOR); /* evicts a, the oldest */
+    CHECK_EQ_I64(TOUCH(1, 1), VMM_HIT);
+    CHECK_EQ_I64(TOUCH(1, 2), VMM_HIT);
+    CHECK_EQ_I64(TOUCH(1, 0), VMM_FAULT_MINOR);
+#undef TOUCH
+    CHECK_EQ_I64(vmm_system_check(sys), 0);
+    vmm_system_destroy(sys);
 }
 
 /* Several processes through the replay (OPT's next uses are per pid and

@@ -220,7 +220,8 @@ static frame_t aging_victim(void *state)
         if (!(*frame_pte(s->sys, x.f) & PTE_REF))
             return x.f;
         if (s->ref.n == s->nframes) {
-            /* ref is full and x is live elsewhere: some of ref is stale. */
+            /* ref is full but holds at most F - 1 live entries (x is live and
+             * not in it): start afresh, which puts x back into unref. */
             rebuild(s);
             continue;
         }

@@ -146,6 +146,8 @@ static bool is_class0(pte_t e)
     return !(e & (PTE_REF | PTE_DIRTY));
 }
 
+/* For members of `one`, which are dirty (a page never becomes clean while
+ * resident). */
 static bool is_class1(pte_t e)
 {
     return !(e & PTE_REF);
