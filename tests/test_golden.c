@@ -1,7 +1,7 @@
 /*
  * test_golden.c - golden tests of the vmm command's output.
  *
- * Every tests/golden/*.t file holds cases:
+ * Every file tests/golden/NAME.t holds cases:
  *
  *   # what the case checks (comment lines are kept as they are)
  *   $ vmm replay --frames 0 --refs 1,2
@@ -20,7 +20,7 @@
 
 struct gcase {
     int line;        /* of the `$` line */
-    char cmd[2048];  /* command */
+    char cmd[4096];  /* command */
     int status;      /* expected exit code */
     char *out, *err; /* expected outputs */
     size_t lo, le;   /* their lengths */
@@ -59,7 +59,6 @@ static int run_file(const char *dir, const char *name, bool update)
     struct gcase cases[64];
     int n = -1, lineno = 0, failed = 0;
     char *comments[64] = {0};
-    size_t clen[64] = {0};
     while (fgets(line, sizeof line, f)) {
         lineno++;
         line[strcspn(line, "\n")] = '\0';
@@ -70,7 +69,6 @@ static int run_file(const char *dir, const char *name, bool update)
             cases[n].line = lineno;
             snprintf(cases[n].cmd, sizeof cases[n].cmd, "%s", line + 2);
             comments[n] = kept;
-            clen[n] = keptlen;
             kept = NULL;
             keptlen = 0;
         } else if (n >= 0 && line[0] == '?' && line[1] == ' ') {
