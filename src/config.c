@@ -51,19 +51,9 @@ void vmm_config_default(struct vmm_config *cfg)
     cfg->cost.swap_write_ns = 8000000;
 }
 
-static unsigned log2u(uint64_t x)
-{
-    unsigned n = 0;
-    while (x > 1) {
-        x >>= 1;
-        n++;
-    }
-    return n;
-}
-
 unsigned vmm_config_levels(const struct vmm_config *cfg)
 {
-    unsigned vpn_bits = cfg->va_bits - log2u(cfg->page_size);
+    unsigned vpn_bits = cfg->va_bits - vmm__log2(cfg->page_size);
     return vpn_bits <= 9 ? 1 : (vpn_bits + 8) / 9;
 }
 

@@ -41,6 +41,12 @@
 #define VMM_ASSERT(c) assert(c)
 #endif
 
+/* floor(log2(x)) for x >= 1: the shift of a power of two. */
+static inline unsigned vmm__log2(uint64_t x)
+{
+    return x ? 63u - (unsigned)__builtin_clzll(x) : 0u;
+}
+
 /* ---- numbers that must not be mixed up ---------------------------------- */
 
 typedef uint64_t vpn_t;   /* virtual page number within one process */
@@ -280,8 +286,6 @@ static inline uint8_t *frame_mem(const struct vmm_system *sys, frame_t f)
 
 /* ---- page tables (pagetable.c) ---------------------------------------------- */
 
-/* The PTE of vpn, or NULL when no leaf node covers it (nothing allocated). */
-pte_t *vmm__pt_lookup(const struct vmm_system *sys, struct proc *p, vpn_t vpn);
 /* The PTE of vpn, allocating nodes on the way; NULL when out of memory. */
 pte_t *vmm__pt_ensure(const struct vmm_system *sys, struct proc *p, vpn_t vpn);
 /* Calls fn for every PTE that is not zero, in vpn order. */

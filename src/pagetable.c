@@ -66,18 +66,6 @@ static unsigned shift_of(const struct vmm_system *sys, unsigned level)
     return 9 * (sys->levels - 1 - level);
 }
 
-pte_t *vmm__pt_lookup(const struct vmm_system *sys, struct proc *p, vpn_t vpn)
-{
-    struct pt_node *n = p->root;
-    for (unsigned s = sys->top_shift; n && s; s -= 9)
-        n = (struct pt_node *)(uintptr_t)n->e[(vpn >> s) & (PT_FANOUT - 1)];
-    if (!n)
-        return NULL;
-    p->leaf_tag = vpn >> 9;
-    p->leaf_cache = n->e;
-    return &n->e[vpn & (PT_FANOUT - 1)];
-}
-
 pte_t *vmm__pt_ensure(const struct vmm_system *sys, struct proc *p, vpn_t vpn)
 {
     if (!p->root && !(p->root = node_alloc(p)))

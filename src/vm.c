@@ -13,16 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-static unsigned log2u(uint64_t x)
-{
-    unsigned n = 0;
-    while (x > 1) {
-        x >>= 1;
-        n++;
-    }
-    return n;
-}
-
 static void copy_str(char *dst, size_t len, const char *src)
 {
     snprintf(dst, len, "%s", src ? src : "");
@@ -48,7 +38,7 @@ int vmm_system_create(const struct vmm_config *cfg, struct vmm_system **out, cha
     sys->cfg.policy = sys->policy_name;
     sys->cfg.policy_params = sys->policy_params[0] ? sys->policy_params : NULL;
     sys->cfg.swap_path = sys->swap_path[0] ? sys->swap_path : NULL;
-    sys->page_shift = log2u(cfg->page_size);
+    sys->page_shift = vmm__log2(cfg->page_size);
     sys->levels = vmm_config_levels(cfg);
     sys->top_shift = 9 * (sys->levels - 1);
     sys->vpn_limit = 1ull << (cfg->va_bits - sys->page_shift);
@@ -201,26 +191,40 @@ static inline void tick(struct vmm_system *sys)
     }
 }
 
-/* The short path of a hit while nothing watches (no observer, TLB or
- * checker): what the full path does for a hit, without its events. Returns
- * false, having changed nothing, when the full path must run. */
-static inline bool lean_hit(struct vmm_system *sys, struct proc *p, uint64_t addr, unsigned op,
-                            frame_t *frame_out)
+/* A PTE that lets op through without a trap: valid, and writable for a write. */
+static inline bool usable(const pte_t *pte, unsigned op)
 {
     pte_t need = PTE_VALID | (op == VMM_WRITE ? PTE_WRITE : 0);
-    pte_t *pte = pt_find(sys, p, addr >> sys->page_shift);
-    if (VMM_UNLIKELY(!pte || (*pte & need) != need))
-        return false;
+    return pte && (*pte & need) == need;
+}
+
+/* Everything a hit does when nothing watches: the bits the hardware sets, the
+ * counters, the policy's callback if it asked for one, the periodic tick. */
+static inline void lean_count_hit(struct vmm_system *sys, struct proc *p, pte_t *pte, unsigned op,
+                                  uint64_t next_use)
+{
     *pte |= PTE_REF | (op == VMM_WRITE ? PTE_DIRTY : 0);
     sys->st.references++;
     sys->st.walks++;
     sys->st.hits++;
     p->st.references++;
     if (sys->pol_access)
-        sys->pol->on_access(sys->pol_state, pte_frame(*pte), op, sys->next_use);
+        sys->pol->on_access(sys->pol_state, pte_frame(*pte), op, next_use);
+    tick(sys);
+}
+
+/* The short path of a hit while nothing watches (no observer, TLB or
+ * checker): what the full path does for a hit, without its events. Returns
+ * false, having changed nothing, when the full path must run. */
+static inline bool lean_hit(struct vmm_system *sys, struct proc *p, uint64_t addr, unsigned op,
+                            frame_t *frame_out)
+{
+    pte_t *pte = pt_find(sys, p, addr >> sys->page_shift);
+    if (VMM_UNLIKELY(!usable(pte, op)))
+        return false;
+    lean_count_hit(sys, p, pte, op, sys->next_use);
     if (frame_out)
         *frame_out = pte_frame(*pte);
-    tick(sys);
     return true;
 }
 
@@ -447,18 +451,9 @@ static int replay_lean(struct vmm_system *sys, const struct vmm_ref *refs, size_
         pte_t *pte = ring[j % RING];
         struct proc *p = sys->last;
         size_t len = r->size ? r->size : 1;
-        pte_t need = PTE_VALID | (r->op == VMM_WRITE ? PTE_WRITE : 0);
-        if (VMM_LIKELY(pte && p && p->pid == r->pid && p->live && (*pte & need) == need &&
-                       r->addr < top && (r->addr & pmask) + len <= pmask + 1)) {
-            *pte |= PTE_REF | (r->op == VMM_WRITE ? PTE_DIRTY : 0);
-            sys->st.references++;
-            sys->st.walks++;
-            sys->st.hits++;
-            p->st.references++;
-            if (sys->pol_access)
-                sys->pol->on_access(sys->pol_state, pte_frame(*pte), r->op,
-                                    next_use_of(next, base, j));
-            tick(sys);
+        if (VMM_LIKELY(p && p->pid == r->pid && p->live && r->addr < top &&
+                       (r->addr & pmask) + len <= pmask + 1 && usable(pte, r->op))) {
+            lean_count_hit(sys, p, pte, r->op, next_use_of(next, base, j));
             continue;
         }
         sys->next_use = next_use_of(next, base, j);

@@ -243,4 +243,54 @@ static inline int freq_check(const struct freq *q, const char *who, char *msg, s
     return 0;
 }
 
+/* ---- the policy callbacks lfu and mfu share (they differ only in the victim) ---- */
+
+static inline int freq_op_create(struct vmm_system *sys, const struct policy_params *pp,
+                                 void **state)
+{
+    (void)pp;
+    struct freq *q = malloc(sizeof *q);
+    if (!q)
+        return VMM_ENOMEM;
+    if (freq_init(q, sys) < 0) {
+        free(q);
+        return VMM_ENOMEM;
+    }
+    *state = q;
+    return 0;
+}
+
+static inline void freq_op_destroy(void *state)
+{
+    if (!state)
+        return;
+    freq_destroy(state);
+    free(state);
+}
+
+static inline void freq_op_insert(void *state, frame_t f, unsigned op, uint64_t next_use)
+{
+    (void)op;
+    (void)next_use;
+    freq_insert(state, f);
+}
+
+static inline void freq_op_access(void *state, frame_t f, unsigned op, uint64_t next_use)
+{
+    (void)op;
+    (void)next_use;
+    freq_hit(state, f);
+}
+
+static inline void freq_op_remove(void *state, frame_t f)
+{
+    freq_remove(state, f);
+}
+
+static inline int freq_op_check(void *state, char *msg, size_t len)
+{
+    const struct freq *q = state;
+    return freq_check(q, q->sys->policy_name, msg, len);
+}
+
 #endif

@@ -17,49 +17,6 @@
 #include "internal.h"
 #include "policy/freq.h"
 
-#include <stdlib.h>
-
-static int lfu_create(struct vmm_system *sys, const struct policy_params *pp, void **state)
-{
-    (void)pp;
-    struct freq *q = malloc(sizeof *q);
-    if (!q)
-        return VMM_ENOMEM;
-    if (freq_init(q, sys) < 0) {
-        free(q);
-        return VMM_ENOMEM;
-    }
-    *state = q;
-    return 0;
-}
-
-static void lfu_destroy(void *state)
-{
-    if (!state)
-        return;
-    freq_destroy(state);
-    free(state);
-}
-
-static void lfu_insert(void *state, frame_t f, unsigned op, uint64_t next_use)
-{
-    (void)op;
-    (void)next_use;
-    freq_insert(state, f);
-}
-
-static void lfu_access(void *state, frame_t f, unsigned op, uint64_t next_use)
-{
-    (void)op;
-    (void)next_use;
-    freq_hit(state, f);
-}
-
-static void lfu_remove(void *state, frame_t f)
-{
-    freq_remove(state, f);
-}
-
 static frame_t lfu_victim(void *state)
 {
     struct freq *q = state;
@@ -67,20 +24,15 @@ static frame_t lfu_victim(void *state)
     return q->b[q->first].head;
 }
 
-static int lfu_check(void *state, char *msg, size_t len)
-{
-    return freq_check(state, "lfu", msg, len);
-}
-
 const struct vmm_policy_ops vmm__policy_lfu = {
     .info = {"lfu", "least frequently used: evict the page with the fewest references since load",
              ""},
     .needs = POLICY_ON_ACCESS,
-    .create = lfu_create,
-    .destroy = lfu_destroy,
-    .on_insert = lfu_insert,
-    .on_access = lfu_access,
-    .on_remove = lfu_remove,
+    .create = freq_op_create,
+    .destroy = freq_op_destroy,
+    .on_insert = freq_op_insert,
+    .on_access = freq_op_access,
+    .on_remove = freq_op_remove,
     .select_victim = lfu_victim,
-    .check = lfu_check,
+    .check = freq_op_check,
 };

@@ -17,49 +17,6 @@
 #include "internal.h"
 #include "policy/freq.h"
 
-#include <stdlib.h>
-
-static int mfu_create(struct vmm_system *sys, const struct policy_params *pp, void **state)
-{
-    (void)pp;
-    struct freq *q = malloc(sizeof *q);
-    if (!q)
-        return VMM_ENOMEM;
-    if (freq_init(q, sys) < 0) {
-        free(q);
-        return VMM_ENOMEM;
-    }
-    *state = q;
-    return 0;
-}
-
-static void mfu_destroy(void *state)
-{
-    if (!state)
-        return;
-    freq_destroy(state);
-    free(state);
-}
-
-static void mfu_insert(void *state, frame_t f, unsigned op, uint64_t next_use)
-{
-    (void)op;
-    (void)next_use;
-    freq_insert(state, f);
-}
-
-static void mfu_access(void *state, frame_t f, unsigned op, uint64_t next_use)
-{
-    (void)op;
-    (void)next_use;
-    freq_hit(state, f);
-}
-
-static void mfu_remove(void *state, frame_t f)
-{
-    freq_remove(state, f);
-}
-
 static frame_t mfu_victim(void *state)
 {
     struct freq *q = state;
@@ -67,19 +24,14 @@ static frame_t mfu_victim(void *state)
     return q->b[q->last].head;
 }
 
-static int mfu_check(void *state, char *msg, size_t len)
-{
-    return freq_check(state, "mfu", msg, len);
-}
-
 const struct vmm_policy_ops vmm__policy_mfu = {
     .info = {"mfu", "most frequently used: evict the page with the most references since load", ""},
     .needs = POLICY_ON_ACCESS,
-    .create = mfu_create,
-    .destroy = mfu_destroy,
-    .on_insert = mfu_insert,
-    .on_access = mfu_access,
-    .on_remove = mfu_remove,
+    .create = freq_op_create,
+    .destroy = freq_op_destroy,
+    .on_insert = freq_op_insert,
+    .on_access = freq_op_access,
+    .on_remove = freq_op_remove,
     .select_victim = mfu_victim,
-    .check = mfu_check,
+    .check = freq_op_check,
 };
