@@ -250,20 +250,21 @@ struct vmm_stats {
 };
 
 struct vmm_proc_stats {
-    uint32_t pid;            /* process id */
-    char name[32];           /* name given at spawn */
-    uint64_t references;     /* page references issued */
-    uint64_t page_faults;    /* minor + major */
-    uint64_t minor_faults;   /* zero-fill faults */
-    uint64_t major_faults;   /* faults that read the backing store */
-    uint64_t resident_pages; /* pages in frames now */
-    uint64_t swapped_pages;  /* pages with their only copy in the backing store now */
-    uint64_t evicted;        /* pages of this process taken as victims */
-    uint64_t writebacks;     /* of those, written to the backing store */
-    bool live;               /* still running */
-    bool killed;             /* terminated by the system (segfault, out of swap) */
-    uint64_t kill_addr;      /* address whose reference killed it */
-    char kill_reason[96];    /* why it was killed */
+    uint32_t pid;              /* process id */
+    char name[32];             /* name given at spawn */
+    uint64_t references;       /* page references issued */
+    uint64_t page_faults;      /* minor + major */
+    uint64_t minor_faults;     /* zero-fill faults */
+    uint64_t major_faults;     /* faults that read the backing store */
+    uint64_t resident_pages;   /* pages in frames now */
+    uint64_t swapped_pages;    /* pages with their only copy in the backing store now */
+    uint64_t evicted;          /* pages of this process taken as victims */
+    uint64_t writebacks;       /* of those, written to the backing store */
+    uint64_t page_table_nodes; /* page-table nodes (512 entries, 4 KiB each) held now */
+    bool live;                 /* still running */
+    bool killed;               /* terminated by the system (segfault, out of swap) */
+    uint64_t kill_addr;        /* address whose reference killed it */
+    char kill_reason[96];      /* why it was killed */
 };
 
 void vmm_stats_get(const struct vmm_system *sys, struct vmm_stats *out);

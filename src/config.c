@@ -199,14 +199,6 @@ const char *vmm_system_error(const struct vmm_system *sys)
     return sys->err;
 }
 
-uint64_t vmm__random(struct vmm_system *sys)
-{
-    uint64_t z = (sys->rng += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-}
-
 void vmm__emit(struct vmm_system *sys, const struct vmm_event *ev)
 {
     for (unsigned i = 0; i < sys->nobs; i++)

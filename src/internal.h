@@ -259,9 +259,6 @@ struct vmm_system {
 int vmm__fail(struct vmm_system *sys, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-/* The seeded generator: 64 random bits. */
-uint64_t vmm__random(struct vmm_system *sys);
-
 /* Sends ev to every observer that asked for its kind. */
 void vmm__emit(struct vmm_system *sys, const struct vmm_event *ev);
 

@@ -42,7 +42,6 @@ int vmm_system_create(const struct vmm_config *cfg, struct vmm_system **out, cha
     sys->levels = vmm_config_levels(cfg);
     sys->top_shift = 9 * (sys->levels - 1);
     sys->vpn_limit = 1ull << (cfg->va_bits - sys->page_shift);
-    sys->rng = cfg->seed;
     sys->next_asid = 1;
     sys->pol = vmm__policy_find(sys->policy_name);
 
@@ -681,8 +680,10 @@ size_t vmm_proc_stats_get(const struct vmm_system *sys, struct vmm_proc_stats *o
     for (size_t pid = 0; pid < sys->cap_procs; pid++) {
         if (!sys->procs[pid])
             continue;
-        if (out && n < max)
+        if (out && n < max) {
             out[n] = sys->procs[pid]->st;
+            out[n].page_table_nodes = sys->procs[pid]->pt_nodes;
+        }
         n++;
     }
     return n;

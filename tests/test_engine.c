@@ -424,3 +424,29 @@ TEST(engine_errors_have_text)
     CHECK_STR_EQ(vmm_strerror(0), "success");
     CHECK_STR_EQ(vmm_strerror(-999), "unknown error");
 }
+
+TEST(engine_page_table_is_sparse_and_multilevel)
+{
+    /* One page costs one node per level; a page far away adds a path of its
+     * own below the levels they share; pages within one leaf add nothing. */
+    static const unsigned bits[] = {32, 48, 57};
+    static const uint64_t levels[] = {3, 4, 5};
+    for (int i = 0; i < 3; i++) {
+        struct vmm_config c;
+        vmm_config_default(&c);
+        c.va_bits = bits[i];
+        struct vmm_system *sys = mk(&c);
+        if (!sys)
+            return;
+        struct vmm_proc_stats ps;
+        CHECK(vmm_access(sys, 1, 0x1000, VMM_READ, NULL, 1) >= 0);
+        CHECK(vmm_access(sys, 1, 0x2000, VMM_READ, NULL, 1) >= 0);
+        vmm_proc_stats_get(sys, &ps, 1);
+        CHECK_EQ_U64(ps.page_table_nodes, levels[i]);
+        /* the top of the space: only the root is shared */
+        CHECK(vmm_access(sys, 1, (1ull << bits[i]) - 4096, VMM_READ, NULL, 1) >= 0);
+        vmm_proc_stats_get(sys, &ps, 1);
+        CHECK_EQ_U64(ps.page_table_nodes, 2 * levels[i] - 1);
+        vmm_system_destroy(sys);
+    }
+}

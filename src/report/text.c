@@ -188,10 +188,11 @@ void vmm_report_json(const struct vmm_system *sys, const struct vmm_report_info 
                     ", \"references\": %" PRIu64 ", \"page_faults\": %" PRIu64
                     ", \"minor_faults\": %" PRIu64 ", \"major_faults\": %" PRIu64
                     ", \"resident_pages\": %" PRIu64 ", \"swapped_pages\": %" PRIu64
-                    ", \"evicted\": %" PRIu64 ", \"writebacks\": %" PRIu64 ", \"state\": \"%s\"",
+                    ", \"evicted\": %" PRIu64 ", \"writebacks\": %" PRIu64
+                    ", \"page_table_nodes\": %" PRIu64 ", \"state\": \"%s\"",
                     ps[i].references, ps[i].page_faults, ps[i].minor_faults, ps[i].major_faults,
                     ps[i].resident_pages, ps[i].swapped_pages, ps[i].evicted, ps[i].writebacks,
-                    state_of(&ps[i]));
+                    ps[i].page_table_nodes, state_of(&ps[i]));
             if (ps[i].killed) {
                 fprintf(out, ", \"kill_addr\": %" PRIu64 ", \"kill_reason\": ", ps[i].kill_addr);
                 json_str(out, ps[i].kill_reason);

@@ -140,6 +140,6 @@ $ vmm replay --frames 1 --json inputs/small.addr
 1>   "eat_ns": 2001001.500,
 1>   "cost": {"mem_ns": 100, "tlb_ns": 1, "pt_level_ns": 100, "fault_ns": 1000, "swap_read_ns": 8000000, "swap_write_ns": 8000000},
 1>   "processes": [
-1>     {"pid": 1, "name": "P1", "references": 4, "page_faults": 2, "minor_faults": 2, "major_faults": 0, "resident_pages": 1, "swapped_pages": 1, "evicted": 1, "writebacks": 1, "state": "running"}
+1>     {"pid": 1, "name": "P1", "references": 4, "page_faults": 2, "minor_faults": 2, "major_faults": 0, "resident_pages": 1, "swapped_pages": 1, "evicted": 1, "writebacks": 1, "page_table_nodes": 4, "state": "running"}
 1>   ]
 1> }
