@@ -66,8 +66,11 @@ int vmm__evict(struct vmm_system *sys, frame_t f)
     }
     sys->pol->on_remove(sys->pol_state, f);
     vmm__tlb_invalidate(&sys->tlb, owner->asid, fr->vpn);
-    /* Not resident: the slot holds the only copy; no slot = a clean zero page. */
+    /* Not resident: the slot holds the only copy; no slot = a clean zero page,
+     * whose frame still holds zeros, so the next zero-fill of it can skip the
+     * clearing (the bytes are the same either way). */
     *fr->pte = slot != SLOT_NONE ? pte_mk_slot(slot) : 0;
+    fr->zero = slot == SLOT_NONE;
     if (slot != SLOT_NONE)
         owner->st.swapped_pages++;
     owner->st.resident_pages--;
@@ -224,7 +227,7 @@ int vmm__fault(struct vmm_system *sys, struct proc *p, uint64_t addr, unsigned o
         outcome = VMM_FAULT_MAJOR;
         EMIT(sys, VMM_EV_SWAP_IN, .pid = p->pid, .vpn = vpn, .frame = f, .slot = slot);
     } else {
-        if (sys->cfg.data)
+        if (sys->cfg.data && !sys->frames[f].zero)
             memset(frame_mem(sys, f), 0, sys->cfg.page_size);
         sys->st.zero_fills++;
         sys->st.minor_faults++;
@@ -242,6 +245,7 @@ int vmm__fault(struct vmm_system *sys, struct proc *p, uint64_t addr, unsigned o
     fr->vpn = vpn;
     fr->pid = p->pid;
     fr->slot = slot;
+    fr->zero = 0; /* mapped: writes may land; evict decides again */
     *pte = pte_mk_frame(f, (r->prot & VMM_PROT_WRITE ? PTE_WRITE : 0) | PTE_REF |
                                (op == VMM_WRITE ? PTE_DIRTY : 0));
     p->st.resident_pages++;

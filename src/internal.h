@@ -94,7 +94,7 @@ struct frame {
     uint32_t pid;  /* reverse map: its owner */
     slot_t slot;   /* swap slot still holding a clean copy, or SLOT_NONE */
     frame_t next;  /* free list link when free */
-    uint32_t pad_; /* (keeps the entry 32 bytes) */
+    uint32_t zero; /* data on: the frame's bytes are known to be all zero */
 };
 
 /* ---- processes ------------------------------------------------------------ */

@@ -40,7 +40,7 @@ int vmm__phys_init(struct vmm_system *sys)
     if (!sys->frames)
         return vmm__fail(sys, VMM_ENOMEM, "cannot allocate a frame table of %" PRIu64 " frames", n);
     for (uint64_t f = 0; f < n; f++)
-        sys->frames[f] = (struct frame){NULL, 0, 0, SLOT_NONE, (frame_t)(f + 1), 0};
+        sys->frames[f] = (struct frame){NULL, 0, 0, SLOT_NONE, (frame_t)(f + 1), 1};
     sys->frames[n - 1].next = FRAME_NONE;
     sys->free_head = 0;
     sys->nfree = n;
@@ -83,6 +83,7 @@ void vmm__frame_free(struct vmm_system *sys, frame_t f)
     VMM_ASSERT(sys->frames[f].pte == NULL);
     sys->frames[f].next = sys->free_head;
     sys->frames[f].slot = SLOT_NONE;
+    sys->frames[f].zero = 0; /* whatever it held stays until a zero-fill clears it */
     sys->free_head = f;
     sys->nfree++;
 }

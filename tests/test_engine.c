@@ -450,3 +450,28 @@ TEST(engine_page_table_is_sparse_and_multilevel)
         vmm_system_destroy(sys);
     }
 }
+
+TEST(engine_zero_fill_never_shows_old_bytes)
+{
+    /* One frame, reused by every page: after a dirty page, after a clean
+     * swapped-in page and after a clean zero page, a new page reads zeros. */
+    struct vmm_config c;
+    vmm_config_default(&c);
+    c.frames = 1;
+    c.check = true;
+    struct vmm_system *sys = mk(&c);
+    if (!sys)
+        return;
+    uint8_t page[4096], zero[4096] = {0};
+    memset(page, 0xAB, sizeof page);
+    CHECK(vmm_access(sys, 1, 0x0000, VMM_WRITE, page, sizeof page) >= 0); /* dirty */
+    CHECK_EQ_I64(vmm_access(sys, 1, 0x1000, VMM_READ, page, sizeof page), VMM_FAULT_MINOR);
+    CHECK(memcmp(page, zero, sizeof page) == 0);
+    CHECK_EQ_I64(vmm_access(sys, 1, 0x0000, VMM_READ, page, sizeof page), VMM_FAULT_MAJOR);
+    CHECK_EQ_U64(page[4095], 0xAB); /* clean now, its bytes still in the frame */
+    CHECK_EQ_I64(vmm_access(sys, 1, 0x2000, VMM_READ, page, sizeof page), VMM_FAULT_MINOR);
+    CHECK(memcmp(page, zero, sizeof page) == 0);
+    CHECK_EQ_I64(vmm_access(sys, 1, 0x3000, VMM_READ, page, sizeof page), VMM_FAULT_MINOR);
+    CHECK(memcmp(page, zero, sizeof page) == 0); /* after a clean zero page: skipped, still 0 */
+    vmm_system_destroy(sys);
+}
