@@ -268,7 +268,7 @@ size_t trace_read_pages(struct vmm_trace *tr, struct vmm_ref *refs, size_t max)
                 return n;
             }
             if (v > limit && tr->va_bits < 64) {
-                trace_beyond(tr, v << shift, tr->base + (uint64_t)(p - tr->buf), true);
+                trace_beyond(tr, v << shift, offset_of(tr, p), true);
                 return n;
             }
             if (v > limit) {
@@ -449,7 +449,7 @@ static bool span_ok(struct vmm_trace *tr, const struct rec *r, uint64_t off)
 /* addr: "<hex address> R|W". */
 static const uint8_t *parse_addr(struct vmm_trace *tr, const uint8_t *p, struct rec *r)
 {
-    uint64_t at = tr->base + (uint64_t)(p - tr->buf);
+    uint64_t at = offset_of(tr, p);
     r->size = 1;
     if (!(p = address(tr, p, &r->addr, "at the start of the line")) || !span_ok(tr, r, at) ||
         !(p = gap(tr, p, "the address")))
