@@ -320,11 +320,11 @@ int vmm_access(struct vmm_system *sys, uint32_t pid, uint64_t addr, enum vmm_op 
         len = 1;
     if ((r = check_range(sys, addr, len)) < 0)
         return r;
+    if (!p->live)
+        return VMM_DEAD;
     uint8_t *b = buf;
     size_t ps = sys->cfg.page_size;
-    while (len > 0) {
-        if (!p->live)
-            return worst > VMM_DEAD ? worst : (worst == VMM_HIT ? VMM_DEAD : VMM_KILLED);
+    while (len > 0) { /* a kill returns at once, so p stays live in here */
         size_t off = addr & (ps - 1), n = ps - off < len ? ps - off : len;
         frame_t f;
         r = vmm__ref(sys, p, addr, op, &f);
