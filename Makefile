@@ -50,7 +50,7 @@ endif
 
 CPPFLAGS += -Iinclude -Isrc -I. -D_GNU_SOURCE $(FEATURES)
 CFLAGS   ?= -g
-ALLCFLAGS = -std=c11 $(OPT) $(CFLAGS) $(WARN) $(SANFLAGS) -fPIC -MMD -MP
+ALLCFLAGS = -std=c11 $(OPT) $(CFLAGS) $(WARN) $(SANFLAGS) -fPIC -fvisibility=hidden -MMD -MP
 LDFLAGS  += $(SANFLAGS)
 
 LIB_SRC  := $(sort $(wildcard src/*.c src/policy/*.c src/trace/*.c src/report/*.c))
@@ -74,7 +74,7 @@ $(BUILD)/obj/%.o: %.c
 $(BUILD)/gen/demo.c: examples/demo.vmw
 	@mkdir -p $(dir $@)
 	{ printf '/* generated from examples/demo.vmw by the Makefile */\n'; \
-	  printf 'const char *vmm_demo_workload(void);\n'; \
+	  printf '#include "vmm.h"\n'; \
 	  printf 'const char *vmm_demo_workload(void)\n{\n    return\n'; \
 	  sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/        "/' -e 's/$$/\\n"/' $<; \
 	  printf '        ;\n}\n'; } > $@

@@ -28,6 +28,14 @@ extern "C" {
 
 #define VMM_VERSION "0.1.0"
 
+/* What libvmm.so exports: the functions declared here and nothing else (the
+ * library is built with -fvisibility=hidden). */
+#if defined(__GNUC__)
+#define VMM_API __attribute__((visibility("default")))
+#else
+#define VMM_API
+#endif
+
 /* ---- errors ------------------------------------------------------------- */
 
 /* One table gives the enum and vmm_strerror(): X(name, value, text). */
@@ -51,7 +59,7 @@ enum vmm_error {
 };
 
 /* The fixed text of an error code ("unknown error" for anything else). */
-const char *vmm_strerror(int err);
+VMM_API const char *vmm_strerror(int err);
 
 /* ---- configuration ------------------------------------------------------ */
 
@@ -83,18 +91,18 @@ struct vmm_config {
 };
 
 /* Fills *cfg with the documented defaults (docs/model.md). */
-void vmm_config_default(struct vmm_config *cfg);
+VMM_API void vmm_config_default(struct vmm_config *cfg);
 
 /* Checks a configuration before anything runs. Returns 0, or a negative code
  * with a message naming the limit and how to change it written to msg. */
-int vmm_config_validate(const struct vmm_config *cfg, char *msg, size_t msglen);
+VMM_API int vmm_config_validate(const struct vmm_config *cfg, char *msg, size_t msglen);
 
 /* Page-table levels for a configuration: ceil((va_bits - log2(page)) / 9). */
-unsigned vmm_config_levels(const struct vmm_config *cfg);
+VMM_API unsigned vmm_config_levels(const struct vmm_config *cfg);
 
 /* Parses a size such as "4096", "4K", "16k", "1M", "2G" into bytes.
  * Returns 0, or VMM_EPARSE / VMM_ERANGE. */
-int vmm_parse_size(const char *text, uint64_t *out);
+VMM_API int vmm_parse_size(const char *text, uint64_t *out);
 
 /* ---- the system --------------------------------------------------------- */
 
@@ -102,15 +110,15 @@ struct vmm_system;
 
 /* Creates a system from a validated-or-not configuration (it is validated
  * again). On failure returns a negative code and writes a message to err. */
-int vmm_system_create(const struct vmm_config *cfg, struct vmm_system **out, char *err,
-                      size_t errlen);
-void vmm_system_destroy(struct vmm_system *sys);
+VMM_API int vmm_system_create(const struct vmm_config *cfg, struct vmm_system **out, char *err,
+                              size_t errlen);
+VMM_API void vmm_system_destroy(struct vmm_system *sys);
 
 /* The message of the last failure of a call on sys ("" if none). */
-const char *vmm_system_error(const struct vmm_system *sys);
+VMM_API const char *vmm_system_error(const struct vmm_system *sys);
 
 /* The configuration in force (with defaults resolved). */
-const struct vmm_config *vmm_system_config(const struct vmm_system *sys);
+VMM_API const struct vmm_config *vmm_system_config(const struct vmm_system *sys);
 
 /* ---- processes and regions ---------------------------------------------- */
 
@@ -120,16 +128,16 @@ enum { VMM_PROT_READ = 1, VMM_PROT_WRITE = 2, VMM_PROT_EXEC = 4 };
 /* Creates process pid (1 .. VMM_PID_MAX) with an empty address space.
  * VMM_EEXIST if pid is live. */
 #define VMM_PID_MAX 1048575u
-int vmm_process_spawn(struct vmm_system *sys, uint32_t pid, const char *name);
+VMM_API int vmm_process_spawn(struct vmm_system *sys, uint32_t pid, const char *name);
 
 /* Adds a region [start, start+len) to pid's address space: references inside
  * it are legal, demand-zero, with the given permissions. Regions may not
  * overlap; start and len are rounded out to whole pages. */
-int vmm_region_add(struct vmm_system *sys, uint32_t pid, const char *name, uint64_t start,
-                   uint64_t len, unsigned prot);
+VMM_API int vmm_region_add(struct vmm_system *sys, uint32_t pid, const char *name, uint64_t start,
+                           uint64_t len, unsigned prot);
 
 /* Ends pid: frees its frames and swap slots. VMM_ENOENT if not live. */
-int vmm_process_exit(struct vmm_system *sys, uint32_t pid);
+VMM_API int vmm_process_exit(struct vmm_system *sys, uint32_t pid);
 
 /* ---- references ----------------------------------------------------------- */
 
@@ -157,15 +165,15 @@ struct vmm_ref {
  * bytes into buf (if not NULL). With data off, buf is ignored. Each page
  * touched is one reference. Returns an enum vmm_outcome, or a negative error
  * (VMM_ENOENT: no such process; VMM_ERANGE: address beyond the width). */
-int vmm_access(struct vmm_system *sys, uint32_t pid, uint64_t addr, enum vmm_op op, void *buf,
-               size_t len);
+VMM_API int vmm_access(struct vmm_system *sys, uint32_t pid, uint64_t addr, enum vmm_op op,
+                       void *buf, size_t len);
 
 /* ---- the invariant checker ------------------------------------------------ */
 
 /* Walks every structure (frame table, reverse map, free list, page tables,
  * TLB, swap slots, the policy's own state) and checks they agree. Returns 0,
  * or VMM_EINVARIANT with the first disagreement in vmm_system_error(). */
-int vmm_system_check(struct vmm_system *sys);
+VMM_API int vmm_system_check(struct vmm_system *sys);
 
 /* ---- observers ------------------------------------------------------------ */
 
@@ -219,11 +227,11 @@ struct vmm_observer {
 #define VMM_EV_ALL        ((1u << VMM_EV__COUNT) - 1u)
 
 /* Adds an observer (up to 8). Observers that are not added cost nothing. */
-int vmm_observer_add(struct vmm_system *sys, const struct vmm_observer *obs);
+VMM_API int vmm_observer_add(struct vmm_system *sys, const struct vmm_observer *obs);
 
 /* An observer that narrates each reference on one line, following the trap
  * sequence, to out. Returns 0 or a negative error. */
-int vmm_explain_attach(struct vmm_system *sys, FILE *out);
+VMM_API int vmm_explain_attach(struct vmm_system *sys, FILE *out);
 
 /* ---- results -------------------------------------------------------------- */
 
@@ -267,17 +275,18 @@ struct vmm_proc_stats {
     char kill_reason[96];      /* why it was killed */
 };
 
-void vmm_stats_get(const struct vmm_system *sys, struct vmm_stats *out);
+VMM_API void vmm_stats_get(const struct vmm_system *sys, struct vmm_stats *out);
 
 /* Per-process results, in pid order. Returns how many processes there are;
  * fills at most max entries of out (out may be NULL to count). */
-size_t vmm_proc_stats_get(const struct vmm_system *sys, struct vmm_proc_stats *out, size_t max);
+VMM_API size_t vmm_proc_stats_get(const struct vmm_system *sys, struct vmm_proc_stats *out,
+                                  size_t max);
 
 /* Effective access time from the model's own counters: time_ns / references. */
-double vmm_stats_eat_ns(const struct vmm_stats *st);
+VMM_API double vmm_stats_eat_ns(const struct vmm_stats *st);
 
 /* The textbook formula: EAT = (1 - p) x ma + p x service. */
-double vmm_eat_formula(double p, double ma_ns, double service_ns);
+VMM_API double vmm_eat_formula(double p, double ma_ns, double service_ns);
 
 /* ---- replacement policies -------------------------------------------------- */
 
@@ -288,7 +297,7 @@ struct vmm_policy_info {
 };
 
 /* The i-th registered policy, or NULL past the end. */
-const struct vmm_policy_info *vmm_policy_at(size_t i);
+VMM_API const struct vmm_policy_info *vmm_policy_at(size_t i);
 
 /* ---- traces ------------------------------------------------------------------ */
 
@@ -305,49 +314,49 @@ enum vmm_trace_format {
 };
 
 /* Name of a format ("pages", ...) and the reverse; -1 if unknown. */
-const char *vmm_trace_format_name(enum vmm_trace_format fmt);
-int vmm_trace_format_parse(const char *name);
+VMM_API const char *vmm_trace_format_name(enum vmm_trace_format fmt);
+VMM_API int vmm_trace_format_parse(const char *name);
 
 struct vmm_trace;
 
 /* Opens a trace file ("-" = standard input), detecting gzip/xz compression
  * and, with VMM_FMT_AUTO, the format. page_size turns page numbers into
  * addresses. On failure writes "file: what" to err. */
-int vmm_trace_open(const char *path, enum vmm_trace_format fmt, uint32_t page_size,
-                   struct vmm_trace **out, char *err, size_t errlen);
+VMM_API int vmm_trace_open(const char *path, enum vmm_trace_format fmt, uint32_t page_size,
+                           struct vmm_trace **out, char *err, size_t errlen);
 
 /* Opens an in-memory page-number list such as "7,0,1,2" (the --refs form). */
-int vmm_trace_open_string(const char *name, const char *text, uint32_t page_size,
-                          struct vmm_trace **out, char *err, size_t errlen);
+VMM_API int vmm_trace_open_string(const char *name, const char *text, uint32_t page_size,
+                                  struct vmm_trace **out, char *err, size_t errlen);
 
 /* Reads up to max references. Returns how many (0 at the end), or a negative
  * error with "file:line:col: what was expected" in vmm_trace_error(). */
-long vmm_trace_read(struct vmm_trace *tr, struct vmm_ref *refs, size_t max);
+VMM_API long vmm_trace_read(struct vmm_trace *tr, struct vmm_ref *refs, size_t max);
 
 /* Refuses, at the reference's own file:line:col, addresses at or beyond 2^bits
  * (vmm_replay sets the system's width). Default 64: any address. */
-void vmm_trace_set_va_bits(struct vmm_trace *tr, unsigned bits);
+VMM_API void vmm_trace_set_va_bits(struct vmm_trace *tr, unsigned bits);
 
-enum vmm_trace_format vmm_trace_format_of(const struct vmm_trace *tr);
-const char *vmm_trace_error(const struct vmm_trace *tr);
-const char *vmm_trace_compression(const struct vmm_trace *tr); /* "", "gzip" or "xz" */
-void vmm_trace_close(struct vmm_trace *tr);
+VMM_API enum vmm_trace_format vmm_trace_format_of(const struct vmm_trace *tr);
+VMM_API const char *vmm_trace_error(const struct vmm_trace *tr);
+VMM_API const char *vmm_trace_compression(const struct vmm_trace *tr); /* "", "gzip" or "xz" */
+VMM_API void vmm_trace_close(struct vmm_trace *tr);
 
 /* Compression support compiled in. */
-bool vmm_have_gzip(void);
-bool vmm_have_xz(void);
+VMM_API bool vmm_have_gzip(void);
+VMM_API bool vmm_have_xz(void);
 
 /* Replays every reference of the traces through sys, creating each pid the
  * first time it is seen (one region covering the whole address space). With a
  * policy that needs the future (opt), the traces are read whole first.
  * Returns 0 or a negative error (a trace error's message is in
  * vmm_system_error()). */
-int vmm_replay(struct vmm_system *sys, struct vmm_trace **traces, size_t ntraces);
+VMM_API int vmm_replay(struct vmm_system *sys, struct vmm_trace **traces, size_t ntraces);
 
 /* Replays n references held in memory, as vmm_replay does (the next-use times
  * that opt needs are computed from the array). Each write stores an 8-byte
  * stamp (the reference's sequence number) when data is on. */
-int vmm_replay_refs(struct vmm_system *sys, const struct vmm_ref *refs, size_t n);
+VMM_API int vmm_replay_refs(struct vmm_system *sys, const struct vmm_ref *refs, size_t n);
 
 /* ---- workloads ------------------------------------------------------------------ */
 
@@ -357,22 +366,23 @@ struct vmm_workload;
 
 /* Parses text; name is used in messages ("demo.vmw:3:7: ..."). On failure
  * returns VMM_EPARSE (or another code) with the message in err. */
-int vmm_workload_parse(const char *name, const char *text, struct vmm_workload **out, char *err,
-                       size_t errlen);
+VMM_API int vmm_workload_parse(const char *name, const char *text, struct vmm_workload **out,
+                               char *err, size_t errlen);
 /* Reads and parses the file at path. */
-int vmm_workload_load(const char *path, struct vmm_workload **out, char *err, size_t errlen);
+VMM_API int vmm_workload_load(const char *path, struct vmm_workload **out, char *err,
+                              size_t errlen);
 /* Applies the script's settings lines (frames, policy, ...) to cfg; strings
  * in cfg then point into w, which must outlive vmm_system_create. */
-void vmm_workload_settings(const struct vmm_workload *w, struct vmm_config *cfg);
+VMM_API void vmm_workload_settings(const struct vmm_workload *w, struct vmm_config *cfg);
 /* Runs the script's statements on sys. Process events and failed checks are
  * narrated to log (may be NULL); *check_failures counts failed checks.
  * Returns 0, or a negative error with "file:line:col: what" in
  * vmm_system_error(). */
-int vmm_workload_run(struct vmm_system *sys, const struct vmm_workload *w, FILE *log,
-                     uint64_t *check_failures);
-void vmm_workload_free(struct vmm_workload *w);
+VMM_API int vmm_workload_run(struct vmm_system *sys, const struct vmm_workload *w, FILE *log,
+                             uint64_t *check_failures);
+VMM_API void vmm_workload_free(struct vmm_workload *w);
 /* The built-in demo workload's text (examples/demo.vmw, embedded). */
-const char *vmm_demo_workload(void);
+VMM_API const char *vmm_demo_workload(void);
 
 /* ---- reports ----------------------------------------------------------------- */
 
@@ -382,8 +392,10 @@ struct vmm_report_info {
 };
 
 /* The summary a person reads, and the --json object. */
-void vmm_report_text(const struct vmm_system *sys, const struct vmm_report_info *info, FILE *out);
-void vmm_report_json(const struct vmm_system *sys, const struct vmm_report_info *info, FILE *out);
+VMM_API void vmm_report_text(const struct vmm_system *sys, const struct vmm_report_info *info,
+                             FILE *out);
+VMM_API void vmm_report_json(const struct vmm_system *sys, const struct vmm_report_info *info,
+                             FILE *out);
 
 #ifdef __cplusplus
 }
