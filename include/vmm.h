@@ -126,9 +126,21 @@ VMM_API const struct vmm_config *vmm_system_config(const struct vmm_system *sys)
 enum { VMM_PROT_READ = 1, VMM_PROT_WRITE = 2, VMM_PROT_EXEC = 4 };
 
 /* Creates process pid (1 .. VMM_PID_MAX) with an empty address space.
- * VMM_EEXIST if pid is live. */
+ * VMM_EEXIST if pid is in use (pids are never reused). */
 #define VMM_PID_MAX 1048575u
 VMM_API int vmm_process_spawn(struct vmm_system *sys, uint32_t pid, const char *name);
+
+/* Creates child, a copy of parent (fork): the same regions, and every page
+ * shared copy-on-write. Resident pages are mapped read-only in both; the
+ * first write by either copies the page (or, if the other side no longer
+ * holds it, makes it writable again). Swapped-out pages share their slot.
+ * Pages of objects (shared text) stay shared. */
+VMM_API int vmm_process_fork(struct vmm_system *sys, uint32_t parent, uint32_t child);
+
+/* Replaces pid's image (exec): every region, page and slot is dropped and the
+ * address space is empty again, named name; add the new image's regions with
+ * vmm_region_add / vmm_region_map. Its pages load lazily, on first touch. */
+VMM_API int vmm_process_exec(struct vmm_system *sys, uint32_t pid, const char *name);
 
 /* Adds a region [start, start+len) to pid's address space: references inside
  * it are legal, demand-zero, with the given permissions. Regions may not
@@ -136,7 +148,49 @@ VMM_API int vmm_process_spawn(struct vmm_system *sys, uint32_t pid, const char *
 VMM_API int vmm_region_add(struct vmm_system *sys, uint32_t pid, const char *name, uint64_t start,
                            uint64_t len, unsigned prot);
 
-/* Ends pid: frees its frames and swap slots. VMM_ENOENT if not live. */
+/* An object: something regions can map whose pages live in the page cache,
+ * one frame per page whoever maps it. Today: a program image, whose bytes read
+ * as zero; its pages are read (a major fault) on first touch by anyone and are
+ * then shared by every process mapping them (minor faults). *id receives its
+ * id (>= 1). */
+VMM_API int vmm_object_create(struct vmm_system *sys, const char *name, uint64_t size,
+                              uint32_t *id);
+
+/* Adds a region mapping object obj from byte offset (page aligned) onward.
+ * Writes to an object's pages are not supported yet: prot may not include
+ * VMM_PROT_WRITE. */
+VMM_API int vmm_region_map(struct vmm_system *sys, uint32_t pid, const char *name, uint64_t start,
+                           uint64_t len, unsigned prot, uint32_t obj, uint64_t offset);
+
+/* Removes the region that starts at start; its pages are released. */
+VMM_API int vmm_region_remove(struct vmm_system *sys, uint32_t pid, uint64_t start);
+
+/* Moves the end of the region that starts at start to start + len (rounded
+ * up to a page; len >= 1): growing must not reach the next region (VMM_EEXIST);
+ * shrinking releases the pages past the new end. This is brk. */
+VMM_API int vmm_region_resize(struct vmm_system *sys, uint32_t pid, uint64_t start, uint64_t len);
+
+/* Makes the region that starts at start grow down, as a stack does: a
+ * reference below it, but not below top - max_len and not touching the
+ * region under it (a page of gap is kept), extends it to that page. */
+VMM_API int vmm_region_grows_down(struct vmm_system *sys, uint32_t pid, uint64_t start,
+                                  uint64_t max_len);
+
+struct vmm_region_info {
+    uint64_t start, end; /* [start, end), page aligned */
+    unsigned prot;       /* VMM_PROT_* */
+    uint32_t obj;        /* object mapped, 0 = anonymous */
+    bool grows_down;     /* a stack */
+    char name[24];       /* as given */
+};
+
+/* pid's regions in address order. Returns how many there are; fills at most
+ * max entries of out (out may be NULL to count). 0 for an unknown pid. */
+VMM_API size_t vmm_regions_get(const struct vmm_system *sys, uint32_t pid,
+                               struct vmm_region_info *out, size_t max);
+
+/* Ends pid: frees its frames and swap slots, drops its share of shared ones.
+ * VMM_ENOENT if not live. */
 VMM_API int vmm_process_exit(struct vmm_system *sys, uint32_t pid);
 
 /* ---- references ----------------------------------------------------------- */
@@ -146,8 +200,8 @@ enum vmm_op { VMM_READ = 0, VMM_WRITE = 1, VMM_EXEC = 2 };
 /* What one reference did (the worst outcome when it spans pages). */
 enum vmm_outcome {
     VMM_HIT = 0,         /* the page was resident */
-    VMM_FAULT_MINOR = 1, /* page fault served without I/O (zero-fill) */
-    VMM_FAULT_MAJOR = 2, /* page fault served by reading the backing store */
+    VMM_FAULT_MINOR = 1, /* page fault served without I/O (zero-fill, cache hit, copy) */
+    VMM_FAULT_MAJOR = 2, /* page fault served by reading the backing store or an object */
     VMM_KILLED = 3,      /* the process was terminated by this reference */
     VMM_DEAD = 4,        /* the process was no longer running; nothing done */
 };
@@ -197,6 +251,15 @@ enum vmm_event_kind {
     VMM_EV_SPAWN,      /* process created */
     VMM_EV_EXIT,       /* process ended */
     VMM_EV_KILL,       /* process terminated: reason */
+    VMM_EV_CACHE_HIT,  /* page found resident in the page cache (text: "page cache") or the
+                          swap cache (slot); mapped without I/O */
+    VMM_EV_FILE_READ,  /* page read from an object into frame (text: its name) */
+    VMM_EV_COW,        /* copy-on-write: valid = 1: frame copied to vvpn's new frame `frame`
+                          (slot: copied from swap slot when the source was not resident);
+                          valid = 0: frame made writable again (no one else held it) */
+    VMM_EV_FORK,       /* process pid forked child vpid */
+    VMM_EV_EXEC,       /* process pid runs a new image (text: its name) */
+    VMM_EV_GROW,       /* a grows-down region (text) was extended down to vaddr's page */
     VMM_EV__COUNT
 };
 
@@ -250,6 +313,14 @@ struct vmm_stats {
     uint64_t tlb_misses;       /* TLB lookups that missed */
     uint64_t walks;            /* page-table walks (TLB misses, or every reference without TLB) */
     uint64_t segfaults;        /* processes terminated for an illegal reference */
+    uint64_t cow_copies;       /* copy-on-write faults that copied the page */
+    uint64_t cow_reuses;       /* copy-on-write faults that found the page no longer shared */
+    uint64_t page_cache_hits;  /* faults served by a page of an object already resident */
+    uint64_t swap_cache_hits;  /* faults served by a swapped page already read back */
+    uint64_t file_reads;       /* pages read from objects (program images) */
+    uint64_t forks;            /* vmm_process_fork calls */
+    uint64_t execs;            /* vmm_process_exec calls */
+    uint64_t stack_growths;    /* references that grew a stack region */
     uint64_t swap_slots_used;  /* slots in use at the end */
     uint64_t swap_slots_peak;  /* most slots in use at once */
     uint64_t frames_used;      /* frames holding a page at the end */
@@ -269,10 +340,21 @@ struct vmm_proc_stats {
     uint64_t evicted;          /* pages of this process taken as victims */
     uint64_t writebacks;       /* of those, written to the backing store */
     uint64_t page_table_nodes; /* page-table nodes (512 entries, 4 KiB each) held now */
-    bool live;                 /* still running */
-    bool killed;               /* terminated by the system (segfault, out of swap) */
-    uint64_t kill_addr;        /* address whose reference killed it */
-    char kill_reason[96];      /* why it was killed */
+    uint32_t ppid;             /* parent (fork), 0 = none */
+    uint64_t zero_fills;       /* pages this process was handed zero-filled */
+    uint64_t cow_copies;       /* its copy-on-write faults that copied a page */
+    /* Memory now, as Linux's /proc/PID/status and smaps_rollup count it
+     * (docs/metrics.md), in pages except pss: */
+    uint64_t rss_anon;      /* resident anonymous pages (RssAnon) */
+    uint64_t rss_file;      /* resident pages of objects: program text (RssFile) */
+    uint64_t rss_shmem;     /* resident shared anonymous pages (RssShmem; none yet) */
+    uint64_t shared;        /* resident pages also mapped by another process (Shared_*) */
+    uint64_t private_pages; /* resident pages mapped by this process only: USS (Private_*) */
+    uint64_t pss_bytes;     /* proportional set size: each page's size / its mappers (Pss) */
+    bool live;              /* still running */
+    bool killed;            /* terminated by the system (segfault, out of swap) */
+    uint64_t kill_addr;     /* address whose reference killed it */
+    char kill_reason[96];   /* why it was killed */
 };
 
 VMM_API void vmm_stats_get(const struct vmm_system *sys, struct vmm_stats *out);

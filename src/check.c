@@ -3,14 +3,22 @@
  * one story. Tests run it after every reference (config.check).
  *
  *  1. free list: links stay in range, no cycle, length = nfree, every frame
- *     on it has no reverse map; every frame off it has one;
- *  2. page tables: a valid PTE names a frame whose reverse map points back at
- *     that PTE with the same pid and page; a swapped PTE names a slot in use;
- *     valid PTEs = frames in use, and per process = resident_pages;
- *  3. swap slots: every slot in use is held by exactly one swapped PTE or one
- *     resident page's frame->slot, and nothing holds a free slot;
- *  4. TLB: every entry names a live process's page whose PTE is valid;
- *  5. the policy's own structures (its check callback).
+ *     on it has no mapping; every frame off it has at least one;
+ *  2. reverse map: every mapping of a frame is a valid PTE of a live process,
+ *     found at that process's page, naming the frame; each valid PTE is
+ *     exactly one mapping (the PTEs naming a frame = its mappings);
+ *  3. regions: sorted, page aligned, not overlapping; every mapped page lies
+ *     in a region; a page of an object lies in a region mapping that object
+ *     at that page, and the object's page cache names the frame; anonymous
+ *     frames are in no page cache;
+ *  4. swap slots: a slot's count = the PTEs naming it + 1 if a frame caches
+ *     it, and the swap cache and frame->slot agree;
+ *  5. copy-on-write safety: a writable PTE maps a frame no one else maps and
+ *     whose slot (if any) no one else holds; a dirty page's slot likewise;
+ *  6. per process: valid and swapped PTEs = its resident and swapped counts;
+ *     an ended process holds nothing;
+ *  7. TLB: every entry is a live process's valid PTE at that page;
+ *  8. the policy's own structures (its check callback).
  */
 #include "internal.h"
 
@@ -20,7 +28,8 @@
 struct walk_ctx {
     struct vmm_system *sys; /* system checked */
     struct proc *p;         /* process whose table is walked */
-    uint8_t *slot_refs;     /* holders seen per swap slot */
+    uint32_t *slot_refs;    /* PTEs seen per swap slot */
+    uint32_t *frame_refs;   /* valid PTEs seen per frame */
     uint64_t valid;         /* valid PTEs of p */
     uint64_t swapped;       /* swapped PTEs of p */
     int bad;                /* set at the first disagreement (message in sys->err) */
@@ -31,36 +40,64 @@ static void check_pte(void *ctx, vpn_t vpn, pte_t *pte)
     struct walk_ctx *w = ctx;
     struct vmm_system *sys = w->sys;
     pte_t e = *pte;
+    uint64_t addr = vpn << sys->page_shift;
     if (w->bad)
         return;
     if (e & PTE_VALID) {
         frame_t f = pte_frame(e);
         w->valid++;
-        if (f >= sys->nframes) {
-            w->bad = vmm__fail(sys, VMM_EINVARIANT, "P%u page 0x%" PRIx64 ": frame %u out of range",
-                               w->p->pid, vpn, (unsigned)f);
+        if (f >= sys->nframes || !sys->frames[f].pte) {
+            w->bad =
+                vmm__fail(sys, VMM_EINVARIANT, "P%u page 0x%" PRIx64 ": frame %u %s", w->p->pid,
+                          vpn, (unsigned)f, f >= sys->nframes ? "out of range" : "is free");
             return;
         }
+        w->frame_refs[f]++;
+        const struct region *r = vmm__region_find(w->p, addr);
         const struct frame *fr = &sys->frames[f];
-        if (fr->pte != pte || fr->pid != w->p->pid || fr->vpn != vpn) {
+        if (!r) {
+            w->bad = vmm__fail(sys, VMM_EINVARIANT, "P%u page 0x%" PRIx64 " is mapped in no region",
+                               w->p->pid, vpn);
+        } else if (fr->flags & FR_FILE) {
+            const struct fpage *fp = &sys->fpage[f];
+            uint64_t idx = r->pgoff + vpn - (r->start >> sys->page_shift);
+            if (r->obj != fp->obj || idx != fp->index)
+                w->bad = vmm__fail(sys, VMM_EINVARIANT,
+                                   "P%u page 0x%" PRIx64 " maps object %u page %u in region %s "
+                                   "(object %u page %" PRIu64 ")",
+                                   w->p->pid, vpn, fp->obj, fp->index, r->name, r->obj, idx);
+            else if (e & PTE_WRITE)
+                w->bad = vmm__fail(sys, VMM_EINVARIANT,
+                                   "P%u page 0x%" PRIx64 ": an object's page is writable",
+                                   w->p->pid, vpn);
+        } else if (r->obj) {
             w->bad = vmm__fail(sys, VMM_EINVARIANT,
-                               "P%u page 0x%" PRIx64 " maps frame %u, whose reverse map says P%u "
-                               "page 0x%" PRIx64 "%s",
-                               w->p->pid, vpn, (unsigned)f, fr->pid, fr->vpn,
-                               fr->pte == pte ? "" : " (other PTE)");
-            return;
+                               "P%u page 0x%" PRIx64 ": anonymous frame %u in object region %s",
+                               w->p->pid, vpn, (unsigned)f, r->name);
+        } else if ((e & PTE_WRITE) && (fr->link != RMAP_NONE ||
+                                       (fr->slot != SLOT_NONE && swap_count(sys, fr->slot) != 1))) {
+            w->bad = vmm__fail(sys, VMM_EINVARIANT,
+                               "P%u page 0x%" PRIx64 ": writable, but frame %u is shared "
+                               "(copy-on-write broken)",
+                               w->p->pid, vpn, (unsigned)f);
+        } else if ((e & PTE_WRITE) && !(r->prot & VMM_PROT_WRITE)) {
+            w->bad = vmm__fail(sys, VMM_EINVARIANT,
+                               "P%u page 0x%" PRIx64 ": writable in read-only region %s", w->p->pid,
+                               vpn, r->name);
         }
-        if (fr->slot != SLOT_NONE && fr->slot < sys->swap.top)
-            w->slot_refs[fr->slot]++;
     } else if (e & PTE_SWAP) {
         slot_t s = pte_slot(e);
         w->swapped++;
-        if (s >= sys->swap.top || !sys->swap.used[s]) {
+        if (s >= sys->swap.top || !sys->swap.count[s]) {
             w->bad =
                 vmm__fail(sys, VMM_EINVARIANT, "P%u page 0x%" PRIx64 ": swap slot %u not in use",
                           w->p->pid, vpn, (unsigned)s);
             return;
         }
+        if (!vmm__region_find(w->p, addr))
+            w->bad = vmm__fail(sys, VMM_EINVARIANT,
+                               "P%u page 0x%" PRIx64 " holds a swap slot but is in no region",
+                               w->p->pid, vpn);
         w->slot_refs[s]++;
     } else if (e != 0) {
         w->bad = vmm__fail(sys, VMM_EINVARIANT, "P%u page 0x%" PRIx64 ": stray PTE bits 0x%" PRIx64,
@@ -68,10 +105,10 @@ static void check_pte(void *ctx, vpn_t vpn, pte_t *pte)
     }
 }
 
-static int check_frames(struct vmm_system *sys)
+static int check_free_list(struct vmm_system *sys)
 {
     uint64_t n = 0;
-    for (frame_t f = sys->free_head; f != FRAME_NONE; f = sys->frames[f].next) {
+    for (frame_t f = sys->free_head; f != FRAME_NONE; f = sys->frames[f].link) {
         if (f >= sys->nframes || ++n > sys->nfree)
             return vmm__fail(sys, VMM_EINVARIANT, "free list broken after %" PRIu64 " frames", n);
         if (sys->frames[f].pte)
@@ -80,18 +117,105 @@ static int check_frames(struct vmm_system *sys)
     if (n != sys->nfree)
         return vmm__fail(sys, VMM_EINVARIANT,
                          "free list has %" PRIu64 " frames, count says %" PRIu64, n, sys->nfree);
-    uint64_t mapped = 0;
-    for (uint64_t f = 0; f < sys->nframes; f++)
-        if (sys->frames[f].pte) {
-            mapped++;
-            if (!(*sys->frames[f].pte & PTE_VALID) || pte_frame(*sys->frames[f].pte) != f)
-                return vmm__fail(sys, VMM_EINVARIANT, "frame %u: its PTE does not map it",
-                                 (unsigned)f);
+    return 0;
+}
+
+/* Checks the mappings of every frame in use against the page tables. */
+static int check_rmap(struct vmm_system *sys, const uint32_t *frame_refs)
+{
+    uint64_t used = 0;
+    for (frame_t f = 0; f < sys->nframes; f++) {
+        const struct frame *fr = &sys->frames[f];
+        if (!fr->pte)
+            continue;
+        used++;
+        struct mapping m;
+        uint32_t c = RMAP_FIRST, n = 0;
+        while (frame_mapping(sys, f, &c, &m)) {
+            struct proc *p = vmm__proc(sys, m.pid);
+            if (++n > frame_refs[f] || !p || !p->live || pt_find(sys, p, m.vpn) != m.pte ||
+                !(*m.pte & PTE_VALID) || pte_frame(*m.pte) != f)
+                return vmm__fail(sys, VMM_EINVARIANT,
+                                 "frame %u: its mapping P%u page 0x%" PRIx64
+                                 " is not that page's valid PTE for it (or is listed twice)",
+                                 (unsigned)f, m.pid, m.vpn);
         }
-    if (mapped + sys->nfree != sys->nframes)
+        if (n != frame_refs[f])
+            return vmm__fail(sys, VMM_EINVARIANT,
+                             "frame %u: %u PTEs name it, its reverse map lists %u", (unsigned)f,
+                             frame_refs[f], n);
+        if (fr->flags & FR_FILE) {
+            const struct vobj *o = vmm__obj(sys, sys->fpage[f].obj);
+            if (!o || sys->fpage[f].index >= o->npages || o->pages[sys->fpage[f].index] != f ||
+                fr->slot != SLOT_NONE)
+                return vmm__fail(sys, VMM_EINVARIANT,
+                                 "frame %u: object %u page %u is not cached in it", (unsigned)f,
+                                 sys->fpage[f].obj, sys->fpage[f].index);
+        } else if (fr->slot != SLOT_NONE) {
+            if (fr->slot >= sys->swap.top || sys->swap.cache[fr->slot] != f)
+                return vmm__fail(sys, VMM_EINVARIANT,
+                                 "frame %u caches swap slot %u, the swap cache disagrees",
+                                 (unsigned)f, (unsigned)fr->slot);
+            if ((frame_bits(sys, f) & PTE_DIRTY) && swap_count(sys, fr->slot) != 1)
+                return vmm__fail(sys, VMM_EINVARIANT,
+                                 "frame %u is dirty but its swap slot %u has other holders",
+                                 (unsigned)f, (unsigned)fr->slot);
+        }
+    }
+    if (used + sys->nfree != sys->nframes)
         return vmm__fail(sys, VMM_EINVARIANT,
-                         "%" PRIu64 " frames mapped + %" PRIu64 " free != %" PRIu64, mapped,
+                         "%" PRIu64 " frames in use + %" PRIu64 " free != %" PRIu64, used,
                          sys->nfree, sys->nframes);
+    for (uint32_t i = 1; i <= sys->nobjs; i++) {
+        const struct vobj *o = vmm__obj(sys, i);
+        for (uint64_t k = 0; k < o->npages; k++) {
+            frame_t f = o->pages[k];
+            if (f != FRAME_NONE &&
+                (f >= sys->nframes || !(sys->frames[f].flags & FR_FILE) || sys->fpage[f].obj != i ||
+                 sys->fpage[f].index != k || !sys->frames[f].pte))
+                return vmm__fail(sys, VMM_EINVARIANT,
+                                 "object %s page %" PRIu64 ": cached frame %u does not hold it",
+                                 o->name, k, (unsigned)f);
+        }
+    }
+    return 0;
+}
+
+static int check_regions(struct vmm_system *sys, const struct proc *p)
+{
+    uint64_t mask = sys->cfg.page_size - 1;
+    for (size_t i = 0; i < p->nregions; i++) {
+        const struct region *r = &p->regions[i];
+        if ((r->start & mask) || (r->end & mask) || r->start >= r->end ||
+            (i > 0 && p->regions[i - 1].end > r->start) || (r->floor && r->floor > r->start))
+            return vmm__fail(sys, VMM_EINVARIANT,
+                             "P%u region %s [0x%" PRIx64 ", 0x%" PRIx64 ") is misaligned, empty, "
+                             "out of order or overlapping",
+                             p->pid, r->name, r->start, r->end);
+    }
+    return 0;
+}
+
+static int check_swap(struct vmm_system *sys, const uint32_t *slot_refs)
+{
+    const struct swap *sw = &sys->swap;
+    uint64_t in_use = 0;
+    for (uint64_t s = 0; s < sw->top; s++) {
+        frame_t f = sw->cache[s];
+        uint32_t cached = f != FRAME_NONE;
+        if (cached && (f >= sys->nframes || sys->frames[f].slot != s || !sys->frames[f].pte))
+            return vmm__fail(sys, VMM_EINVARIANT,
+                             "swap slot %" PRIu64 ": cached frame %u disagrees", s, (unsigned)f);
+        if (sw->count[s] != slot_refs[s] + cached)
+            return vmm__fail(
+                sys, VMM_EINVARIANT, "swap slot %" PRIu64 ": count %u, but %u PTEs name it and %s",
+                s, sw->count[s], slot_refs[s], cached ? "a frame caches it" : "no frame caches it");
+        in_use += sw->count[s] != 0;
+    }
+    if (in_use != sw->in_use)
+        return vmm__fail(sys, VMM_EINVARIANT,
+                         "%" PRIu64 " swap slots are held, the count says %" PRIu64, in_use,
+                         sw->in_use);
     return 0;
 }
 
@@ -102,15 +226,15 @@ static int check_tlb(struct vmm_system *sys)
         const struct tlb_entry *e = &t->e[i];
         if (!e->used)
             continue;
-        if (!e->pte || !(*e->pte & PTE_VALID))
+        struct proc *p = NULL;
+        for (size_t pid = 0; pid < sys->cap_procs && !p; pid++)
+            if (sys->procs[pid] && sys->procs[pid]->asid == e->asid)
+                p = sys->procs[pid];
+        if (!p || !p->live || !e->pte || !(*e->pte & PTE_VALID) ||
+            pt_find(sys, p, e->vpn) != e->pte)
             return vmm__fail(sys, VMM_EINVARIANT,
-                             "TLB entry %zu (page 0x%" PRIx64 ") caches an invalid PTE", i, e->vpn);
-        const struct frame *fr = &sys->frames[pte_frame(*e->pte)];
-        struct proc *p = vmm__proc(sys, fr->pid);
-        if (fr->vpn != e->vpn || !p || p->asid != e->asid || !p->live)
-            return vmm__fail(sys, VMM_EINVARIANT,
-                             "TLB entry %zu (asid %u page 0x%" PRIx64 ") disagrees with the "
-                             "frame table",
+                             "TLB entry %zu (asid %u page 0x%" PRIx64 ") is not a live "
+                             "process's valid PTE",
                              i, e->asid, e->vpn);
     }
     return 0;
@@ -118,18 +242,23 @@ static int check_tlb(struct vmm_system *sys)
 
 int vmm_system_check(struct vmm_system *sys)
 {
-    int r = check_frames(sys);
+    int r = check_free_list(sys);
     if (r < 0)
         return r;
     struct walk_ctx w = {.sys = sys};
-    w.slot_refs = calloc(sys->swap.top + 1, 1);
-    if (!w.slot_refs)
+    w.slot_refs = calloc(sys->swap.top + 1, sizeof *w.slot_refs);
+    w.frame_refs = calloc(sys->nframes, sizeof *w.frame_refs);
+    if (!w.slot_refs || !w.frame_refs) {
+        free(w.slot_refs);
+        free(w.frame_refs);
         return vmm__fail(sys, VMM_ENOMEM, "out of memory checking");
-    uint64_t valid = 0;
+    }
     for (size_t pid = 0; pid < sys->cap_procs && !w.bad; pid++) {
         struct proc *p = sys->procs[pid];
         if (!p)
             continue;
+        if ((w.bad = check_regions(sys, p)) < 0)
+            break;
         w.p = p;
         w.valid = w.swapped = 0;
         vmm__pt_foreach(sys, p, check_pte, &w);
@@ -143,19 +272,15 @@ int vmm_system_check(struct vmm_system *sys)
                           "P%u: %" PRIu64 " valid PTEs, %" PRIu64 " swapped; counts say %" PRIu64
                           " resident, %" PRIu64 " swapped",
                           p->pid, w.valid, w.swapped, p->st.resident_pages, p->st.swapped_pages);
-        valid += w.valid;
     }
-    for (uint64_t s = 0; !w.bad && s < sys->swap.top; s++)
-        if (w.slot_refs[s] != sys->swap.used[s])
-            w.bad = vmm__fail(sys, VMM_EINVARIANT, "swap slot %" PRIu64 ": %s, held %u times", s,
-                              sys->swap.used[s] ? "in use" : "free", w.slot_refs[s]);
+    if (!w.bad)
+        w.bad = check_rmap(sys, w.frame_refs);
+    if (!w.bad)
+        w.bad = check_swap(sys, w.slot_refs);
     free(w.slot_refs);
+    free(w.frame_refs);
     if (w.bad)
         return w.bad;
-    if (valid != sys->nframes - sys->nfree)
-        return vmm__fail(sys, VMM_EINVARIANT,
-                         "%" PRIu64 " valid PTEs but %" PRIu64 " frames in use", valid,
-                         sys->nframes - sys->nfree);
     if ((r = check_tlb(sys)) < 0)
         return r;
     char msg[256];

@@ -19,108 +19,80 @@
 
 #include <stdio.h>
 
-static const struct region *region_find(const struct proc *p, uint64_t addr)
+/* The bytes of object page idx into frame f: a program image reads as zero. */
+static void obj_read(struct vmm_system *sys, frame_t f)
 {
-    size_t lo = 0, hi = p->nregions;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (addr < p->regions[mid].start)
-            hi = mid;
-        else if (addr >= p->regions[mid].end)
-            lo = mid + 1;
-        else
-            return &p->regions[mid];
-    }
-    return NULL;
+    if (sys->cfg.data && !(sys->frames[f].flags & FR_ZERO))
+        memset(frame_mem(sys, f), 0, sys->cfg.page_size);
 }
 
 int vmm__evict(struct vmm_system *sys, frame_t f)
 {
     struct frame *fr = &sys->frames[f];
-    struct proc *owner = vmm__proc(sys, fr->pid);
-    pte_t e = *fr->pte;
+    pte_t bits = frame_bits(sys, f);
+    bool file = (fr->flags & FR_FILE) != 0;
     slot_t slot = fr->slot;
-    VMM_ASSERT(owner && (e & PTE_VALID) && pte_frame(e) == f);
+    VMM_ASSERT(fr->pte && (*fr->pte & PTE_VALID) && pte_frame(*fr->pte) == f);
 
-    if (e & PTE_DIRTY) {
+    if ((bits & PTE_DIRTY) && !file) {
         bool fresh = slot == SLOT_NONE;
         if (fresh) {
             int r = vmm__swap_alloc(sys, &slot);
             if (r < 0)
                 return r;
         }
+        VMM_ASSERT(swap_count(sys, slot) == 1); /* no one else may read a stale copy */
         if (sys->cfg.data) {
             int r = vmm__swap_write(sys, slot, frame_mem(sys, f));
             if (r < 0) {
                 if (fresh)
-                    vmm__swap_release(sys, slot);
+                    vmm__swap_put(sys, slot);
                 return r;
             }
         }
         sys->st.writebacks++;
+        struct proc *owner = vmm__proc(sys, fr->pid);
         owner->st.writebacks++;
         EMIT(sys, VMM_EV_WRITEBACK, .pid = fr->pid, .vpn = fr->vpn, .frame = f, .slot = slot);
     } else {
+        VMM_ASSERT(!(bits & PTE_DIRTY)); /* objects are read-only for now */
         sys->st.writebacks_saved++;
         EMIT(sys, VMM_EV_DROP, .pid = fr->pid, .vpn = fr->vpn, .frame = f, .slot = slot);
     }
     sys->pol->on_remove(sys->pol_state, f);
-    vmm__tlb_invalidate(&sys->tlb, owner->asid, fr->vpn);
-    /* Not resident: the slot holds the only copy; no slot = a clean zero page,
-     * whose frame still holds zeros, so the next zero-fill of it can skip the
-     * clearing (the bytes are the same either way). */
-    *fr->pte = slot != SLOT_NONE ? pte_mk_slot(slot) : 0;
-    fr->zero = slot == SLOT_NONE;
-    if (slot != SLOT_NONE)
-        owner->st.swapped_pages++;
-    owner->st.resident_pages--;
-    owner->st.evicted++;
+    /* Every PTE mapping the page: not resident any more. An anonymous page
+     * with a slot: each PTE holds the slot now. Without one it is a clean zero
+     * page, whose frame still holds zeros (so the next zero-fill of this frame
+     * can skip the clearing). A page of an object: read again when touched. */
+    struct mapping m;
+    uint32_t c = RMAP_FIRST;
+    while (frame_mapping(sys, f, &c, &m)) {
+        struct proc *p = vmm__proc(sys, m.pid);
+        vmm__tlb_invalidate(&sys->tlb, p->asid, m.vpn);
+        if (!file && slot != SLOT_NONE) {
+            *m.pte = pte_mk_slot(slot);
+            vmm__swap_dup(sys, slot);
+            p->st.swapped_pages++;
+        } else {
+            *m.pte = 0;
+        }
+        p->st.resident_pages--;
+        p->st.evicted++;
+    }
+    vmm__rmap_clear(sys, f);
+    if (file) {
+        vmm__obj(sys, sys->fpage[f].obj)->pages[sys->fpage[f].index] = FRAME_NONE;
+        fr->flags = 0;
+    } else {
+        if (slot != SLOT_NONE) { /* the frame's own hold on the slot ends */
+            sys->swap.cache[slot] = FRAME_NONE;
+            vmm__swap_put(sys, slot);
+        }
+        fr->flags = slot == SLOT_NONE ? FR_ZERO : 0;
+    }
     sys->st.evictions++;
-    fr->pte = NULL;
     fr->slot = SLOT_NONE;
     return 0;
-}
-
-/* Releases one PTE of an ending process: its frame or its swap slot. */
-static void release_pte(void *ctx, vpn_t vpn, pte_t *pte)
-{
-    struct vmm_system *sys = ctx;
-    pte_t e = *pte;
-    if (e & PTE_VALID) {
-        frame_t f = pte_frame(e);
-        struct frame *fr = &sys->frames[f];
-        struct proc *p = vmm__proc(sys, fr->pid);
-        sys->pol->on_remove(sys->pol_state, f);
-        vmm__tlb_invalidate(&sys->tlb, p->asid, vpn);
-        if (fr->slot != SLOT_NONE)
-            vmm__swap_release(sys, fr->slot);
-        fr->pte = NULL;
-        p->st.resident_pages--;
-        vmm__frame_free(sys, f);
-    } else if (e & PTE_SWAP) {
-        vmm__swap_release(sys, pte_slot(e));
-    }
-    *pte = 0;
-}
-
-void vmm__proc_release(struct vmm_system *sys, struct proc *p)
-{
-    vmm__pt_foreach(sys, p, release_pte, sys);
-    p->st.swapped_pages = 0;
-    vmm__tlb_flush_asid(&sys->tlb, p->asid);
-    vmm__pt_free(sys, p);
-}
-
-void vmm__kill(struct vmm_system *sys, struct proc *p, uint64_t addr, const char *reason)
-{
-    p->live = false;
-    p->killed = true;
-    p->st.live = false;
-    p->st.killed = true;
-    p->st.kill_addr = addr;
-    snprintf(p->st.kill_reason, sizeof p->st.kill_reason, "%s", reason);
-    EMIT(sys, VMM_EV_KILL, .pid = p->pid, .vaddr = addr, .text = reason);
-    vmm__proc_release(sys, p);
 }
 
 /* Kills p for an illegal reference (step 2). */
@@ -174,13 +146,213 @@ static void prefetch_victims(struct vmm_system *sys)
 
 static const unsigned need_prot[] = {VMM_PROT_READ, VMM_PROT_WRITE, VMM_PROT_EXEC};
 
+/* Step 3: a frame for the page, free or taken from a victim. Returns 0,
+ * VMM_KILLED (p was killed: no swap space for the victim) or an error. */
+static int get_frame(struct vmm_system *sys, struct proc *p, uint64_t addr, frame_t *out)
+{
+    frame_t f = vmm__frame_alloc(sys);
+    if (f != FRAME_NONE) {
+        EMIT(sys, VMM_EV_FREE_FRAME, .pid = p->pid, .frame = f);
+        *out = f;
+        return 0;
+    }
+    f = sys->pol->select_victim(sys->pol_state);
+    VMM_ASSERT(f < sys->nframes && sys->frames[f].pte);
+    const struct frame *v = &sys->frames[f];
+    EMIT(sys, VMM_EV_VICTIM, .pid = p->pid, .frame = f, .vpid = v->pid, .vvpn = v->vpn,
+         .valid = (frame_bits(sys, f) & PTE_DIRTY) != 0);
+    int e = vmm__evict(sys, f);
+    if (e == VMM_ENOSPC)
+        return out_of_swap(sys, p, addr);
+    if (e < 0)
+        return e;
+    prefetch_victims(sys);
+    VMM_ASSERT(sys->free_head == FRAME_NONE);
+    *out = f;
+    return 0;
+}
+
+/* Step 5: frame f (new to the policy when fresh) is mapped at pte. */
+static int map_frame(struct vmm_system *sys, struct proc *p, vpn_t vpn, pte_t *pte, frame_t f,
+                     unsigned op, bool writable, bool fresh)
+{
+    int r = vmm__rmap_add(sys, f, p->pid, vpn, pte);
+    if (r < 0)
+        return r;
+    *pte =
+        pte_mk_frame(f, (writable ? PTE_WRITE : 0) | PTE_REF | (op == VMM_WRITE ? PTE_DIRTY : 0));
+    p->st.resident_pages++;
+    EMIT(sys, VMM_EV_MAP, .pid = p->pid, .vpn = vpn, .frame = f);
+    if (fresh) {
+        sys->frames[f].flags &= ~FR_ZERO; /* mapped: writes may land; evict decides again */
+        sys->pol->on_insert(sys->pol_state, f, op, sys->next_use);
+    } else if (sys->pol_access) {
+        sys->pol->on_access(sys->pol_state, f, op, sys->next_use);
+    }
+    return 0;
+}
+
+/* Reads slot s into frame f (step 4 from the backing store). */
+static int swap_in(struct vmm_system *sys, struct proc *p, vpn_t vpn, slot_t s, frame_t f)
+{
+    if (sys->cfg.data) {
+        int e = vmm__swap_read(sys, s, frame_mem(sys, f));
+        if (e < 0)
+            return e;
+    }
+    sys->st.swap_reads++;
+    EMIT(sys, VMM_EV_SWAP_IN, .pid = p->pid, .vpn = vpn, .frame = f, .slot = s);
+    return 0;
+}
+
+/*
+ * The kinds of fault, decided from the PTE and the region (steps 3-5):
+ *
+ *   PTE valid, a write     copy-on-write: the page is shared (fork) or its
+ *   (write-protected)      slot is: copy it to a new frame; if no one else
+ *                          holds it any more, make it writable in place;
+ *   PTE names slot s       the swap cache has s's page: map that frame; else
+ *                          read s into a new frame; a write to a slot others
+ *                          still hold reads into a private copy instead;
+ *   PTE 0, object region   the page cache has the page: map that frame; else
+ *                          read the page (program text: zeros) into a frame;
+ *   PTE 0, anonymous       zero-fill a new frame.
+ *
+ * Only some need a new frame, and getting one may evict a page this very
+ * fault concerns (the CoW source, the cached copy), so the loop gets the
+ * frame first and then decides again from the PTE as it is now. A second
+ * pass is needed at most once more: a swap-cache hit for a write maps the
+ * shared page, then copies it.
+ */
+static int handle(struct vmm_system *sys, struct proc *p, const struct region *r, uint64_t addr,
+                  unsigned op, pte_t *pte, frame_t *spare, int *outcome)
+{
+    vpn_t vpn = addr >> sys->page_shift;
+    bool want_write = op == VMM_WRITE, can_write = (r->prot & VMM_PROT_WRITE) != 0;
+    for (;;) {
+        pte_t e = *pte;
+        frame_t nf = *spare;
+        if (e & PTE_VALID) { /* a write to a write-protected private page */
+            frame_t f = pte_frame(e);
+            struct frame *fr = &sys->frames[f];
+            VMM_ASSERT(want_write && !(e & PTE_WRITE) && !(fr->flags & FR_FILE));
+            if (fr->link == RMAP_NONE &&
+                (fr->slot == SLOT_NONE || swap_count(sys, fr->slot) == 1)) {
+                if (fr->slot != SLOT_NONE) { /* the swap copy is about to be stale */
+                    sys->swap.cache[fr->slot] = FRAME_NONE;
+                    vmm__swap_put(sys, fr->slot);
+                    fr->slot = SLOT_NONE;
+                }
+                *pte = e | PTE_WRITE | PTE_DIRTY | PTE_REF;
+                vmm__tlb_invalidate(&sys->tlb, p->asid, vpn);
+                sys->st.cow_reuses++;
+                EMIT(sys, VMM_EV_COW, .pid = p->pid, .vpn = vpn, .frame = f, .valid = 0);
+                if (sys->pol_access)
+                    sys->pol->on_access(sys->pol_state, f, op, sys->next_use);
+                return 0;
+            }
+            if (nf == FRAME_NONE)
+                goto need_frame;
+            if (sys->cfg.data)
+                memcpy(frame_mem(sys, nf), frame_mem(sys, f), sys->cfg.page_size);
+            vmm__unmap_pte(sys, p, vpn, pte); /* f stays: others hold it */
+            *pte = 0;
+            *spare = FRAME_NONE;
+            sys->st.cow_copies++;
+            p->st.cow_copies++;
+            EMIT(sys, VMM_EV_COW, .pid = p->pid, .vpn = vpn, .frame = nf, .vvpn = f, .valid = 1,
+                 .slot = SLOT_NONE);
+            return map_frame(sys, p, vpn, pte, nf, op, true, true);
+        }
+        if (e & PTE_SWAP) {
+            slot_t s = pte_slot(e);
+            frame_t f = sys->swap.cache[s];
+            if (f != FRAME_NONE) { /* read back already, by a sharer: map it */
+                sys->st.swap_cache_hits++;
+                EMIT(sys, VMM_EV_CACHE_HIT, .pid = p->pid, .vpn = vpn, .frame = f, .slot = s);
+                p->st.swapped_pages--;
+                vmm__swap_put(sys, s); /* the PTE's hold ends; the frame keeps its own */
+                int rr = map_frame(sys, p, vpn, pte, f, VMM_READ, false, false);
+                if (rr < 0 || !want_write)
+                    return rr;
+                continue; /* now a write to a shared page: copy it */
+            }
+            if (nf == FRAME_NONE)
+                goto need_frame;
+            int rr = swap_in(sys, p, vpn, s, nf);
+            if (rr < 0)
+                return rr;
+            *outcome = VMM_FAULT_MAJOR;
+            *spare = FRAME_NONE;
+            p->st.swapped_pages--;
+            bool alone = swap_count(sys, s) == 1;
+            if (want_write) {
+                /* The write makes the slot's copy stale: this PTE lets go of it
+                 * (freeing it if it was the only holder) and owns the frame. */
+                vmm__swap_put(sys, s);
+                if (!alone) {
+                    sys->st.cow_copies++;
+                    p->st.cow_copies++;
+                    EMIT(sys, VMM_EV_COW, .pid = p->pid, .vpn = vpn, .frame = nf, .valid = 1,
+                         .slot = s);
+                }
+                return map_frame(sys, p, vpn, pte, nf, op, true, true);
+            }
+            /* A read: the frame caches the slot (the PTE's hold passes to it). */
+            sys->frames[nf].slot = s;
+            sys->swap.cache[s] = nf;
+            return map_frame(sys, p, vpn, pte, nf, op, can_write && alone, true);
+        }
+        VMM_ASSERT(e == 0);
+        if (r->obj) {
+            struct vobj *o = vmm__obj(sys, r->obj);
+            uint64_t idx = r->pgoff + vpn - (r->start >> sys->page_shift);
+            frame_t f = o->pages[idx];
+            if (f != FRAME_NONE) { /* in the page cache: shared */
+                sys->st.page_cache_hits++;
+                EMIT(sys, VMM_EV_CACHE_HIT, .pid = p->pid, .vpn = vpn, .frame = f,
+                     .text = "page cache");
+                return map_frame(sys, p, vpn, pte, f, op, false, false);
+            }
+            if (nf == FRAME_NONE)
+                goto need_frame;
+            obj_read(sys, nf);
+            sys->frames[nf].flags |= FR_FILE;
+            sys->fpage[nf] = (struct fpage){r->obj, (uint32_t)idx};
+            o->pages[idx] = nf;
+            *spare = FRAME_NONE;
+            *outcome = VMM_FAULT_MAJOR;
+            sys->st.file_reads++;
+            EMIT(sys, VMM_EV_FILE_READ, .pid = p->pid, .vpn = vpn, .frame = nf, .text = o->name);
+            return map_frame(sys, p, vpn, pte, nf, op, false, true);
+        }
+        if (nf == FRAME_NONE)
+            goto need_frame;
+        if (sys->cfg.data && !(sys->frames[nf].flags & FR_ZERO))
+            memset(frame_mem(sys, nf), 0, sys->cfg.page_size);
+        *spare = FRAME_NONE;
+        sys->st.zero_fills++;
+        p->st.zero_fills++;
+        EMIT(sys, VMM_EV_ZERO_FILL, .pid = p->pid, .vpn = vpn, .frame = nf);
+        return map_frame(sys, p, vpn, pte, nf, op, can_write, true);
+
+    need_frame : {
+        int g = get_frame(sys, p, addr, spare);
+        if (g != 0)
+            return g; /* VMM_KILLED or an error */
+    }
+    }
+}
+
 int vmm__fault(struct vmm_system *sys, struct proc *p, uint64_t addr, unsigned op, pte_t **ptep)
 {
     vpn_t vpn = addr >> sys->page_shift;
     EMIT(sys, VMM_EV_FAULT, .pid = p->pid, .op = (uint8_t)op, .vaddr = addr, .vpn = vpn);
 
-    /* 2. Is the address legal for this process? */
-    const struct region *r = region_find(p, addr);
+    /* 2. Is the address legal for this process? A stack grows on demand. */
+    const struct region *r = vmm__region_find(p, addr);
+    if (!r)
+        r = vmm__region_grow(sys, p, addr);
     if (!r || !(r->prot & need_prot[op]))
         return segv(sys, p, addr, op, r);
     EMIT(sys, VMM_EV_LEGAL, .pid = p->pid, .vaddr = addr, .vpn = vpn, .text = r->name);
@@ -188,72 +360,30 @@ int vmm__fault(struct vmm_system *sys, struct proc *p, uint64_t addr, unsigned o
     pte_t *pte = *ptep ? *ptep : vmm__pt_ensure(sys, p, vpn);
     if (!pte)
         return vmm__fail(sys, VMM_ENOMEM, "out of host memory for page tables");
-    VMM_ASSERT(!(*pte & PTE_VALID)); /* read-only mappings of writable regions come later */
 
-    /* 3. A frame: free, or taken from a victim. */
-    frame_t f = vmm__frame_alloc(sys);
-    if (f != FRAME_NONE) {
-        EMIT(sys, VMM_EV_FREE_FRAME, .pid = p->pid, .frame = f);
-    } else {
-        f = sys->pol->select_victim(sys->pol_state);
-        VMM_ASSERT(f < sys->nframes && sys->frames[f].pte);
-        const struct frame *v = &sys->frames[f];
-        EMIT(sys, VMM_EV_VICTIM, .pid = p->pid, .frame = f, .vpid = v->pid, .vvpn = v->vpn,
-             .valid = (*v->pte & PTE_DIRTY) != 0);
-        int e = vmm__evict(sys, f);
-        if (e == VMM_ENOSPC)
-            return out_of_swap(sys, p, addr);
-        if (e < 0)
-            return e;
-        prefetch_victims(sys);
-    }
-
-    /* 4. Bring the page in. */
-    int outcome;
-    slot_t slot = SLOT_NONE;
-    if (*pte & PTE_SWAP) {
-        slot = pte_slot(*pte);
-        if (sys->cfg.data) {
-            int e = vmm__swap_read(sys, slot, frame_mem(sys, f));
-            if (e < 0) {
-                vmm__frame_free(sys, f);
-                return e;
-            }
-        }
-        sys->st.swap_reads++;
-        sys->st.major_faults++;
-        p->st.major_faults++;
-        p->st.swapped_pages--;
-        outcome = VMM_FAULT_MAJOR;
-        EMIT(sys, VMM_EV_SWAP_IN, .pid = p->pid, .vpn = vpn, .frame = f, .slot = slot);
-    } else {
-        if (sys->cfg.data && !sys->frames[f].zero)
-            memset(frame_mem(sys, f), 0, sys->cfg.page_size);
-        sys->st.zero_fills++;
-        sys->st.minor_faults++;
-        p->st.minor_faults++;
-        outcome = VMM_FAULT_MINOR;
-        EMIT(sys, VMM_EV_ZERO_FILL, .pid = p->pid, .vpn = vpn, .frame = f);
-    }
+    /* 3-5. A frame if one is needed, the page in it, the tables. */
+    int outcome = VMM_FAULT_MINOR;
+    frame_t spare = FRAME_NONE;
+    int e = handle(sys, p, r, addr, op, pte, &spare, &outcome);
+    if (spare != FRAME_NONE) /* taken, then not needed after all */
+        vmm__frame_free(sys, spare);
+    if (e == VMM_KILLED)
+        return e;
+    if (e < 0)
+        return e;
     sys->st.page_faults++;
     p->st.page_faults++;
-
-    /* 5. Frame table, reverse map and PTE. The restarted reference sets R (and
-     * D for a write) as the hardware would, before the policy sees the page. */
-    struct frame *fr = &sys->frames[f];
-    fr->pte = pte;
-    fr->vpn = vpn;
-    fr->pid = p->pid;
-    fr->slot = slot;
-    fr->zero = 0; /* mapped: writes may land; evict decides again */
-    *pte = pte_mk_frame(f, (r->prot & VMM_PROT_WRITE ? PTE_WRITE : 0) | PTE_REF |
-                               (op == VMM_WRITE ? PTE_DIRTY : 0));
-    p->st.resident_pages++;
-    EMIT(sys, VMM_EV_MAP, .pid = p->pid, .vpn = vpn, .frame = f);
-    sys->pol->on_insert(sys->pol_state, f, op, sys->next_use);
+    if (outcome == VMM_FAULT_MAJOR) {
+        sys->st.major_faults++;
+        p->st.major_faults++;
+    } else {
+        sys->st.minor_faults++;
+        p->st.minor_faults++;
+    }
 
     /* 6. Restart: the translation now succeeds and is cached. */
-    EMIT(sys, VMM_EV_RESTART, .pid = p->pid, .op = (uint8_t)op, .vaddr = addr, .frame = f);
+    EMIT(sys, VMM_EV_RESTART, .pid = p->pid, .op = (uint8_t)op, .vaddr = addr,
+         .frame = pte_frame(*pte));
     *ptep = pte;
     return outcome;
 }

@@ -3,18 +3,31 @@
  *
  * The central invariant, checked by check.c after every reference in tests:
  *
- *   a page-table entry is VALID  <=>  it is the reverse-map entry of exactly one
- *   frame (frame->pte points at it), that frame is not on the free list, and the
- *   replacement policy tracks that frame; every other frame is on the free list.
+ *   a page-table entry is VALID  <=>  it is one of the mappings in the reverse
+ *   map of the frame it names; a frame is in use (not on the free list, and
+ *   tracked by the replacement policy) <=> it has at least one mapping.
  *
- *      process page table                 frame table (phys.c)
- *      +-----------------+                +-----------------------------+
- *      | vpn 7: V  f=5  -+--------------->| f5: pte=*, pid=P1, vpn=7     |
- *      | vpn 9: S  slot=3|                |     slot=NONE                |
- *      | vpn 2: 0        |                | f6: free, next free = f8     |
- *      +-----------------+                +-----------------------------+
+ *      page tables                          frame table (phys.c)
+ *      P1 +-----------------+               +---------------------------------+
+ *         | vpn 7: V  f=5  -+-------------->| f5: first mapping P1 vpn 7      |
+ *         | vpn 9: S  slot=3|          +--->|     further: rmap[2] = P2 vpn 7 |
+ *         | vpn 2: 0        |          |    |     slot=NONE                   |
+ *         +-----------------+          |    | f6: free, next free = f8        |
+ *      P2 | vpn 7: V  f=5  -+----------+    +---------------------------------+
+ *         | vpn 9: S  slot=3|  swap slot 3: count 2 (two PTEs hold it)
+ *         +-----------------+
  *   V = valid (resident), S = not resident, its copy is in swap slot 3,
- *   0 = never touched or clean zero page: the next touch zero-fills it.
+ *   0 = never touched or clean zero page: the next touch zero-fills it (or,
+ *   in a region backed by an object such as a program's text, reads it).
+ *
+ * Sharing (fork, shared text) puts several PTEs on one frame: the first is
+ * kept in the frame itself (the common, unshared case costs nothing more),
+ * the others in a chain of reverse-map entries. A swap slot counts its
+ * holders: PTEs that name it plus the frame that caches it (frame->slot, the
+ * swap cache, slot -> frame in swap.cache). A private page shared after fork
+ * is mapped read-only everywhere: the first write traps and copies it
+ * (copy-on-write), or, if no one else holds the page any more, just makes the
+ * PTE writable again.
  *
  * A resident page keeps the swap slot it was read from (frame->slot): while it
  * stays clean, eviction drops it without a write, which is the write-back the
@@ -88,13 +101,52 @@ static inline pte_t pte_mk_slot(slot_t s)
 
 /* ---- the frame table ----------------------------------------------------- */
 
+#define RMAP_NONE UINT32_MAX
+
+/* Frame flags. */
+#define FR_ZERO  0x1u /* data on: the frame's bytes are known to be all zero (free frames) */
+#define FR_DIRTY 0x2u /* the page differs from its backing copy (a dirty bit taken off a PTE) */
+#define FR_FILE  0x4u /* the page belongs to an object (sys->fpage[f] says which) */
+
 struct frame {
-    pte_t *pte;    /* reverse map: the one PTE mapping this frame; NULL = free */
-    vpn_t vpn;     /* reverse map: the page held */
-    uint32_t pid;  /* reverse map: its owner */
-    slot_t slot;   /* swap slot still holding a clean copy, or SLOT_NONE */
-    frame_t next;  /* free list link when free */
-    uint32_t zero; /* data on: the frame's bytes are known to be all zero */
+    pte_t *pte;     /* first mapping: its PTE; NULL = free */
+    vpn_t vpn;      /* first mapping: its page */
+    uint32_t pid;   /* first mapping: its process */
+    slot_t slot;    /* swap slot holding a copy of the page (swap cache), or SLOT_NONE */
+    uint32_t link;  /* free: next free frame; in use: further mappings (sys->rmap), RMAP_NONE */
+    uint32_t flags; /* FR_* */
+};
+
+/* A further mapping of a shared frame: an entry of the reverse-map pool. */
+struct rmap_ent {
+    pte_t *pte;    /* the PTE */
+    vpn_t vpn;     /* its page */
+    uint32_t pid;  /* its process */
+    uint32_t next; /* next entry of the same frame (or the free chain), RMAP_NONE */
+};
+
+/* One mapping of a frame, as the iteration below gives it. */
+struct mapping {
+    pte_t *pte;
+    vpn_t vpn;
+    uint32_t pid;
+};
+
+/* What a frame of an object holds: the object and the page index in it. */
+struct fpage {
+    uint32_t obj;   /* object id (1-based) */
+    uint32_t index; /* page of the object */
+};
+
+/* ---- objects: what regions can map besides anonymous memory ------------- */
+
+/* An object's pages live in the page cache: page index -> frame. A program's
+ * image (its text) is such an object; its bytes read as zero (there is no
+ * executable file to load) and are never written. */
+struct vobj {
+    char name[32];   /* shown in reports */
+    uint64_t npages; /* pages of the object */
+    frame_t *pages;  /* npages entries: the frame caching each page, FRAME_NONE */
 };
 
 /* ---- processes ------------------------------------------------------------ */
@@ -102,6 +154,9 @@ struct frame {
 struct region {
     uint64_t start; /* first byte, page aligned */
     uint64_t end;   /* one past the last byte, page aligned */
+    uint64_t floor; /* grows down: the lowest start it may grow to; 0 = fixed */
+    uint64_t pgoff; /* obj: page of the object at start */
+    uint32_t obj;   /* object mapped (1-based), 0 = anonymous memory */
     unsigned prot;  /* VMM_PROT_* */
     char name[24];  /* shown in reports and the explain log */
 };
@@ -153,8 +208,9 @@ struct swap {
     slot_t *free;       /* freed slots, reused first (a stack) */
     size_t nfree;       /* entries in free */
     size_t cap_free;    /* allocated entries of free */
-    uint8_t *used;      /* used[s] = 1 while slot s holds a page */
-    size_t cap_used;    /* allocated entries of used */
+    uint32_t *count;    /* holders of slot s: PTEs naming it + the frame caching it; 0 = free */
+    frame_t *cache;     /* the swap cache: the frame holding slot s's page, FRAME_NONE */
+    size_t cap_used;    /* allocated entries of count and cache */
     uint64_t in_use;    /* slots holding a page now */
     uint64_t peak;      /* most slots in use at once */
 };
@@ -229,6 +285,12 @@ struct vmm_system {
     uint8_t *mem;                     /* physical memory, frames x page size; NULL with data off */
     size_t mem_bytes;                 /* bytes mapped at mem */
     struct frame *frames;             /* the frame table */
+    struct fpage *fpage;              /* per frame: the object page it holds (FR_FILE) */
+    struct rmap_ent *rmap;            /* further mappings of shared frames */
+    uint32_t rmap_cap;                /* entries of rmap */
+    uint32_t rmap_free;               /* first unused entry, RMAP_NONE */
+    struct vobj *objs;                /* objects; id i is objs[i - 1] */
+    uint32_t nobjs, cap_objs;         /* used, allocated */
     uint64_t nframes;                 /* frames in it */
     frame_t free_head;                /* first free frame, FRAME_NONE if none */
     uint64_t nfree;                   /* frames on the free list */
@@ -288,6 +350,9 @@ pte_t *vmm__pt_ensure(const struct vmm_system *sys, struct proc *p, vpn_t vpn);
 /* Calls fn for every PTE that is not zero, in vpn order. */
 void vmm__pt_foreach(const struct vmm_system *sys, struct proc *p,
                      void (*fn)(void *ctx, vpn_t vpn, pte_t *pte), void *ctx);
+/* The same for the pages lo .. hi-1 only. */
+void vmm__pt_foreach_range(const struct vmm_system *sys, struct proc *p, vpn_t lo, vpn_t hi,
+                           void (*fn)(void *ctx, vpn_t vpn, pte_t *pte), void *ctx);
 /* Frees every node (the PTEs must already be cleared of frames and slots). */
 void vmm__pt_free(const struct vmm_system *sys, struct proc *p);
 
@@ -330,7 +395,7 @@ void vmm__tlb_invalidate(struct tlb *t, uint32_t asid, vpn_t vpn);
 /* Drops every entry of asid. */
 void vmm__tlb_flush_asid(struct tlb *t, uint32_t asid);
 
-/* ---- frames (phys.c) -------------------------------------------------------- */
+/* ---- frames and the reverse map (phys.c) ------------------------------------ */
 
 /* Zeroed memory for a large array, from mmap; 2 MiB and more are advised to
  * use transparent huge pages. NULL when out of memory. */
@@ -341,18 +406,107 @@ int vmm__phys_init(struct vmm_system *sys);
 void vmm__phys_destroy(struct vmm_system *sys);
 /* Takes a frame off the free list, or FRAME_NONE. */
 frame_t vmm__frame_alloc(struct vmm_system *sys);
-/* Returns f to the free list (its reverse map already cleared). */
+/* Returns f to the free list (its mappings already removed). */
 void vmm__frame_free(struct vmm_system *sys, frame_t f);
+
+/* Makes (pid, vpn, pte) a mapping of f: the first if f is not in use, else a
+ * further one. Returns 0 or VMM_ENOMEM. */
+int vmm__rmap_add(struct vmm_system *sys, frame_t f, uint32_t pid, vpn_t vpn, pte_t *pte);
+/* Removes the mapping through pte from f, keeping its dirty bit in the frame
+ * (FR_DIRTY). Returns the mappings left. */
+unsigned vmm__rmap_del(struct vmm_system *sys, frame_t f, const pte_t *pte);
+/* Drops every further mapping of f (their PTEs already cleared). */
+void vmm__rmap_clear(struct vmm_system *sys, frame_t f);
+/* The number of PTEs mapping f (0 if free). */
+unsigned vmm__rmap_count(const struct vmm_system *sys, frame_t f);
+
+/* Iterates over f's mappings: cursor starts at RMAP_FIRST. */
+#define RMAP_FIRST (RMAP_NONE - 1u)
+static inline bool frame_mapping(const struct vmm_system *sys, frame_t f, uint32_t *cursor,
+                                 struct mapping *m)
+{
+    const struct frame *fr = &sys->frames[f];
+    if (*cursor == RMAP_FIRST) {
+        if (!fr->pte)
+            return false;
+        *m = (struct mapping){fr->pte, fr->vpn, fr->pid};
+        *cursor = fr->link;
+        return true;
+    }
+    if (*cursor == RMAP_NONE)
+        return false;
+    const struct rmap_ent *e = &sys->rmap[*cursor];
+    *m = (struct mapping){e->pte, e->vpn, e->pid};
+    *cursor = e->next;
+    return true;
+}
+
+/* The R and M bits of the page in f (in use): the OR over every PTE mapping
+ * it, and M also if the frame kept a dirty bit of a PTE that went away. This
+ * is what a replacement policy reads, as a kernel's rmap walk does. */
+pte_t vmm__frame_bits_shared(const struct vmm_system *sys, frame_t f);
+static inline pte_t frame_bits(const struct vmm_system *sys, frame_t f)
+{
+    const struct frame *fr = &sys->frames[f];
+    if (VMM_LIKELY(fr->link == RMAP_NONE && !(fr->flags & FR_DIRTY)))
+        return *fr->pte & (PTE_REF | PTE_DIRTY);
+    return vmm__frame_bits_shared(sys, f);
+}
+/* Clears bits (PTE_REF and/or PTE_DIRTY) in every PTE mapping f. */
+void vmm__frame_clear_shared(struct vmm_system *sys, frame_t f, pte_t bits);
+static inline void frame_clear_bits(struct vmm_system *sys, frame_t f, pte_t bits)
+{
+    struct frame *fr = &sys->frames[f];
+    if (VMM_LIKELY(fr->link == RMAP_NONE && !(fr->flags & FR_DIRTY)))
+        *fr->pte &= ~bits;
+    else
+        vmm__frame_clear_shared(sys, f, bits);
+}
 
 /* ---- the backing store (swap.c) ----------------------------------------------- */
 
 int vmm__swap_init(struct vmm_system *sys);
 void vmm__swap_destroy(struct vmm_system *sys);
-/* A free slot, or VMM_ENOSPC / VMM_ENOMEM. */
+/* A free slot with one holder, or VMM_ENOSPC / VMM_ENOMEM. */
 int vmm__swap_alloc(struct vmm_system *sys, slot_t *out);
-void vmm__swap_release(struct vmm_system *sys, slot_t s);
+/* One more holder of slot s. */
+void vmm__swap_dup(struct vmm_system *sys, slot_t s);
+/* One holder fewer; the slot is free when none is left. */
+void vmm__swap_put(struct vmm_system *sys, slot_t s);
+static inline uint32_t swap_count(const struct vmm_system *sys, slot_t s)
+{
+    return sys->swap.count[s];
+}
 int vmm__swap_write(struct vmm_system *sys, slot_t s, const uint8_t *page);
 int vmm__swap_read(struct vmm_system *sys, slot_t s, uint8_t *page);
+
+/* ---- regions and objects (vma.c) -------------------------------------------- */
+
+/* The region of p containing addr, or NULL. */
+struct region *vmm__region_find(const struct proc *p, uint64_t addr);
+/* Stack growth: the grows-down region just above addr, extended down to
+ * addr's page if its floor allows and it would not touch the region below;
+ * NULL otherwise. */
+struct region *vmm__region_grow(struct vmm_system *sys, struct proc *p, uint64_t addr);
+static inline struct vobj *vmm__obj(const struct vmm_system *sys, uint32_t id)
+{
+    return id && id <= sys->nobjs ? &sys->objs[id - 1] : NULL;
+}
+void vmm__objs_destroy(struct vmm_system *sys);
+
+/* ---- processes (proc.c) ---------------------------------------------------- */
+
+/* Frees every frame mapping, swap slot and page-table node of p. */
+void vmm__proc_release(struct vmm_system *sys, struct proc *p);
+/* Releases the pages [lo, hi) of p: mappings dropped, frames and slots freed
+ * when no one else holds them. */
+void vmm__release_range(struct vmm_system *sys, struct proc *p, vpn_t lo, vpn_t hi);
+/* Drops one mapping pte (valid) of p's page vpn from its frame; frees the frame
+ * when it was the last. */
+void vmm__unmap_pte(struct vmm_system *sys, struct proc *p, vpn_t vpn, pte_t *pte);
+/* Frees frame f, which no PTE maps any more: the policy, the swap cache, the
+ * page cache, the free list. */
+void vmm__frame_drop(struct vmm_system *sys, frame_t f);
 
 /* ---- the fault path (fault.c) --------------------------------------------------- */
 
@@ -361,14 +515,12 @@ int vmm__swap_read(struct vmm_system *sys, slot_t s, uint8_t *page);
  * VMM_KILLED when p was terminated, or a negative error. */
 int vmm__fault(struct vmm_system *sys, struct proc *p, uint64_t addr, unsigned op, pte_t **ptep);
 
-/* Evicts whatever page f holds: write-back if dirty, PTE, TLB, policy. */
+/* Evicts whatever page f holds: write-back if dirty, every PTE mapping it,
+ * the TLB, the policy. */
 int vmm__evict(struct vmm_system *sys, frame_t f);
 
 /* Terminates p with a reason: frees its memory, skips its later references. */
 void vmm__kill(struct vmm_system *sys, struct proc *p, uint64_t addr, const char *reason);
-
-/* Frees every frame and swap slot of p and its page table. */
-void vmm__proc_release(struct vmm_system *sys, struct proc *p);
 
 /* ---- the hot path (vm.c) -------------------------------------------------------- */
 

@@ -86,17 +86,20 @@ pte_t *vmm__pt_ensure(const struct vmm_system *sys, struct proc *p, vpn_t vpn)
     return &n->e[vpn & (PT_FANOUT - 1)];
 }
 
+/* Visits the entries of node n (at level, covering pages from base) that
+ * lie in [lo, hi). */
 static void walk(const struct vmm_system *sys, struct pt_node *n, unsigned level, vpn_t base,
-                 void (*fn)(void *, vpn_t, pte_t *), void *ctx)
+                 vpn_t lo, vpn_t hi, void (*fn)(void *, vpn_t, pte_t *), void *ctx)
 {
+    unsigned shift = shift_of(sys, level);
     for (unsigned i = 0; i < PT_FANOUT; i++) {
-        if (!n->e[i])
+        vpn_t first = base | ((vpn_t)i << shift), last = first + ((vpn_t)1 << shift) - 1;
+        if (!n->e[i] || last < lo || first >= hi)
             continue;
-        vpn_t vpn = base | ((vpn_t)i << shift_of(sys, level));
         if (level + 1 == sys->levels)
-            fn(ctx, vpn, &n->e[i]);
+            fn(ctx, first, &n->e[i]);
         else
-            walk(sys, (struct pt_node *)(uintptr_t)n->e[i], level + 1, vpn, fn, ctx);
+            walk(sys, (struct pt_node *)(uintptr_t)n->e[i], level + 1, first, lo, hi, fn, ctx);
     }
 }
 
@@ -104,7 +107,14 @@ void vmm__pt_foreach(const struct vmm_system *sys, struct proc *p,
                      void (*fn)(void *ctx, vpn_t vpn, pte_t *pte), void *ctx)
 {
     if (p->root)
-        walk(sys, p->root, 0, 0, fn, ctx);
+        walk(sys, p->root, 0, 0, 0, UINT64_MAX, fn, ctx);
+}
+
+void vmm__pt_foreach_range(const struct vmm_system *sys, struct proc *p, vpn_t lo, vpn_t hi,
+                           void (*fn)(void *ctx, vpn_t vpn, pte_t *pte), void *ctx)
+{
+    if (p->root && lo < hi)
+        walk(sys, p->root, 0, 0, lo, hi, fn, ctx);
 }
 
 void vmm__pt_free(const struct vmm_system *sys, struct proc *p)

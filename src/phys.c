@@ -6,6 +6,10 @@
  * off). The free list is a stack threaded through the frame table; at start it
  * hands out frames in ascending order (0, 1, 2, ...), and a freed frame is
  * reused first. Invariant: a frame is on the free list iff its pte is NULL.
+ *
+ * The reverse map: a frame's first mapping is kept in the frame itself; the
+ * further mappings of a shared frame (fork, shared text) are a chain of
+ * entries in one pool, sys->rmap, whose unused entries form a free chain.
  */
 #include "internal.h"
 
@@ -39,9 +43,13 @@ int vmm__phys_init(struct vmm_system *sys)
     sys->frames = vmm__alloc_big(n * sizeof *sys->frames);
     if (!sys->frames)
         return vmm__fail(sys, VMM_ENOMEM, "cannot allocate a frame table of %" PRIu64 " frames", n);
+    sys->fpage = vmm__alloc_big(n * sizeof *sys->fpage);
+    if (!sys->fpage)
+        return vmm__fail(sys, VMM_ENOMEM, "cannot allocate a frame table of %" PRIu64 " frames", n);
     for (uint64_t f = 0; f < n; f++)
-        sys->frames[f] = (struct frame){NULL, 0, 0, SLOT_NONE, (frame_t)(f + 1), 1};
-    sys->frames[n - 1].next = FRAME_NONE;
+        sys->frames[f] = (struct frame){NULL, 0, 0, SLOT_NONE, (frame_t)(f + 1), FR_ZERO};
+    sys->frames[n - 1].link = FRAME_NONE;
+    sys->rmap_free = RMAP_NONE;
     sys->free_head = 0;
     sys->nfree = n;
     if (sys->cfg.data) {
@@ -65,7 +73,11 @@ void vmm__phys_destroy(struct vmm_system *sys)
         munmap(sys->mem, sys->mem_bytes);
     sys->mem = NULL;
     vmm__free_big(sys->frames, sys->nframes * sizeof *sys->frames);
+    vmm__free_big(sys->fpage, sys->nframes * sizeof *sys->fpage);
     sys->frames = NULL;
+    sys->fpage = NULL;
+    free(sys->rmap);
+    sys->rmap = NULL;
 }
 
 frame_t vmm__frame_alloc(struct vmm_system *sys)
@@ -73,17 +85,138 @@ frame_t vmm__frame_alloc(struct vmm_system *sys)
     frame_t f = sys->free_head;
     if (f == FRAME_NONE)
         return FRAME_NONE;
-    sys->free_head = sys->frames[f].next;
+    sys->free_head = sys->frames[f].link;
+    sys->frames[f].link = RMAP_NONE;
     sys->nfree--;
     return f;
 }
 
 void vmm__frame_free(struct vmm_system *sys, frame_t f)
 {
-    VMM_ASSERT(sys->frames[f].pte == NULL);
-    sys->frames[f].next = sys->free_head;
-    sys->frames[f].slot = SLOT_NONE;
-    sys->frames[f].zero = 0; /* whatever it held stays until a zero-fill clears it */
+    struct frame *fr = &sys->frames[f];
+    VMM_ASSERT(fr->pte == NULL && fr->link == RMAP_NONE);
+    fr->link = sys->free_head;
+    fr->slot = SLOT_NONE;
+    fr->flags &= FR_ZERO; /* whatever it held stays; FR_ZERO only if evict said so */
     sys->free_head = f;
     sys->nfree++;
+}
+
+/* ---- the reverse map ------------------------------------------------------- */
+
+/* An unused pool entry, growing the pool when none is left. */
+static uint32_t rmap_get(struct vmm_system *sys)
+{
+    if (sys->rmap_free == RMAP_NONE) {
+        uint32_t cap = sys->rmap_cap ? sys->rmap_cap * 2 : 256;
+        if (cap >= RMAP_FIRST || cap < sys->rmap_cap)
+            return RMAP_NONE;
+        struct rmap_ent *n = realloc(sys->rmap, (size_t)cap * sizeof *n);
+        if (!n)
+            return RMAP_NONE;
+        for (uint32_t i = sys->rmap_cap; i < cap; i++)
+            n[i].next = i + 1 < cap ? i + 1 : RMAP_NONE;
+        sys->rmap = n;
+        sys->rmap_free = sys->rmap_cap;
+        sys->rmap_cap = cap;
+    }
+    uint32_t i = sys->rmap_free;
+    sys->rmap_free = sys->rmap[i].next;
+    return i;
+}
+
+static void rmap_put(struct vmm_system *sys, uint32_t i)
+{
+    sys->rmap[i].next = sys->rmap_free;
+    sys->rmap_free = i;
+}
+
+int vmm__rmap_add(struct vmm_system *sys, frame_t f, uint32_t pid, vpn_t vpn, pte_t *pte)
+{
+    struct frame *fr = &sys->frames[f];
+    if (!fr->pte) {
+        fr->pte = pte;
+        fr->vpn = vpn;
+        fr->pid = pid;
+        fr->link = RMAP_NONE;
+        return 0;
+    }
+    uint32_t i = rmap_get(sys);
+    if (i == RMAP_NONE)
+        return vmm__fail(sys, VMM_ENOMEM, "out of memory for the reverse map");
+    sys->rmap[i] = (struct rmap_ent){pte, vpn, pid, fr->link};
+    fr->link = i;
+    return 0;
+}
+
+unsigned vmm__rmap_del(struct vmm_system *sys, frame_t f, const pte_t *pte)
+{
+    struct frame *fr = &sys->frames[f];
+    if (*pte & PTE_DIRTY)
+        fr->flags |= FR_DIRTY;
+    if (fr->pte == pte) { /* the first: the next one takes its place */
+        uint32_t i = fr->link;
+        if (i == RMAP_NONE) {
+            fr->pte = NULL;
+            return 0;
+        }
+        fr->pte = sys->rmap[i].pte;
+        fr->vpn = sys->rmap[i].vpn;
+        fr->pid = sys->rmap[i].pid;
+        fr->link = sys->rmap[i].next;
+        rmap_put(sys, i);
+    } else {
+        uint32_t *at = &fr->link;
+        while (*at != RMAP_NONE && sys->rmap[*at].pte != pte)
+            at = &sys->rmap[*at].next;
+        VMM_ASSERT(*at != RMAP_NONE);
+        if (*at == RMAP_NONE)
+            return vmm__rmap_count(sys, f);
+        uint32_t i = *at;
+        *at = sys->rmap[i].next;
+        rmap_put(sys, i);
+    }
+    return vmm__rmap_count(sys, f);
+}
+
+void vmm__rmap_clear(struct vmm_system *sys, frame_t f)
+{
+    struct frame *fr = &sys->frames[f];
+    while (fr->link != RMAP_NONE) {
+        uint32_t i = fr->link;
+        fr->link = sys->rmap[i].next;
+        rmap_put(sys, i);
+    }
+    fr->pte = NULL;
+}
+
+unsigned vmm__rmap_count(const struct vmm_system *sys, frame_t f)
+{
+    const struct frame *fr = &sys->frames[f];
+    if (!fr->pte)
+        return 0;
+    unsigned n = 1;
+    for (uint32_t i = fr->link; i != RMAP_NONE; i = sys->rmap[i].next)
+        n++;
+    return n;
+}
+
+pte_t vmm__frame_bits_shared(const struct vmm_system *sys, frame_t f)
+{
+    struct mapping m;
+    uint32_t c = RMAP_FIRST;
+    pte_t b = (sys->frames[f].flags & FR_DIRTY) ? PTE_DIRTY : 0;
+    while (frame_mapping(sys, f, &c, &m))
+        b |= *m.pte;
+    return b & (PTE_REF | PTE_DIRTY);
+}
+
+void vmm__frame_clear_shared(struct vmm_system *sys, frame_t f, pte_t bits)
+{
+    struct mapping m;
+    uint32_t c = RMAP_FIRST;
+    while (frame_mapping(sys, f, &c, &m))
+        *m.pte &= ~bits;
+    if (bits & PTE_DIRTY)
+        sys->frames[f].flags &= ~FR_DIRTY;
 }

@@ -7,6 +7,10 @@
  * no file, only the slot bookkeeping, so the counts are the same either way.
  * The file is private: created in $TMPDIR (or at --swap FILE) and, for a
  * temporary one, unlinked at once so nothing is left behind.
+ *
+ * A slot counts its holders: every PTE naming it (after fork, parent and
+ * child share a swapped-out page's slot) and the frame that caches its page
+ * after a swap-in (the swap cache, cache[s]). The slot is free at zero.
  */
 #include "internal.h"
 
@@ -49,9 +53,11 @@ void vmm__swap_destroy(struct vmm_system *sys)
         close(sw->fd);
     sw->fd = -1;
     free(sw->free);
-    free(sw->used);
+    free(sw->count);
+    free(sw->cache);
     sw->free = NULL;
-    sw->used = NULL;
+    sw->count = NULL;
+    sw->cache = NULL;
 }
 
 int vmm__swap_alloc(struct vmm_system *sys, slot_t *out)
@@ -65,37 +71,50 @@ int vmm__swap_alloc(struct vmm_system *sys, slot_t *out)
             return VMM_ENOSPC;
         if (sw->top >= sw->cap_used) {
             size_t cap = sw->cap_used ? sw->cap_used * 2 : 1024;
-            uint8_t *u = realloc(sw->used, cap);
-            if (!u)
+            uint32_t *c = realloc(sw->count, cap * sizeof *c);
+            if (c)
+                sw->count = c;
+            frame_t *k = c ? realloc(sw->cache, cap * sizeof *k) : NULL;
+            if (!k)
                 return VMM_ENOMEM;
-            memset(u + sw->cap_used, 0, cap - sw->cap_used);
-            sw->used = u;
+            sw->cache = k;
+            memset(c + sw->cap_used, 0, (cap - sw->cap_used) * sizeof *c);
+            for (size_t i = sw->cap_used; i < cap; i++)
+                k[i] = FRAME_NONE;
             sw->cap_used = cap;
         }
         s = (slot_t)sw->top++;
     }
-    VMM_ASSERT(!sw->used[s]);
-    sw->used[s] = 1;
+    VMM_ASSERT(!sw->count[s] && sw->cache[s] == FRAME_NONE);
+    sw->count[s] = 1;
     if (++sw->in_use > sw->peak)
         sw->peak = sw->in_use;
     *out = s;
     return 0;
 }
 
-void vmm__swap_release(struct vmm_system *sys, slot_t s)
+void vmm__swap_dup(struct vmm_system *sys, slot_t s)
+{
+    VMM_ASSERT(s < sys->swap.top && sys->swap.count[s]);
+    sys->swap.count[s]++;
+}
+
+void vmm__swap_put(struct vmm_system *sys, slot_t s)
 {
     struct swap *sw = &sys->swap;
-    VMM_ASSERT(s < sw->top && sw->used[s]);
+    VMM_ASSERT(s < sw->top && sw->count[s]);
+    if (--sw->count[s])
+        return;
+    VMM_ASSERT(sw->cache[s] == FRAME_NONE);
+    sw->in_use--;
     if (sw->nfree == sw->cap_free) {
         size_t cap = sw->cap_free ? sw->cap_free * 2 : 1024;
         slot_t *f = realloc(sw->free, cap * sizeof *f);
         if (!f)
-            return; /* the slot leaks from reuse but stays consistent: used[] is cleared */
+            return; /* the slot leaks from reuse but stays consistent: its count is 0 */
         sw->free = f;
         sw->cap_free = cap;
     }
-    sw->used[s] = 0;
-    sw->in_use--;
     sw->free[sw->nfree++] = s;
 }
 

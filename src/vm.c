@@ -79,6 +79,7 @@ void vmm_system_destroy(struct vmm_system *sys)
         free(p);
     }
     free(sys->procs);
+    vmm__objs_destroy(sys);
     if (sys->pol_state)
         sys->pol->destroy(sys->pol_state);
     free(sys->explain);
@@ -92,91 +93,6 @@ void vmm_system_destroy(struct vmm_system *sys)
 const struct vmm_config *vmm_system_config(const struct vmm_system *sys)
 {
     return &sys->cfg;
-}
-
-/* ---- processes --------------------------------------------------------------- */
-
-int vmm_process_spawn(struct vmm_system *sys, uint32_t pid, const char *name)
-{
-    if (pid == 0 || pid > VMM_PID_MAX)
-        return vmm__fail(sys, VMM_ERANGE, "process id %u is outside 1..%u", pid, VMM_PID_MAX);
-    if (pid >= sys->cap_procs) {
-        size_t cap = sys->cap_procs ? sys->cap_procs : 16;
-        while (cap <= pid)
-            cap *= 2;
-        struct proc **n = realloc(sys->procs, cap * sizeof *n);
-        if (!n)
-            return vmm__fail(sys, VMM_ENOMEM, "out of memory for the process table");
-        memset(n + sys->cap_procs, 0, (cap - sys->cap_procs) * sizeof *n);
-        sys->procs = n;
-        sys->cap_procs = cap;
-    }
-    if (sys->procs[pid])
-        return vmm__fail(sys, VMM_EEXIST, "process %u already exists", pid);
-    struct proc *p = calloc(1, sizeof *p);
-    if (!p)
-        return vmm__fail(sys, VMM_ENOMEM, "out of memory for a process");
-    p->pid = pid;
-    p->asid = sys->next_asid++;
-    p->live = true;
-    p->leaf_tag = VPN_TAG_NONE;
-    copy_str(p->name, sizeof p->name, name);
-    p->st.pid = pid;
-    p->st.live = true;
-    copy_str(p->st.name, sizeof p->st.name, name);
-    sys->procs[pid] = p;
-    sys->st.processes++;
-    EMIT(sys, VMM_EV_SPAWN, .pid = pid, .text = p->name);
-    return 0;
-}
-
-int vmm_region_add(struct vmm_system *sys, uint32_t pid, const char *name, uint64_t start,
-                   uint64_t len, unsigned prot)
-{
-    struct proc *p = vmm__proc(sys, pid);
-    uint64_t mask = sys->cfg.page_size - 1, top = 1ull << sys->cfg.va_bits;
-    if (!p || !p->live)
-        return vmm__fail(sys, VMM_ENOENT, "no running process %u", pid);
-    if (len == 0 || start >= top || len > top - start)
-        return vmm__fail(sys, VMM_ERANGE,
-                         "region %s [0x%" PRIx64 ", +0x%" PRIx64 ") is empty or beyond the "
-                         "%u-bit address space",
-                         name, start, len, sys->cfg.va_bits);
-    uint64_t s = start & ~mask, e = (start + len + mask) & ~mask;
-    if (e == 0 || e > top) /* rounding up reached the top of the space */
-        e = top;
-    size_t i = 0;
-    while (i < p->nregions && p->regions[i].start < s)
-        i++;
-    if ((i > 0 && p->regions[i - 1].end > s) || (i < p->nregions && p->regions[i].start < e))
-        return vmm__fail(sys, VMM_EEXIST, "region %s [0x%" PRIx64 ", 0x%" PRIx64 ") overlaps %s",
-                         name, s, e,
-                         p->regions[i > 0 && p->regions[i - 1].end > s ? i - 1 : i].name);
-    if (p->nregions == p->cap_regions) {
-        size_t cap = p->cap_regions ? p->cap_regions * 2 : 8;
-        struct region *n = realloc(p->regions, cap * sizeof *n);
-        if (!n)
-            return vmm__fail(sys, VMM_ENOMEM, "out of memory for regions");
-        p->regions = n;
-        p->cap_regions = cap;
-    }
-    memmove(p->regions + i + 1, p->regions + i, (p->nregions - i) * sizeof *p->regions);
-    p->regions[i] = (struct region){.start = s, .end = e, .prot = prot};
-    copy_str(p->regions[i].name, sizeof p->regions[i].name, name);
-    p->nregions++;
-    return 0;
-}
-
-int vmm_process_exit(struct vmm_system *sys, uint32_t pid)
-{
-    struct proc *p = vmm__proc(sys, pid);
-    if (!p || !p->live)
-        return vmm__fail(sys, VMM_ENOENT, "no running process %u", pid);
-    p->live = false;
-    p->st.live = false;
-    vmm__proc_release(sys, p);
-    EMIT(sys, VMM_EV_EXIT, .pid = pid);
-    return 0;
 }
 
 /* ---- the hot path ---------------------------------------------------------------- */
@@ -670,23 +586,9 @@ void vmm_stats_get(const struct vmm_system *sys, struct vmm_stats *out)
      * miss. A fault adds the trap, its I/O, and the restart's translation. */
     uint64_t tlb = sys->tlb.sets ? c->tlb_ns : 0, walk = sys->levels * c->pt_level_ns;
     out->time_ns = s->references * (c->mem_ns + tlb) + s->walks * walk +
-                   s->page_faults * (c->fault_ns + tlb + walk) + s->swap_reads * c->swap_read_ns +
+                   s->page_faults * (c->fault_ns + tlb + walk) +
+                   (s->swap_reads + s->file_reads) * c->swap_read_ns +
                    s->writebacks * c->swap_write_ns;
-}
-
-size_t vmm_proc_stats_get(const struct vmm_system *sys, struct vmm_proc_stats *out, size_t max)
-{
-    size_t n = 0;
-    for (size_t pid = 0; pid < sys->cap_procs; pid++) {
-        if (!sys->procs[pid])
-            continue;
-        if (out && n < max) {
-            out[n] = sys->procs[pid]->st;
-            out[n].page_table_nodes = sys->procs[pid]->pt_nodes;
-        }
-        n++;
-    }
-    return n;
 }
 
 double vmm_stats_eat_ns(const struct vmm_stats *st)

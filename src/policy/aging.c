@@ -197,11 +197,10 @@ static void aging_tick(void *state)
 {
     struct aging *s = state;
     for (frame_t f = 0; f < s->nframes; f++) {
-        pte_t *e = s->sys->frames[f].pte;
-        if (!e)
+        if (!s->sys->frames[f].pte)
             continue;
-        s->counter[f] = (s->counter[f] >> 1) | ((*e & PTE_REF) ? s->top : 0);
-        *e &= ~PTE_REF;
+        s->counter[f] = (s->counter[f] >> 1) | ((frame_bits(s->sys, f) & PTE_REF) ? s->top : 0);
+        frame_clear_bits(s->sys, f, PTE_REF);
     }
     rebuild(s);
 }
@@ -217,7 +216,7 @@ static frame_t aging_victim(void *state)
         heap_pop(&s->unref);
         if (!live(s, &x))
             continue;
-        if (!(*frame_pte(s->sys, x.f) & PTE_REF))
+        if (!(frame_bits(s->sys, x.f) & PTE_REF))
             return x.f;
         if (s->ref.n == s->nframes) {
             /* ref is full but holds at most F - 1 live entries (x is live and

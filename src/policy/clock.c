@@ -78,12 +78,11 @@ static frame_t clock_victim(void *state)
     struct clock *s = state;
     VMM_ASSERT(s->set.count == s->nframes);
     for (;;) {
-        pte_t *e = frame_pte(s->sys, s->hand);
         frame_t f = s->hand;
         s->hand = f + 1 == s->nframes ? 0 : f + 1;
-        if (!(*e & PTE_REF))
+        if (!(frame_bits(s->sys, f) & PTE_REF))
             return f;
-        *e &= ~PTE_REF;
+        frame_clear_bits(s->sys, f, PTE_REF);
     }
 }
 

@@ -103,9 +103,8 @@ static inline frame_t step(const struct eclock *s, frame_t f)
 /* Clears R of f, which joins class (0,0) or (0,1). */
 static void clear_ref(struct eclock *s, frame_t f)
 {
-    pte_t *e = frame_pte(s->sys, f);
-    *e &= ~PTE_REF;
-    fbits_set((*e & PTE_DIRTY) ? &s->dirty : &s->zero, f);
+    frame_clear_bits(s->sys, f, PTE_REF);
+    fbits_set((frame_bits(s->sys, f) & PTE_DIRTY) ? &s->dirty : &s->zero, f);
 }
 
 /* The first frame of class c (0 or 1) going round from the hand, or

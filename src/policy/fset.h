@@ -82,18 +82,11 @@ static inline int fset_check(const struct fset *s, const struct vmm_system *sys,
     return 0;
 }
 
-/* The PTE mapping f; f must hold a page. */
-static inline pte_t *frame_pte(const struct vmm_system *sys, frame_t f)
-{
-    pte_t *e = sys->frames[f].pte;
-    VMM_ASSERT(e != NULL);
-    return e;
-}
-
 /* The (R, M) class of f: 0 = (0,0), 1 = (0,1), 2 = (1,0), 3 = (1,1). */
 static inline unsigned frame_class(const struct vmm_system *sys, frame_t f)
 {
-    pte_t e = *frame_pte(sys, f);
+    VMM_ASSERT(sys->frames[f].pte != NULL);
+    pte_t e = frame_bits(sys, f);
     return ((e & PTE_REF) ? 2u : 0u) | ((e & PTE_DIRTY) ? 1u : 0u);
 }
 

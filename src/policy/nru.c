@@ -95,7 +95,7 @@ static void nru_insert(void *state, frame_t f, unsigned op, uint64_t next_use)
     fset_add(&s->set, f);
     fbits_clear(&s->zero, f); /* a new page has R = 1 */
     fbits_clear(&s->one, f);
-    if (*frame_pte(s->sys, f) & PTE_DIRTY)
+    if (frame_bits(s->sys, f) & PTE_DIRTY)
         fbits_clear(&s->clean, f);
     else
         fbits_set(&s->clean, f);
@@ -118,11 +118,10 @@ static void nru_tick(void *state)
     fbits_clear_all(&s->zero);
     fbits_clear_all(&s->one);
     for (frame_t f = 0; f < s->nframes; f++) {
-        pte_t *e = s->sys->frames[f].pte;
-        if (!e)
+        if (!s->sys->frames[f].pte)
             continue;
-        *e &= ~PTE_REF;
-        fbits_set((*e & PTE_DIRTY) ? &s->one : &s->zero, f);
+        frame_clear_bits(s->sys, f, PTE_REF);
+        fbits_set((frame_bits(s->sys, f) & PTE_DIRTY) ? &s->one : &s->zero, f);
     }
 }
 
@@ -135,7 +134,7 @@ static frame_t first_of(struct nru *s, struct fbits *b, bool (*ok)(pte_t))
         uint64_t x = fbits_next_round(b, s->hand);
         if (x == FBITS_NONE)
             return FRAME_NONE;
-        if (ok(*frame_pte(s->sys, (frame_t)x)))
+        if (ok(frame_bits(s->sys, (frame_t)x)))
             return (frame_t)x;
         fbits_clear(b, x);
     }
@@ -182,11 +181,12 @@ static int nru_check(void *state, char *msg, size_t len)
         return -1;
     }
     for (frame_t f = 0; f < s->nframes; f++) {
-        pte_t *e = s->sys->frames[f].pte;
+        bool held = s->sys->frames[f].pte != NULL;
+        pte_t e = held ? frame_bits(s->sys, f) : 0;
         bool z = fbits_test(&s->zero, f), o = fbits_test(&s->one, f), c = fbits_test(&s->clean, f);
-        if (e ? (is_class0(*e) && !z) || (is_class1(*e) && (*e & PTE_DIRTY) && !o) ||
-                    (is_clean(*e) && !c)
-              : z || o || c) {
+        if (held ? (is_class0(e) && !z) || (is_class1(e) && (e & PTE_DIRTY) && !o) ||
+                       (is_clean(e) && !c)
+                 : z || o || c) {
             snprintf(msg, len, "nru: frame %u missing from or stale in a class bitmap",
                      (unsigned)f);
             return -1;

@@ -1,0 +1,264 @@
+/*
+ * vma.c - the regions of an address space, and the objects they can map.
+ *
+ * A process's regions are an array sorted by start, never overlapping; a
+ * reference is legal iff it falls in one whose permissions allow it. A region
+ * is anonymous memory (zero-fill-on-demand) or maps an object: a program's
+ * image, whose pages live in the page cache (vobj.pages: page -> frame) and
+ * are shared by every process that maps them.
+ *
+ * A grows-down region (the stack) has a floor: a reference below its start
+ * but not below the floor extends it, unless that would touch the region under
+ * it (one page of gap is kept, as Linux keeps a guard gap).
+ */
+#include "internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+struct region *vmm__region_find(const struct proc *p, uint64_t addr)
+{
+    size_t lo = 0, hi = p->nregions;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (addr < p->regions[mid].start)
+            hi = mid;
+        else if (addr >= p->regions[mid].end)
+            lo = mid + 1;
+        else
+            return &p->regions[mid];
+    }
+    return NULL;
+}
+
+/* Index of the first region whose start is above addr (nregions if none). */
+static size_t region_above(const struct proc *p, uint64_t addr)
+{
+    size_t lo = 0, hi = p->nregions;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (p->regions[mid].start <= addr)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+struct region *vmm__region_grow(struct vmm_system *sys, struct proc *p, uint64_t addr)
+{
+    size_t i = region_above(p, addr);
+    if (i == p->nregions)
+        return NULL;
+    struct region *r = &p->regions[i];
+    uint64_t page = addr & ~(uint64_t)(sys->cfg.page_size - 1);
+    if (!r->floor || page < r->floor)
+        return NULL;
+    if (i > 0 && p->regions[i - 1].end + sys->cfg.page_size > page)
+        return NULL;
+    r->start = page;
+    sys->st.stack_growths++;
+    EMIT(sys, VMM_EV_GROW, .pid = p->pid, .vaddr = addr, .text = r->name);
+    return r;
+}
+
+/* The live process pid, or NULL with VMM_ENOENT recorded. */
+static struct proc *live_proc(struct vmm_system *sys, uint32_t pid)
+{
+    struct proc *p = vmm__proc(sys, pid);
+    if (!p || !p->live) {
+        vmm__fail(sys, VMM_ENOENT, "no running process %u", pid);
+        return NULL;
+    }
+    return p;
+}
+
+/* The index of p's region that starts at start, or -1 with VMM_ENOENT. */
+static long region_at(struct vmm_system *sys, const struct proc *p, uint64_t start)
+{
+    for (size_t i = 0; i < p->nregions; i++)
+        if (p->regions[i].start == start)
+            return (long)i;
+    return vmm__fail(sys, VMM_ENOENT, "P%u has no region starting at 0x%" PRIx64, p->pid, start);
+}
+
+static int insert(struct vmm_system *sys, uint32_t pid, const struct region *nr, uint64_t len)
+{
+    struct proc *p = live_proc(sys, pid);
+    uint64_t mask = sys->cfg.page_size - 1, top = 1ull << sys->cfg.va_bits, start = nr->start;
+    if (!p)
+        return VMM_ENOENT;
+    if (len == 0 || start >= top || len > top - start)
+        return vmm__fail(sys, VMM_ERANGE,
+                         "region %s [0x%" PRIx64 ", +0x%" PRIx64 ") is empty or beyond the "
+                         "%u-bit address space",
+                         nr->name, start, len, sys->cfg.va_bits);
+    uint64_t s = start & ~mask, e = (start + len + mask) & ~mask;
+    if (e == 0 || e > top) /* rounding up reached the top of the space */
+        e = top;
+    size_t i = region_above(p, s);
+    if ((i > 0 && p->regions[i - 1].end > s) || (i < p->nregions && p->regions[i].start < e))
+        return vmm__fail(sys, VMM_EEXIST, "region %s [0x%" PRIx64 ", 0x%" PRIx64 ") overlaps %s",
+                         nr->name, s, e,
+                         p->regions[i > 0 && p->regions[i - 1].end > s ? i - 1 : i].name);
+    if (p->nregions == p->cap_regions) {
+        size_t cap = p->cap_regions ? p->cap_regions * 2 : 8;
+        struct region *n = realloc(p->regions, cap * sizeof *n);
+        if (!n)
+            return vmm__fail(sys, VMM_ENOMEM, "out of memory for regions");
+        p->regions = n;
+        p->cap_regions = cap;
+    }
+    memmove(p->regions + i + 1, p->regions + i, (p->nregions - i) * sizeof *p->regions);
+    p->regions[i] = *nr;
+    p->regions[i].start = s;
+    p->regions[i].end = e;
+    p->nregions++;
+    return 0;
+}
+
+int vmm_region_add(struct vmm_system *sys, uint32_t pid, const char *name, uint64_t start,
+                   uint64_t len, unsigned prot)
+{
+    struct region r = {.start = start, .prot = prot};
+    snprintf(r.name, sizeof r.name, "%s", name ? name : "");
+    return insert(sys, pid, &r, len);
+}
+
+int vmm_region_map(struct vmm_system *sys, uint32_t pid, const char *name, uint64_t start,
+                   uint64_t len, unsigned prot, uint32_t obj, uint64_t offset)
+{
+    const struct vobj *o = vmm__obj(sys, obj);
+    uint64_t mask = sys->cfg.page_size - 1;
+    if (!o)
+        return vmm__fail(sys, VMM_ENOENT, "no object %u", obj);
+    if (prot & VMM_PROT_WRITE)
+        return vmm__fail(sys, VMM_EUNSUPPORTED, "object %s: writable mappings are not supported",
+                         o->name);
+    if ((offset & mask) || (start & mask))
+        return vmm__fail(sys, VMM_EINVAL,
+                         "object %s: start 0x%" PRIx64 " and offset 0x%" PRIx64
+                         " must be page aligned",
+                         o->name, start, offset);
+    uint64_t pages = (len + (start & mask) + mask) >> sys->page_shift;
+    if (len == 0 || (offset >> sys->page_shift) > o->npages ||
+        pages > o->npages - (offset >> sys->page_shift))
+        return vmm__fail(sys, VMM_ERANGE,
+                         "object %s: 0x%" PRIx64 " bytes from offset 0x%" PRIx64
+                         " are beyond its %" PRIu64 " pages",
+                         o->name, len, offset, o->npages);
+    struct region r = {
+        .start = start, .prot = prot, .obj = obj, .pgoff = offset >> sys->page_shift};
+    snprintf(r.name, sizeof r.name, "%s", name ? name : "");
+    return insert(sys, pid, &r, len);
+}
+
+int vmm_region_remove(struct vmm_system *sys, uint32_t pid, uint64_t start)
+{
+    struct proc *p = live_proc(sys, pid);
+    long i = p ? region_at(sys, p, start) : VMM_ENOENT;
+    if (i < 0)
+        return (int)i;
+    struct region *r = &p->regions[i];
+    vmm__release_range(sys, p, r->start >> sys->page_shift, r->end >> sys->page_shift);
+    memmove(r, r + 1, (p->nregions - (size_t)i - 1) * sizeof *r);
+    p->nregions--;
+    return 0;
+}
+
+int vmm_region_resize(struct vmm_system *sys, uint32_t pid, uint64_t start, uint64_t len)
+{
+    struct proc *p = live_proc(sys, pid);
+    long i = p ? region_at(sys, p, start) : VMM_ENOENT;
+    if (i < 0)
+        return (int)i;
+    struct region *r = &p->regions[i];
+    uint64_t mask = sys->cfg.page_size - 1, top = 1ull << sys->cfg.va_bits;
+    if (len == 0 || len > top - r->start || len > UINT64_MAX - mask)
+        return vmm__fail(sys, VMM_ERANGE,
+                         "region %s: size 0x%" PRIx64 " is empty or beyond the %u-bit space",
+                         r->name, len, sys->cfg.va_bits);
+    uint64_t e = (r->start + len + mask) & ~mask;
+    if (e == 0 || e > top)
+        e = top;
+    if ((size_t)i + 1 < p->nregions && p->regions[i + 1].start < e)
+        return vmm__fail(sys, VMM_EEXIST,
+                         "region %s cannot grow to 0x%" PRIx64 ": region %s starts at 0x%" PRIx64,
+                         r->name, e, p->regions[i + 1].name, p->regions[i + 1].start);
+    if (r->obj && e > r->end)
+        return vmm__fail(sys, VMM_EUNSUPPORTED, "region %s maps an object and cannot grow",
+                         r->name);
+    if (e < r->end)
+        vmm__release_range(sys, p, e >> sys->page_shift, r->end >> sys->page_shift);
+    r->end = e;
+    return 0;
+}
+
+int vmm_region_grows_down(struct vmm_system *sys, uint32_t pid, uint64_t start, uint64_t max_len)
+{
+    struct proc *p = live_proc(sys, pid);
+    long i = p ? region_at(sys, p, start) : VMM_ENOENT;
+    if (i < 0)
+        return (int)i;
+    struct region *r = &p->regions[i];
+    uint64_t len = r->end - r->start;
+    if (max_len < len)
+        return vmm__fail(sys, VMM_ERANGE,
+                         "region %s: growth limit 0x%" PRIx64 " is below its size 0x%" PRIx64,
+                         r->name, max_len, len);
+    uint64_t floor = max_len > r->end ? 0 : r->end - max_len;
+    r->floor = floor ? floor : sys->cfg.page_size; /* never down to page 0 */
+    return 0;
+}
+
+size_t vmm_regions_get(const struct vmm_system *sys, uint32_t pid, struct vmm_region_info *out,
+                       size_t max)
+{
+    const struct proc *p = vmm__proc(sys, pid);
+    if (!p)
+        return 0;
+    for (size_t i = 0; out && i < p->nregions && i < max; i++) {
+        const struct region *r = &p->regions[i];
+        out[i] = (struct vmm_region_info){r->start, r->end, r->prot, r->obj, r->floor != 0, ""};
+        memcpy(out[i].name, r->name, sizeof out[i].name);
+    }
+    return p->nregions;
+}
+
+/* ---- objects ---------------------------------------------------------------- */
+
+int vmm_object_create(struct vmm_system *sys, const char *name, uint64_t size, uint32_t *id)
+{
+    uint64_t npages = (size + sys->cfg.page_size - 1) >> sys->page_shift;
+    if (size == 0 || npages > UINT32_MAX)
+        return vmm__fail(sys, VMM_ERANGE, "object %s: size %" PRIu64 " is empty or too large",
+                         name ? name : "", size);
+    if (sys->nobjs == sys->cap_objs) {
+        uint32_t cap = sys->cap_objs ? sys->cap_objs * 2 : 8;
+        struct vobj *n = realloc(sys->objs, cap * sizeof *n);
+        if (!n)
+            return vmm__fail(sys, VMM_ENOMEM, "out of memory for objects");
+        sys->objs = n;
+        sys->cap_objs = cap;
+    }
+    frame_t *pages = malloc(npages * sizeof *pages);
+    if (!pages)
+        return vmm__fail(sys, VMM_ENOMEM, "out of memory for object %s", name ? name : "");
+    for (uint64_t i = 0; i < npages; i++)
+        pages[i] = FRAME_NONE;
+    struct vobj *o = &sys->objs[sys->nobjs++];
+    snprintf(o->name, sizeof o->name, "%s", name ? name : "");
+    o->npages = npages;
+    o->pages = pages;
+    *id = sys->nobjs;
+    return 0;
+}
+
+void vmm__objs_destroy(struct vmm_system *sys)
+{
+    for (uint32_t i = 0; i < sys->nobjs; i++)
+        free(sys->objs[i].pages);
+    free(sys->objs);
+    sys->objs = NULL;
+    sys->nobjs = sys->cap_objs = 0;
+}
