@@ -5,6 +5,7 @@
 #include "cli.h"
 
 #include <stdio.h>
+#include <string.h>
 
 int cmd_run(int argc, char **argv)
 {
@@ -23,7 +24,9 @@ int cmd_run(int argc, char **argv)
     }
     if (o.nargs > 1)
         return cli_error(EXIT_USAGE, "run: one workload at a time (got %d)", o.nargs);
-    const char *name = o.nargs ? o.args[0] : "built-in demo";
+    const char *name = !o.nargs                      ? "built-in demo"
+                       : strcmp(o.args[0], "-") == 0 ? "stdin"
+                                                     : o.args[0];
     int e = o.nargs ? vmm_workload_load(o.args[0], &w, err, sizeof err)
                     : vmm_workload_parse("demo.vmw", vmm_demo_workload(), &w, err, sizeof err);
     if (e < 0)

@@ -450,7 +450,8 @@ struct vmm_workload;
  * returns VMM_EPARSE (or another code) with the message in err. */
 VMM_API int vmm_workload_parse(const char *name, const char *text, struct vmm_workload **out,
                                char *err, size_t errlen);
-/* Reads and parses the file at path. */
+/* Reads and parses the file at path ("-": standard input, named "stdin"); traces
+ * it names by relative paths are found from the file's directory. */
 VMM_API int vmm_workload_load(const char *path, struct vmm_workload **out, char *err,
                               size_t errlen);
 /* Applies the script's settings lines (frames, policy, ...) to cfg; strings

@@ -131,6 +131,8 @@ static void rmap_put(struct vmm_system *sys, uint32_t i)
     sys->rmap_free = i;
 }
 
+static unsigned rmap_unlink(struct vmm_system *sys, frame_t f, const pte_t *pte);
+
 int vmm__rmap_add(struct vmm_system *sys, frame_t f, uint32_t pid, vpn_t vpn, pte_t *pte)
 {
     struct frame *fr = &sys->frames[f];
@@ -152,8 +154,21 @@ int vmm__rmap_add(struct vmm_system *sys, frame_t f, uint32_t pid, vpn_t vpn, pt
 unsigned vmm__rmap_del(struct vmm_system *sys, frame_t f, const pte_t *pte)
 {
     struct frame *fr = &sys->frames[f];
-    if (*pte & PTE_DIRTY)
+    pte_t bits = *pte;
+    unsigned left = rmap_unlink(sys, f, pte);
+    /* The page's R and M bits are the union over its mappings (frame_bits):
+     * the ones this mapping carried stay with the page, as a policy saw them. */
+    if (left && (bits & PTE_DIRTY))
         fr->flags |= FR_DIRTY;
+    if (left && (bits & PTE_REF))
+        *fr->pte |= PTE_REF;
+    return left;
+}
+
+/* Takes the mapping through pte off f's list; returns the mappings left. */
+static unsigned rmap_unlink(struct vmm_system *sys, frame_t f, const pte_t *pte)
+{
+    struct frame *fr = &sys->frames[f];
     if (fr->pte == pte) { /* the first: the next one takes its place */
         uint32_t i = fr->link;
         if (i == RMAP_NONE) {

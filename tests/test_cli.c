@@ -4,6 +4,7 @@
  * determinism, and the demo.
  */
 #include "harness.h"
+#include "vmm.h"
 
 #include <stdlib.h>
 
@@ -106,10 +107,25 @@ TEST(cli_demo_runs_and_prints)
     CHECK_EQ_I64(r.status, 0);
     CHECK_CONTAINS(r.out, "page faults");
     CHECK_CONTAINS(r.out, "written back");
+    /* What the demo exists to show (issue 3): copy-on-write copies,
+     * zero-fills, shared pages, a segfault. */
+    CHECK_CONTAINS(r.out, "copy-on-write");
+    CHECK_CONTAINS(r.out, "zero-fills");
+    CHECK_CONTAINS(r.out, "page-cache hits");
+    CHECK_CONTAINS(r.out, "shared");
+    CHECK_CONTAINS(r.out, "killed: segmentation fault");
+    CHECK_CONTAINS(r.out, "killed: protection fault");
     cmd_result_free(&r);
+    /* --print-demo prints the script that runs: every statement of the language. */
     CHECK(run_cmd(&r, "\"$VMM\" run --print-demo") == 0);
     CHECK_EQ_I64(r.status, 0);
-    CHECK_CONTAINS(r.out, "spawn");
+    CHECK_STR_EQ(r.out, vmm_demo_workload());
+    static const char *const stmts[] = {"frames ",  "policy ", "page-size ", "tlb ",    "seed ",
+                                        "program ", "spawn ",  "fork ",      "exec ",   " read ",
+                                        " write ",  " check ", " brk ",      " trace ", " pattern ",
+                                        "repeat ",  "exit "};
+    for (size_t i = 0; i < sizeof stmts / sizeof stmts[0]; i++)
+        CHECK_CONTAINS(r.out, stmts[i]);
     cmd_result_free(&r);
 }
 

@@ -98,7 +98,7 @@ static const struct {
     /* unknown statement */
     {"frames 8\nfram 8\n",
      "t.vmw:2:1: unknown statement 'fram'; expected frames, policy, page-size, tlb, seed, "
-     "va-bits, program, spawn, exit, repeat, or a process name P<n>"},
+     "va-bits, program, spawn, exit, repeat, fork, exec, or a process name P<n>"},
     /* unknown program */
     {PROG "spawn P1 edd\n", "t.vmw:2:10: unknown program 'edd'; expected a program defined "
                             "earlier with 'program NAME text=SIZE ...'"},
@@ -119,8 +119,8 @@ static const struct {
     {PROG "spawn P1 ed\nP1 write data+0 value=256\n",
      "t.vmw:3:17: 'value=256' is not a byte; expected value=0 .. 255 or 0x00 .. 0xff"},
     {PROG "spawn P1 ed\nP1 read data+zz\n",
-     "t.vmw:3:9: bad offset in 'data+zz'; expected REGION+OFFSET with OFFSET in decimal, 0x "
-     "hex or with a suffix (heap+16, data+0x10, stack+4K, heap+4K+16)"},
+     "t.vmw:3:9: bad offset in 'data+zz'; expected REGION+OFFSET or REGION-OFFSET with OFFSET "
+     "in decimal, 0x hex or with a suffix (heap+16, data+0x10, stack-4K, heap+4K+16)"},
     {PROG "spawn P1 ed\nP1 read 0x12g\n",
      "t.vmw:3:9: '0x12g' is not a number; expected a decimal or 0x hex number"},
     {"program ed text=4K data=-1\n",
@@ -137,7 +137,8 @@ static const struct {
     {PROG "spawn P1 ed\nexit p1\n", "t.vmw:3:6: 'p1' is not a process name; expected P followed "
                                     "by a number 1 .. 1048575 (P1, P2, ...)"},
     {PROG "P2 read data\n",
-     "t.vmw:2:1: P2 is not spawned before this line; expected 'spawn P2 PROGRAM' earlier"},
+     "t.vmw:2:1: P2 is not created before this line; expected 'spawn P2 PROGRAM' or "
+     "'fork P<n> P2' earlier"},
     /* missing or extra arguments */
     {PROG "spawn P1\n", "t.vmw:2:9: found end of line; expected 'spawn P<n> PROGRAM'"},
     {PROG "spawn P1 ed extra\n", "t.vmw:2:13: unexpected 'extra'; expected 'spawn P<n> PROGRAM'"},
@@ -146,10 +147,10 @@ static const struct {
      "[len=SIZE]'"},
     {PROG "spawn P1 ed\nP1 read\n",
      "t.vmw:3:8: found end of line; expected 'P<n> read ADDR [len=SIZE]'"},
-    {PROG "spawn P1 ed\nP1\n",
-     "t.vmw:3:3: found end of line after P1; expected an action: read, write, check"},
-    {PROG "spawn P1 ed\nP1 reed data\n",
-     "t.vmw:3:4: found 'reed' after P1; expected an action: read, write, check"},
+    {PROG "spawn P1 ed\nP1\n", "t.vmw:3:3: found end of line after P1; expected an action: read, "
+                               "write, check, brk, trace, pattern"},
+    {PROG "spawn P1 ed\nP1 reed data\n", "t.vmw:3:4: found 'reed' after P1; expected an action: "
+                                         "read, write, check, brk, trace, pattern"},
     {PROG "spawn P1 ed\nP1 write data size=4\n",
      "t.vmw:3:15: unexpected 'size=4'; expected len=, value= (P<n> write ADDR [len=SIZE] "
      "[value=BYTE])"},
@@ -160,15 +161,16 @@ static const struct {
      "t.vmw:3:47: '15' is word 17 after P1; expected at most 16"},
     /* duplicates */
     {PROG "spawn P1 ed\nspawn P1 ed\n",
-     "t.vmw:3:7: P1 is already spawned at line 2; expected a new process name"},
+     "t.vmw:3:7: P1 is already created at line 2; expected a new process name"},
     {PROG "program ed text=4K\n",
      "t.vmw:2:9: program 'ed' is already defined at line 1; expected a new name"},
     {"frames 8\nframes 9\n", "t.vmw:2:1: 'frames' is already set at line 1; expected each "
                              "setting once"},
     /* programs */
     {"program ed txt=4K\n",
-     "t.vmw:1:12: unexpected 'txt=4K'; expected text=, data=, bss=, heap=, stack= (program "
-     "NAME text=SIZE data=SIZE bss=SIZE heap=SIZE stack=SIZE)"},
+     "t.vmw:1:12: unexpected 'txt=4K'; expected text=, data=, bss=, heap=, stack=, "
+     "stack-limit= (program NAME text=SIZE data=SIZE bss=SIZE heap=SIZE stack=SIZE "
+     "[stack-limit=SIZE], or program NAME flat)"},
     {"program 9ed text=4K\n",
      "t.vmw:1:9: '9ed' is not a program name; expected a letter or '_' then letters, digits, "
      "'_', '-' or '.', at most 31 bytes"},
@@ -539,7 +541,9 @@ TEST(workload_segfault_kills_only_that_process)
     CHECK_EQ_I64(x.rc, 0);
     CHECK_EQ_U64(x.fails, 0);
     CHECK_CONTAINS(x.logbuf,
-                   "t.vmw:6: P2 killed: segmentation fault: 0x10000000 is in no region\n"
+                   "t.vmw:6: P2 killed: segmentation fault: 0x10000000 is in no region"
+                   "; its regions: text 0x400000-0x401000 r-x, data 0x401000-0x402000 rw-, heap "
+                   "0x402000-0x404000 rw-, stack 0x7fffffffe000-0x7ffffffff000 rw-\n"
                    "t.vmw:7: P2 is not running (killed: segmentation fault: 0x10000000 is in no "
                    "region); statement skipped\n");
     CHECK_EQ_U64(count(x.logbuf, "not running"), 1); /* one note per process */
@@ -566,12 +570,16 @@ TEST(workload_protection_fault)
                 NULL))
         return;
     CHECK_EQ_I64(x.rc, 0);
-    CHECK_CONTAINS(x.logbuf, "t.vmw:5: P1 killed: protection fault: write of 0x400100 in "
-                             "read-only region text\n"
-                             "t.vmw:6: P2 killed: protection fault: write of 0x400000 in "
-                             "read-only region text\n"
-                             "t.vmw:7: P1 is not running (killed: protection fault: write of "
-                             "0x400100 in read-only region text); statement skipped\n");
+    CHECK_CONTAINS(
+        x.logbuf,
+        "t.vmw:5: P1 killed: protection fault: write of 0x400100 in "
+        "read-only region text; its regions: text 0x400000-0x401000 r-x, data 0x401000-0x402000 "
+        "rw-, heap 0x402000-0x404000 rw-, stack 0x7fffffffe000-0x7ffffffff000 rw-\n"
+        "t.vmw:6: P2 killed: protection fault: write of 0x400000 in "
+        "read-only region text; its regions: text 0x400000-0x401000 r-x, data 0x401000-0x402000 "
+        "rw-, heap 0x402000-0x404000 rw-, stack 0x7fffffffe000-0x7ffffffff000 rw-\n"
+        "t.vmw:7: P1 is not running (killed: protection fault: write of "
+        "0x400100 in read-only region text); statement skipped\n");
     wl_done(&x);
 }
 
@@ -679,7 +687,8 @@ static void runtime_error(const char *script, int code, const char *msg)
 TEST(workload_runtime_errors)
 {
     runtime_error(PROG "program sh text=4K stack=4K\nspawn P1 sh\nP1 write heap+0\n", VMM_ENOENT,
-                  "t.vmw:4:10: P1 runs sh, which has no heap region; expected one of its regions "
+                  "t.vmw:4:10: P1 runs sh, which has no heap region (grow one with brk); expected "
+                  "one of its regions "
                   "(text, stack) or an absolute address");
     runtime_error(PROG "repeat 2 { spawn P1 ed }\n", VMM_EEXIST,
                   "t.vmw:2:12: P1: pid 1 is already in use; expected a process that does not "
@@ -797,8 +806,25 @@ TEST(workload_demo)
     CHECK_CONTAINS(x.logbuf, "killed: segmentation fault");
     CHECK_CONTAINS(x.logbuf, "exited");
     CHECK_CONTAINS(x.logbuf, "statement skipped");
-    /* Two processes run the same program. */
-    CHECK_STR_EQ(proc_stats(x.sys, 1).name, proc_stats(x.sys, 2).name);
+    /* Every capability the demo exists to show. */
+    CHECK_LE_U64(1, st.cow_copies);
+    CHECK_LE_U64(1, st.zero_fills);
+    CHECK_LE_U64(1, st.page_cache_hits);
+    CHECK_LE_U64(1, st.forks);
+    CHECK_LE_U64(1, st.execs);
+    CHECK_LE_U64(1, st.stack_growths);
+    CHECK_CONTAINS(x.logbuf, "forked from");
+    CHECK_CONTAINS(x.logbuf, "brk: heap");
+    CHECK_CONTAINS(x.logbuf, "pattern zipf");
+    CHECK_CONTAINS(x.logbuf, "trace refs");
+    /* P1 and its child P3 run the editor and still share pages at the end. */
+    struct vmm_proc_stats p1 = proc_stats(x.sys, 1), p3 = proc_stats(x.sys, 3);
+    CHECK_STR_EQ(p1.name, p3.name);
+    CHECK_EQ_U64(p3.ppid, 1);
+    CHECK(p1.live && p3.live);
+    CHECK_LE_U64(1, p1.shared);
+    CHECK_LE_U64(1, p3.shared);
+    CHECK(p1.pss_bytes < (p1.rss_anon + p1.rss_file) * 4096);
     wl_done(&x);
 }
 

@@ -35,10 +35,12 @@
 
 /* What the runner knows of each process name of the script. */
 struct rproc {
-    uint32_t prog;      /* program it runs now (index in w->progs) */
-    uint32_t exit_line; /* line of the exit statement that ended it; 0 = none */
-    bool spawned;       /* its spawn statement has run */
-    bool noted;         /* the "not running; skipped" note was written */
+    uint32_t prog;             /* program it runs now (index in w->progs) */
+    uint32_t exit_line;        /* line of the exit statement that ended it; 0 = none */
+    bool spawned;              /* its spawn (or fork) statement has run */
+    bool noted;                /* the "not running; skipped" note was written */
+    uint64_t start[WR__COUNT]; /* where each region starts (heap: the break's base) */
+    uint64_t size[WR__COUNT];  /* its bytes now, 0 = none; brk changes the heap's */
 };
 
 struct run {
@@ -48,6 +50,7 @@ struct run {
     uint64_t *failures;           /* failed checks */
     uint8_t *buf;                 /* WL_CHUNK bytes for writes and checks */
     struct rproc *procs;          /* one per w->procs */
+    uint32_t *image;              /* per program: the object of its text, 0 = none yet */
     bool data_noted;              /* the "checks only read with data off" note was written */
 };
 
@@ -151,6 +154,8 @@ static bool running(struct run *r, const struct wl_stmt *s)
         else if (rp->exit_line)
             say(r, s->line, "P%u is not running (exited at line %u); statement skipped", pid,
                 rp->exit_line);
+        else if (!rp->spawned)
+            say(r, s->line, "P%u was never created (its fork was skipped); statement skipped", pid);
         else
             say(r, s->line, "P%u is not running; statement skipped", pid);
     }
@@ -162,23 +167,82 @@ static void killed(struct run *r, const struct wl_stmt *s)
 {
     uint32_t pid = pid_of(r, s);
     const struct proc *p = vmm__proc(r->sys, pid);
-    say(r, s->line, "P%u killed: %s", pid, p ? p->st.kill_reason : "(unknown)");
+    struct vmm_region_info ri[16];
+    char map[600] = "";
+    size_t n = vmm_regions_get(r->sys, pid, ri, 16);
+    for (size_t i = 0; i < n && i < 16; i++) {
+        size_t l = strlen(map);
+        snprintf(map + l, sizeof map - l, "%s%s 0x%" PRIx64 "-0x%" PRIx64 " %c%c%c", i ? ", " : "",
+                 ri[i].name, ri[i].start, ri[i].end, ri[i].prot & VMM_PROT_READ ? 'r' : '-',
+                 ri[i].prot & VMM_PROT_WRITE ? 'w' : '-', ri[i].prot & VMM_PROT_EXEC ? 'x' : '-');
+    }
+    say(r, s->line, "P%u killed: %s; its regions: %s", pid, p ? p->st.kill_reason : "(unknown)",
+        n ? map : "none");
 }
 
 /* ---- statements ---------------------------------------------------------------------- */
 
-static int run_spawn(struct run *r, const struct wl_stmt *s)
+/* Gives process pid the image of program prog (spawn, exec): its regions,
+ * the text mapped from the program's shared image, a stack that grows down.
+ * Writes the region map to map. */
+static int load(struct run *r, const struct wl_stmt *s, uint32_t pid, struct rproc *rp,
+                uint32_t prog, char *map, size_t maplen)
 {
     const struct vmm_config *cfg = vmm_system_config(r->sys);
-    const struct wl_program *pg = &r->w->progs[s->arg];
-    uint32_t pid = pid_of(r, s);
-    uint64_t start[WR__COUNT];
-    char map[400] = "", sz[32];
-    if (layout(cfg, pg, start) < 0)
+    const struct wl_program *pg = &r->w->progs[prog];
+    char sz[32];
+    int e;
+    map[0] = '\0';
+    memset(rp->start, 0, sizeof rp->start);
+    memset(rp->size, 0, sizeof rp->size);
+    rp->prog = prog;
+    if (pg->flat) {
+        e = vmm_region_add(r->sys, pid, "all", 0, 1ull << cfg->va_bits,
+                           VMM_PROT_READ | VMM_PROT_WRITE | VMM_PROT_EXEC);
+        snprintf(map, maplen, "all 0x0 (the whole %u-bit space) rwx", cfg->va_bits);
+        return e < 0 ? engine_failed(r, s, s->col, e) : 0;
+    }
+    if (layout(cfg, pg, rp->start) < 0)
         return stop(r, s, s->col, VMM_ERANGE,
                     "program %s does not fit in a %u-bit address space: its regions reach past "
                     "the stack top; expected smaller sizes or va-bits 48",
                     pg->name, cfg->va_bits);
+    for (int i = 0; i < WR__COUNT; i++) {
+        uint64_t len = pg->size[i];
+        unsigned prot = wl_regions[i].prot;
+        if (len == 0)
+            continue;
+        if (i == WR_TEXT) {
+            if (!r->image[prog] &&
+                (e = vmm_object_create(r->sys, pg->name, len, &r->image[prog])) < 0)
+                return engine_failed(r, s, s->col, e);
+            e = vmm_region_map(r->sys, pid, "text", rp->start[i], len, prot, r->image[prog], 0);
+        } else {
+            e = vmm_region_add(r->sys, pid, wl_regions[i].name, rp->start[i], len, prot);
+        }
+        if (e == 0 && i == WR_STACK)
+            e = vmm_region_grows_down(r->sys, pid, rp->start[i],
+                                      round_up(pg->stack_limit, cfg->page_size));
+        if (e < 0)
+            return engine_failed(r, s, s->col, e);
+        rp->size[i] = len;
+        size_t l = strlen(map);
+        show_size(round_up(len, cfg->page_size), sz, sizeof sz);
+        snprintf(map + l, maplen - l, "%s%s 0x%" PRIx64 " %s %c%c%c", l ? ", " : "",
+                 wl_regions[i].name, rp->start[i], sz, prot & VMM_PROT_READ ? 'r' : '-',
+                 prot & VMM_PROT_WRITE ? 'w' : '-', prot & VMM_PROT_EXEC ? 'x' : '-');
+    }
+    if (!map[0])
+        snprintf(map, maplen, "no regions");
+    return 0;
+}
+
+static int run_spawn(struct run *r, const struct wl_stmt *s)
+{
+    const struct wl_program *pg = &r->w->progs[s->arg];
+    uint32_t pid = pid_of(r, s);
+    struct rproc *rp = &r->procs[s->proc];
+    char map[400];
     int e = vmm_process_spawn(r->sys, pid, pg->name);
     if (e == VMM_EEXIST)
         return stop(r, s, s->col, e,
@@ -187,23 +251,52 @@ static int run_spawn(struct run *r, const struct wl_stmt *s)
                     pid, pid);
     if (e < 0)
         return engine_failed(r, s, s->col, e);
-    for (int i = 0; i < WR__COUNT; i++) {
-        if (pg->size[i] == 0)
-            continue;
-        e = vmm_region_add(r->sys, pid, wl_regions[i].name, start[i], pg->size[i],
-                           wl_regions[i].prot);
-        if (e < 0)
-            return engine_failed(r, s, s->col, e);
-        unsigned prot = wl_regions[i].prot;
-        size_t l = strlen(map);
-        show_size(round_up(pg->size[i], cfg->page_size), sz, sizeof sz);
-        snprintf(map + l, sizeof map - l, "%s%s 0x%" PRIx64 " %s %c%c%c", l ? ", " : "",
-                 wl_regions[i].name, start[i], sz, prot & VMM_PROT_READ ? 'r' : '-',
-                 prot & VMM_PROT_WRITE ? 'w' : '-', prot & VMM_PROT_EXEC ? 'x' : '-');
-    }
-    r->procs[s->proc].spawned = true;
-    r->procs[s->proc].prog = s->arg;
-    say(r, s->line, "P%u spawned (%s): %s", pid, pg->name, map[0] ? map : "no regions");
+    rp->spawned = true;
+    if ((e = load(r, s, pid, rp, s->arg, map, sizeof map)) < 0)
+        return e;
+    say(r, s->line, "P%u spawned (%s): %s", pid, pg->name, map);
+    return 0;
+}
+
+static int run_fork(struct run *r, const struct wl_stmt *s)
+{
+    uint32_t ppid = pid_of(r, s), cpid = r->w->procs[s->arg].pid;
+    if (!running(r, s))
+        return 0;
+    const struct proc *pp = vmm__proc(r->sys, ppid);
+    uint64_t res = pp->st.resident_pages, swp = pp->st.swapped_pages;
+    int e = vmm_process_fork(r->sys, ppid, cpid);
+    if (e == VMM_EEXIST)
+        return stop(r, s, s->col, e,
+                    "P%u: pid %u is already in use; expected a process that does "
+                    "not exist yet (a fork runs once)",
+                    cpid, cpid);
+    if (e < 0)
+        return engine_failed(r, s, s->col, e);
+    r->procs[s->arg] = r->procs[s->proc];
+    r->procs[s->arg].spawned = true;
+    r->procs[s->arg].noted = false;
+    r->procs[s->arg].exit_line = 0;
+    say(r, s->line,
+        "P%u forked from P%u: shares its %" PRIu64 " resident and %" PRIu64
+        " swapped pages copy-on-write",
+        cpid, ppid, res, swp);
+    return 0;
+}
+
+static int run_exec(struct run *r, const struct wl_stmt *s)
+{
+    const struct wl_program *pg = &r->w->progs[s->arg];
+    uint32_t pid = pid_of(r, s);
+    char map[400];
+    if (!running(r, s))
+        return 0;
+    int e = vmm_process_exec(r->sys, pid, pg->name);
+    if (e < 0)
+        return engine_failed(r, s, s->col, e);
+    if ((e = load(r, s, pid, &r->procs[s->proc], s->arg, map, sizeof map)) < 0)
+        return e;
+    say(r, s->line, "P%u exec %s: old image dropped; %s", pid, pg->name, map);
     return 0;
 }
 
@@ -223,6 +316,30 @@ static int run_exit(struct run *r, const struct wl_stmt *s)
     return 0;
 }
 
+/* Checks that the process of s has region reg now; otherwise ends the run
+ * with a message at col listing the regions it has. */
+static int need_region(struct run *r, const struct wl_stmt *s, int reg, uint32_t col)
+{
+    const struct rproc *rp = &r->procs[s->proc];
+    const struct wl_program *pg = &r->w->progs[rp->prog];
+    if (rp->size[reg])
+        return 0;
+    char have[64] = "";
+    for (int i = 0; i < WR__COUNT; i++) {
+        size_t l = strlen(have);
+        if (rp->size[i])
+            snprintf(have + l, sizeof have - l, "%s%s", l ? ", " : "", wl_regions[i].name);
+    }
+    return stop(r, s, col, VMM_ENOENT,
+                "P%u runs %s, which has no %s region%s; expected one of its regions (%s) or an "
+                "absolute address",
+                pid_of(r, s), pg->name, wl_regions[reg].name,
+                pg->flat         ? " (a flat program)"
+                : reg == WR_HEAP ? " (grow one with brk)"
+                                 : "",
+                have[0] ? have : "none");
+}
+
 /* The virtual address of an access statement's ADDR in its process now. */
 static int resolve(struct run *r, const struct wl_stmt *s, uint64_t *addr)
 {
@@ -230,28 +347,16 @@ static int resolve(struct run *r, const struct wl_stmt *s, uint64_t *addr)
         *addr = s->addr;
         return 0;
     }
-    const struct rproc *rp = &r->procs[s->proc];
-    const struct wl_program *pg = &r->w->progs[rp->prog];
-    uint64_t start[WR__COUNT];
-    if (pg->size[s->region] == 0) {
-        char have[64] = "";
-        for (int i = 0; i < WR__COUNT; i++) {
-            size_t l = strlen(have);
-            if (pg->size[i])
-                snprintf(have + l, sizeof have - l, "%s%s", l ? ", " : "", wl_regions[i].name);
-        }
-        return stop(r, s, s->addr_col, VMM_ENOENT,
-                    "P%u runs %s, which has no %s region; expected one of its regions (%s) or an "
-                    "absolute address",
-                    pid_of(r, s), pg->name, wl_regions[s->region].name, have[0] ? have : "none");
-    }
-    int e = layout(vmm_system_config(r->sys), pg, start);
-    VMM_ASSERT(e == 0); /* it was laid out at spawn */
-    (void)e;
-    if (s->addr > UINT64_MAX - start[s->region])
-        return stop(r, s, s->addr_col, VMM_ERANGE, "%.*s is beyond the largest address",
+    int e = need_region(r, s, s->region, s->addr_col);
+    if (e < 0)
+        return e;
+    /* The offset is two's complement: start + offset wraps exactly when the
+     * address would be below 0 or above the largest. */
+    uint64_t start = r->procs[s->proc].start[s->region], a = start + s->addr;
+    if ((int64_t)s->addr < 0 ? a > start : a < start)
+        return stop(r, s, s->addr_col, VMM_ERANGE, "%.*s is outside the address space",
                     (int)s->addr_len, r->w->text + s->addr_off);
-    *addr = start[s->region] + s->addr;
+    *addr = a;
     return 0;
 }
 
@@ -318,10 +423,206 @@ static int run_access(struct run *r, const struct wl_stmt *s)
     return 0;
 }
 
+/* brk: the heap region grows, shrinks, appears or goes. A request the
+ * system refuses (the heap would reach the next region, or shrink below its
+ * start) fails as brk(2) does: noted, the heap unchanged, the process goes on. */
+static int run_brk(struct run *r, const struct wl_stmt *s)
+{
+    const struct vmm_config *cfg = vmm_system_config(r->sys);
+    struct rproc *rp = &r->procs[s->proc];
+    uint32_t pid = pid_of(r, s);
+    char a[32], b[32];
+    if (!running(r, s))
+        return 0;
+    if (r->w->progs[rp->prog].flat)
+        return stop(r, s, s->col, VMM_EINVAL,
+                    "P%u runs %s, a flat program, which has no heap; expected brk in a program "
+                    "with regions",
+                    pid, r->w->progs[rp->prog].name);
+    uint64_t cur = rp->size[WR_HEAP], base = rp->start[WR_HEAP], want = s->n;
+    if (s->mode == WB_GROW)
+        want = s->n > UINT64_MAX - 1 - cur ? UINT64_MAX : cur + s->n;
+    else if (s->mode == WB_SHRINK)
+        want = s->n > cur ? UINT64_MAX : cur - s->n;
+    int e = 0;
+    const char *why = NULL;
+    if (want == UINT64_MAX)
+        why = s->mode == WB_SHRINK ? "the heap would shrink below its start" : "too large";
+    else if (want == cur)
+        e = 0;
+    else if (cur == 0)
+        e = vmm_region_add(r->sys, pid, "heap", base, want, VMM_PROT_READ | VMM_PROT_WRITE);
+    else if (want == 0)
+        e = vmm_region_remove(r->sys, pid, base);
+    else
+        e = vmm_region_resize(r->sys, pid, base, want);
+    if (e == VMM_EEXIST || e == VMM_ERANGE)
+        why = vmm_system_error(r->sys);
+    else if (e < 0)
+        return engine_failed(r, s, s->col, e);
+    if (why) {
+        say(r, s->line, "P%u brk failed: %s; the heap stays at %s", pid, why,
+            (show_size(cur, a, sizeof a), a));
+        return 0;
+    }
+    rp->size[WR_HEAP] = want;
+    show_size(cur, a, sizeof a);
+    show_size(want, b, sizeof b);
+    say(r, s->line, "P%u brk: heap %s -> %s, [0x%" PRIx64 ", 0x%" PRIx64 ")", pid, a, b, base,
+        base + round_up(want, cfg->page_size));
+    return 0;
+}
+
+/* Where the page-relative reference (page, offset) of a pattern or a folded
+ * trace lands: region reg of the process, page taken modulo its pages. */
+static uint64_t in_region(const struct run *r, const struct rproc *rp, int reg, uint64_t page,
+                          uint64_t offset)
+{
+    uint64_t ps = vmm_system_config(r->sys)->page_size;
+    uint64_t pages = round_up(rp->size[reg], ps) / ps;
+    return rp->start[reg] + (page % pages) * ps + offset;
+}
+
+/* A path as the script names it: relative to the script's directory. */
+static void script_path(const struct run *r, const char *path, size_t len, char *out, size_t outlen)
+{
+    if (path[0] == '/' || !r->w->dir || !r->w->dir[0])
+        snprintf(out, outlen, "%.*s", (int)len, path);
+    else
+        snprintf(out, outlen, "%s/%.*s", r->w->dir, (int)len, path);
+}
+
+/* trace FILE: every reference of a trace file, as this process's. */
+static int run_trace(struct run *r, const struct wl_stmt *s)
+{
+    const struct vmm_config *cfg = vmm_system_config(r->sys);
+    struct rproc *rp = &r->procs[s->proc];
+    uint32_t pid = pid_of(r, s);
+    char path[1024], err[512];
+    if (!running(r, s))
+        return 0;
+    int e = s->region == WR_ABSOLUTE ? 0 : need_region(r, s, s->region, s->addr_col);
+    if (e < 0)
+        return e;
+    struct vmm_trace *tr;
+    if (s->mode) { /* refs=LIST: page numbers written in the script */
+        char *list = malloc(s->addr_len + 1u);
+        if (!list)
+            return stop(r, s, s->addr_col, VMM_ENOMEM, "out of memory");
+        memcpy(list, r->w->text + s->addr_off, s->addr_len);
+        list[s->addr_len] = '\0';
+        snprintf(path, sizeof path, "refs");
+        e = vmm_trace_open_string("refs", list, cfg->page_size, &tr, err, sizeof err);
+        free(list);
+    } else {
+        script_path(r, r->w->text + s->addr_off, s->addr_len, path, sizeof path);
+        e = vmm_trace_open(path, (enum vmm_trace_format)s->arg, cfg->page_size, &tr, err,
+                           sizeof err);
+    }
+    if (e < 0) /* the script names a trace that is not there: its input error */
+        return stop(r, s, s->addr_col, e == VMM_ENOMEM ? e : VMM_ENOENT, "%s", err);
+    vmm_trace_set_va_bits(tr, cfg->va_bits);
+    enum { BATCH = 1024 };
+    struct vmm_ref refs[BATCH];
+    uint64_t n = 0;
+    long got;
+    bool dead = false;
+    uint64_t mask = cfg->page_size - 1;
+    while (!dead && (got = vmm_trace_read(tr, refs, BATCH)) > 0) {
+        for (long i = 0; i < got; i++) {
+            uint64_t addr = refs[i].addr;
+            size_t len = refs[i].size ? refs[i].size : 1;
+            if (s->region != WR_ABSOLUTE) { /* folded into the region, cut at its page's end */
+                addr = in_region(r, rp, s->region, addr >> vmm__log2(cfg->page_size), addr & mask);
+                if ((addr & mask) + len > cfg->page_size)
+                    len = cfg->page_size - (addr & mask);
+            }
+            e = vmm_access(r->sys, pid, addr, (enum vmm_op)refs[i].op, NULL, len);
+            if (e < 0) {
+                vmm_trace_close(tr);
+                return engine_failed(r, s, s->addr_col, e);
+            }
+            n++;
+            if (e == VMM_KILLED) {
+                dead = true;
+                break;
+            }
+        }
+    }
+    if (!dead && got < 0) {
+        snprintf(err, sizeof err, "%s", vmm_trace_error(tr));
+        vmm_trace_close(tr);
+        return stop(r, s, s->addr_col, (int)got, "%s", err);
+    }
+    const char *fmt = vmm_trace_format_name(vmm_trace_format_of(tr));
+    vmm_trace_close(tr);
+    if (dead) {
+        killed(r, s);
+        return 0;
+    }
+    say(r, s->line, "P%u trace %s (%s): %" PRIu64 " references", pid, path, fmt, n);
+    return 0;
+}
+
+/* pattern KIND ...: synthetic references into one region (trace/pattern.h). */
+static int run_pattern(struct run *r, const struct wl_stmt *s)
+{
+    const struct vmm_config *cfg = vmm_system_config(r->sys);
+    const struct wl_pattern *pt = &r->w->pats[s->arg];
+    struct rproc *rp = &r->procs[s->proc];
+    uint32_t pid = pid_of(r, s);
+    char err[256];
+    if (!running(r, s))
+        return 0;
+    int e = need_region(r, s, pt->region, s->col);
+    if (e < 0)
+        return e;
+    uint64_t have = round_up(rp->size[pt->region], cfg->page_size) / cfg->page_size;
+    if (pt->spec.pages > have)
+        return stop(r, s, s->col, VMM_ERANGE,
+                    "pattern over pages=%" PRIu64 " but P%u's %s region has %" PRIu64
+                    " page%s; expected pages=%" PRIu64 " or fewer",
+                    pt->spec.pages, pid, wl_regions[pt->region].name, have, have == 1 ? "" : "s",
+                    have);
+    struct pat_spec spec = pt->spec;
+    if (!pt->seeded) /* one sequence per statement, the same on every run */
+        spec.seed = cfg->seed ^ ((uint64_t)s->line * 0x9E3779B97F4A7C15ull);
+    struct pat_gen *g;
+    if (pat_init(&g, &spec, err, sizeof err) < 0)
+        return stop(r, s, s->col, VMM_EINVAL, "%s", err);
+    uint64_t page, n = 0, writes = 0;
+    bool write;
+    uint32_t off;
+    uint8_t byte = (uint8_t)pt->value;
+    while (pat_next(g, cfg->page_size, &page, &write, &off)) {
+        uint64_t addr = in_region(r, rp, pt->region, page, off);
+        uint8_t b = byte;
+        e = vmm_access(r->sys, pid, addr, write ? VMM_WRITE : VMM_READ, &b, 1);
+        if (e < 0) {
+            pat_free(g);
+            return engine_failed(r, s, s->col, e);
+        }
+        n++;
+        writes += write;
+        if (e == VMM_KILLED) {
+            pat_free(g);
+            killed(r, s);
+            return 0;
+        }
+    }
+    pat_free(g);
+    say(r, s->line,
+        "P%u pattern %s: %" PRIu64 " references (%" PRIu64 " writes) over %" PRIu64 " pages of %s",
+        pid, pat_kind_names[spec.kind], n, writes, spec.pages, wl_regions[pt->region].name);
+    return 0;
+}
+
 /* One function per statement kind; repeat is expanded by run_range. */
 static int (*const run_stmt[WS__COUNT])(struct run *r, const struct wl_stmt *s) = {
-    [WS_SPAWN] = run_spawn,  [WS_EXIT] = run_exit,    [WS_READ] = run_access,
-    [WS_WRITE] = run_access, [WS_CHECK] = run_access,
+    [WS_SPAWN] = run_spawn,     [WS_EXIT] = run_exit,    [WS_READ] = run_access,
+    [WS_WRITE] = run_access,    [WS_CHECK] = run_access, [WS_FORK] = run_fork,
+    [WS_EXEC] = run_exec,       [WS_BRK] = run_brk,      [WS_TRACE] = run_trace,
+    [WS_PATTERN] = run_pattern,
 };
 
 /* Runs statements [from, to), expanding repeat blocks in place. */
@@ -359,16 +660,18 @@ int vmm_workload_run(struct vmm_system *sys, const struct vmm_workload *w, FILE 
         *check_failures = 0;
     r.buf = malloc(WL_CHUNK);
     r.procs = calloc(w->nprocs ? w->nprocs : 1, sizeof *r.procs);
+    r.image = calloc(w->nprogs ? w->nprogs : 1, sizeof *r.image);
     if (sys->pol->needs & POLICY_FUTURE && log)
         fprintf(log,
                 "%s: note: policy %s needs future references, which a workload does not give "
                 "in advance; it evicts as LRU does\n",
                 w->name, sys->cfg.policy);
-    int e = r.buf && r.procs ? run_range(&r, 0, w->nstmts)
-                             : vmm__fail(sys, VMM_ENOMEM, "%s: out of memory", w->name);
+    int e = r.buf && r.procs && r.image ? run_range(&r, 0, w->nstmts)
+                                        : vmm__fail(sys, VMM_ENOMEM, "%s: out of memory", w->name);
     if (log)
         fflush(log);
     free(r.procs);
+    free(r.image);
     free(r.buf);
     return e;
 }

@@ -19,9 +19,9 @@
  * Invariants after a successful parse:
  *  - for a WS_REPEAT at index i: i < end <= nstmts, and every block nested in
  *    its body ends at or before its end;
- *  - every statement's proc index names a process whose spawn statement comes
- *    earlier in the text (so it also runs earlier);
- *  - each process name (P<n>) is spawned by exactly one statement;
+ *  - every statement's proc index names a process whose spawn (or fork)
+ *    statement comes earlier in the text (so it also runs earlier);
+ *  - each process name (P<n>) is created by exactly one spawn or fork;
  *  - settings lines all come before the first statement that runs.
  *
  * The language grows by rows in the tables of workload_parse.c (keywords,
@@ -31,6 +31,7 @@
 #ifndef VMM_WORKLOAD_H
 #define VMM_WORKLOAD_H
 
+#include "trace/pattern.h"
 #include "vmm.h"
 
 #include <stdbool.h>
@@ -46,6 +47,7 @@
 #define WL_TEXT_BASE    0x400000ull       /* where text starts (the x86-64 ELF default) */
 #define WL_STACK_TOP_64 0x7ffffffff000ull /* stack top with 48- and 57-bit addresses */
 #define WL_STACK_TOP_32 0xc0000000ull     /* stack top with 32-bit addresses (3 GiB) */
+#define WL_STACK_LIMIT  (8ull << 20)      /* how far a stack may grow: Linux's default 8 MiB */
 
 /* The regions a program can have, in address order (stack last, at the top). */
 enum wl_region { WR_TEXT, WR_DATA, WR_BSS, WR_HEAP, WR_STACK, WR__COUNT };
@@ -69,44 +71,67 @@ enum wl_setting {
 };
 
 enum wl_stmt_kind {
-    WS_SPAWN,  /* spawn P<n> PROGRAM */
-    WS_EXIT,   /* exit P<n> */
-    WS_READ,   /* P<n> read ADDR [len=] */
-    WS_WRITE,  /* P<n> write ADDR [len=] [value=] */
-    WS_CHECK,  /* P<n> check ADDR value= [len=] */
-    WS_REPEAT, /* repeat N { body } */
+    WS_SPAWN,   /* spawn P<n> PROGRAM */
+    WS_EXIT,    /* exit P<n> */
+    WS_READ,    /* P<n> read ADDR [len=] */
+    WS_WRITE,   /* P<n> write ADDR [len=] [value=] */
+    WS_CHECK,   /* P<n> check ADDR value= [len=] */
+    WS_REPEAT,  /* repeat N { body } */
+    WS_FORK,    /* fork P<n> P<m> */
+    WS_EXEC,    /* exec P<n> PROGRAM */
+    WS_BRK,     /* P<n> brk +SIZE | -SIZE | SIZE */
+    WS_TRACE,   /* P<n> trace FILE|refs=LIST [format=] [region=] */
+    WS_PATTERN, /* P<n> pattern KIND pages= refs= ... */
     WS__COUNT
 };
 
+/* brk: how n changes the heap. */
+enum wl_brk { WB_SET, WB_GROW, WB_SHRINK };
+
 struct wl_stmt {
     uint8_t kind;      /* enum wl_stmt_kind */
-    uint8_t region;    /* access: enum wl_region of ADDR, or WR_ABSOLUTE */
+    uint8_t region;    /* access, trace: enum wl_region of ADDR / region=, or WR_ABSOLUTE */
+    uint8_t mode;      /* brk: enum wl_brk; trace: 1 = refs=LIST in the text, 0 = a file */
     int16_t value;     /* write/check: byte to store or expect; -1 = not given */
     uint32_t line;     /* 1-based line of the statement's first token */
     uint32_t col;      /* 1-based column of that token */
     uint32_t proc;     /* index in vmm_workload.procs of the process it concerns */
-    uint32_t arg;      /* spawn: index in vmm_workload.progs; repeat: index past the body */
-    uint32_t addr_col; /* access: column of the ADDR token */
+    uint32_t arg;      /* spawn, exec: index in progs; repeat: index past the body; fork: the
+                          child's index in procs; trace: enum vmm_trace_format; pattern: index
+                          in pats */
+    uint32_t addr_col; /* access: column of the ADDR token (trace: of FILE) */
     uint32_t addr_off; /* access: ADDR as written is text[addr_off .. addr_off + addr_len) */
-    uint32_t addr_len; /* its length in bytes */
-    uint64_t addr;     /* access: offset in the region, or the absolute address */
-    uint64_t n;        /* access: bytes (len=); repeat: count */
+    uint32_t addr_len; /* its length in bytes (trace: FILE likewise) */
+    uint64_t addr;     /* access: offset in the region (two's complement), or absolute */
+    uint64_t n;        /* access: bytes (len=); repeat: count; brk: bytes */
+};
+
+/* A pattern statement's arguments. */
+struct wl_pattern {
+    struct pat_spec spec; /* kind, pages, refs, alpha, write, seed, phases, phase_pages */
+    bool seeded;          /* seed= given; else the system's seed and the line */
+    uint8_t region;       /* enum wl_region the pages lie in (default heap) */
+    int16_t value;        /* byte written (default WL_DEFAULT_BYTE) */
 };
 
 struct wl_program {
     char name[WL_NAME_MAX];   /* as given to `program` and to vmm_process_spawn */
     uint64_t size[WR__COUNT]; /* bytes of each region; 0 = no such region */
+    uint64_t stack_limit;     /* how far the stack may grow (stack-limit=) */
+    bool flat;                /* `flat`: one rwx region over the whole address space */
     uint32_t line;            /* where it is defined */
 };
 
 struct wl_proc {
     uint32_t pid;  /* the number in its name: P7 is pid 7 */
-    uint32_t line; /* line of its spawn statement */
-    uint32_t prog; /* program it is spawned with (index in progs) */
+    uint32_t line; /* line of its spawn or fork statement */
+    uint32_t prog; /* program it is spawned with (index in progs); WL_FORKED if forked */
 };
+#define WL_FORKED UINT32_MAX
 
 struct vmm_workload {
     char *name;               /* shown in messages: "demo.vmw" */
+    char *dir;                /* where relative trace paths start: the script's directory */
     char *text;               /* a copy of the script; tokens point into it */
     unsigned set;             /* 1u << WSET_* for each setting the script gives */
     uint64_t frames;          /* frames N */
@@ -122,6 +147,8 @@ struct vmm_workload {
     size_t nprocs, cap_procs; /* used, allocated */
     struct wl_stmt *stmts;    /* the statements, repeat bodies inline (above) */
     size_t nstmts, cap_stmts; /* used, allocated */
+    struct wl_pattern *pats;  /* pattern statements' arguments */
+    size_t npats, cap_pats;   /* used, allocated */
 };
 
 #endif /* VMM_WORKLOAD_H */

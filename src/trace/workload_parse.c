@@ -295,9 +295,9 @@ static int known_proc(struct parser *ps, const struct tok *t, uint32_t *index)
         return r;
     if (pid >= ps->cap_pid || ps->pid_proc[pid] == 0)
         return fail(ps, t,
-                    "P%u is not spawned before this line; expected 'spawn P%u PROGRAM' "
-                    "earlier",
-                    pid, pid);
+                    "P%u is not created before this line; expected 'spawn P%u PROGRAM' "
+                    "or 'fork P<n> P%u' earlier",
+                    pid, pid, pid);
     *index = ps->pid_proc[pid] - 1;
     return 0;
 }
@@ -321,8 +321,10 @@ static int address(struct parser *ps, const struct tok *t, struct wl_stmt *st)
         st->region = WR_ABSOLUTE;
         return number_tok(ps, t, t->s, t->len, false, 0, UINT64_MAX, "address", &st->addr);
     }
-    const char *plus = memchr(t->s, '+', t->len);
-    size_t nlen = plus ? (size_t)(plus - t->s) : t->len;
+    const char *end = t->s + t->len, *plus = t->s;
+    while (plus < end && *plus != '+' && *plus != '-')
+        plus++;
+    size_t nlen = (size_t)(plus - t->s);
     int reg = find_region(t->s, nlen);
     if (reg < 0)
         return fail(ps, t,
@@ -331,31 +333,47 @@ static int address(struct parser *ps, const struct tok *t, struct wl_stmt *st)
                     (int)(nlen < SHOW_MAX ? nlen : SHOW_MAX), t->s, found(t, b, sizeof b));
     st->region = (uint8_t)reg;
     st->addr = 0;
-    /* One or more +OFFSET terms, added: heap+4K+16. */
-    const char *end = t->s + t->len;
-    while (plus) {
+    /* Terms added or subtracted: heap+4K+16, stack-8K. The sum is kept modulo
+     * 2^64 (two's complement), so a region's start plus it is the address. */
+    int64_t sum = 0;
+    while (plus < end) {
+        bool minus = *plus == '-';
         const char *term = plus + 1;
-        plus = memchr(term, '+', (size_t)(end - term));
-        size_t tlen = (size_t)((plus ? plus : end) - term);
+        plus = term;
+        while (plus < end && *plus != '+' && *plus != '-')
+            plus++;
         uint64_t v;
-        int r = number(term, tlen, true, &v);
-        if (r == 0 && v > UINT64_MAX - st->addr)
+        int r = number(term, (size_t)(plus - term), true, &v);
+        if (r == 0 && (v > INT64_MAX ||
+                       (minus ? sum < INT64_MIN + (int64_t)v : sum > INT64_MAX - (int64_t)v)))
             r = VMM_ERANGE;
         if (r < 0)
             return fail(ps, t,
-                        "bad offset in %s; expected REGION+OFFSET with OFFSET in decimal, 0x hex "
-                        "or with a suffix (heap+16, data+0x10, stack+4K, heap+4K+16)",
+                        "bad offset in %s; expected REGION+OFFSET or REGION-OFFSET with OFFSET "
+                        "in decimal, 0x hex or with a suffix (heap+16, data+0x10, stack-4K, "
+                        "heap+4K+16)",
                         found(t, b, sizeof b));
-        st->addr += v;
+        sum = minus ? sum - (int64_t)v : sum + (int64_t)v;
     }
+    st->addr = (uint64_t)sum;
     return 0;
 }
 
 /* ---- key=value arguments ------------------------------------------------------- */
 
 enum key_type {
-    KEY_SIZE, /* a size (len=8K) */
-    KEY_BYTE, /* 0 .. 255 (value=0x41) */
+    KEY_SIZE,   /* a size (len=8K) */
+    KEY_BYTE,   /* 0 .. 255 (value=0x41) */
+    KEY_COUNT,  /* a number without suffix (refs=100000, seed=7) */
+    KEY_REAL,   /* a decimal fraction, min .. max (write=0.3, alpha=1.2) */
+    KEY_REGION, /* a region name (region=heap): its enum wl_region */
+    KEY_FORMAT, /* a trace format name (format=lackey): its enum vmm_trace_format */
+};
+
+/* A key's value: u for every type but KEY_REAL, d for it. */
+struct kval {
+    uint64_t u;
+    double d;
 };
 
 struct keyspec {
@@ -365,13 +383,84 @@ struct keyspec {
     uint64_t min, max;  /* KEY_SIZE limits */
 };
 
-#define KEYS_MAX 8
+#define KEYS_MAX 12
+
+/* Reads the value v (vlen bytes) of the key=value token t by spec. */
+static int key_value(struct parser *ps, const struct tok *t, const struct keyspec *spec,
+                     const char *v, size_t vlen, struct kval *out)
+{
+    char b[64], buf[64];
+    int r;
+    switch (spec->type) {
+    case KEY_BYTE:
+        if (number(v, vlen, false, &out->u) < 0 || out->u > 255)
+            return fail(ps, t, "%s is not a byte; expected %s=0 .. 255 or 0x00 .. 0xff",
+                        found(t, b, sizeof b), spec->key);
+        return 0;
+    case KEY_SIZE:
+    case KEY_COUNT:
+        r = number(v, vlen, spec->type == KEY_SIZE, &out->u);
+        if (r == VMM_EPARSE)
+            return fail(ps, t, "%s is not a %s; expected %s=%s", found(t, b, sizeof b),
+                        spec->type == KEY_SIZE ? "size" : "number", spec->key,
+                        spec->type == KEY_SIZE ? "SIZE (4096, 0x1000, 4K, 2M)"
+                                               : "N in decimal or 0x hex");
+        if (r < 0 || out->u < spec->min || out->u > spec->max)
+            return fail(ps, t, "%s is out of range; expected %s=%" PRIu64 " .. %" PRIu64,
+                        found(t, b, sizeof b), spec->key, spec->min, spec->max);
+        return 0;
+    case KEY_REAL: {
+        char *e = NULL;
+        if (vlen > 0 && vlen < sizeof buf) {
+            memcpy(buf, v, vlen);
+            buf[vlen] = '\0';
+            out->d = strtod(buf, &e);
+        }
+        if (!e || *e || vlen == 0 || !(v[0] == '.' || (v[0] >= '0' && v[0] <= '9')) ||
+            !(out->d >= (double)spec->min && out->d <= (double)spec->max))
+            return fail(ps, t,
+                        "%s is not a number in %" PRIu64 " .. %" PRIu64
+                        "; expected %s=X such as 0.5",
+                        found(t, b, sizeof b), spec->min, spec->max, spec->key);
+        return 0;
+    }
+    case KEY_REGION: {
+        int reg = find_region(v, vlen);
+        if (reg < 0)
+            return fail(ps, t, "unknown region in %s; expected %s=text, data, bss, heap or stack",
+                        found(t, b, sizeof b), spec->key);
+        out->u = (uint64_t)reg;
+        return 0;
+    }
+    case KEY_FORMAT: {
+        int fmt = -1;
+        if (vlen < sizeof buf) {
+            memcpy(buf, v, vlen);
+            buf[vlen] = '\0';
+            fmt = vmm_trace_format_parse(buf);
+        }
+        if (fmt < 0) {
+            char list[160] = "";
+            for (int i = 1; i < VMM_FMT__COUNT; i++) {
+                size_t l = strlen(list);
+                snprintf(list + l, sizeof list - l, "%s%s", l ? ", " : "",
+                         vmm_trace_format_name((enum vmm_trace_format)i));
+            }
+            return fail(ps, t, "unknown trace format in %s; expected %s=%s or auto",
+                        found(t, b, sizeof b), spec->key, list);
+        }
+        out->u = (uint64_t)fmt;
+        return 0;
+    }
+    }
+    return VMM_EPARSE;
+}
 
 /* Reads args[0 .. n) as key=value pairs of spec (NULL-key terminated), each at
  * most once; val[i] and seen[i] are for spec[i]. usage names the statement's
  * form in messages; end is the token after the last argument. */
 static int keys(struct parser *ps, const struct tok *args, size_t n, const struct keyspec *spec,
-                uint64_t val[KEYS_MAX], bool seen[KEYS_MAX], const char *usage,
+                struct kval val[KEYS_MAX], bool seen[KEYS_MAX], const char *usage,
                 const struct tok *end)
 {
     char b[64], list[160] = "";
@@ -397,19 +486,9 @@ static int keys(struct parser *ps, const struct tok *args, size_t n, const struc
         seen[k] = true;
         const char *v = eq + 1;
         size_t vlen = t->len - klen - 1;
-        if (spec[k].type == KEY_BYTE) {
-            if (number(v, vlen, false, &val[k]) < 0 || val[k] > 255)
-                return fail(ps, t, "%s is not a byte; expected %s=0 .. 255 or 0x00 .. 0xff",
-                            found(t, b, sizeof b), spec[k].key);
-        } else {
-            int r = number(v, vlen, true, &val[k]);
-            if (r == VMM_EPARSE)
-                return fail(ps, t, "%s is not a size; expected %s=SIZE (4096, 0x1000, 4K, 2M)",
-                            found(t, b, sizeof b), spec[k].key);
-            if (r < 0 || val[k] < spec[k].min || val[k] > spec[k].max)
-                return fail(ps, t, "%s is out of range; expected %s=%" PRIu64 " .. %" PRIu64,
-                            found(t, b, sizeof b), spec[k].key, spec[k].min, spec[k].max);
-        }
+        int r = key_value(ps, t, &spec[k], v, vlen, &val[k]);
+        if (r < 0)
+            return r;
     }
     for (size_t k = 0; k < nspec; k++)
         if (spec[k].required && !seen[k])
@@ -574,13 +653,18 @@ static bool name_char(char ch, bool first)
 static int p_program(struct parser *ps, const struct stmt_ctx *c)
 {
     static const struct keyspec spec[] = {
-        {"text", KEY_SIZE, false, 0, 1ull << 56},  {"data", KEY_SIZE, false, 0, 1ull << 56},
-        {"bss", KEY_SIZE, false, 0, 1ull << 56},   {"heap", KEY_SIZE, false, 0, 1ull << 56},
-        {"stack", KEY_SIZE, false, 0, 1ull << 56}, {NULL, KEY_SIZE, false, 0, 0},
+        {"text", KEY_SIZE, false, 0, 1ull << 56},
+        {"data", KEY_SIZE, false, 0, 1ull << 56},
+        {"bss", KEY_SIZE, false, 0, 1ull << 56},
+        {"heap", KEY_SIZE, false, 0, 1ull << 56},
+        {"stack", KEY_SIZE, false, 0, 1ull << 56},
+        {"stack-limit", KEY_SIZE, false, 0, 1ull << 56},
+        {NULL, KEY_SIZE, false, 0, 0},
     };
-    const char *usage = "program NAME text=SIZE data=SIZE bss=SIZE heap=SIZE stack=SIZE";
+    const char *usage = "program NAME text=SIZE data=SIZE bss=SIZE heap=SIZE stack=SIZE "
+                        "[stack-limit=SIZE], or program NAME flat";
     char b[64];
-    uint64_t val[KEYS_MAX];
+    struct kval val[KEYS_MAX];
     bool seen[KEYS_MAX];
     struct vmm_workload *w = ps->w;
     int r = arity(ps, c, 1, WL_MAX_ARGS, usage);
@@ -601,7 +685,11 @@ static int p_program(struct parser *ps, const struct stmt_ctx *c)
         if (strlen(w->progs[i].name) == n->len && memcmp(w->progs[i].name, n->s, n->len) == 0)
             return fail(ps, n, "program %s is already defined at line %u; expected a new name",
                         found(n, b, sizeof b), w->progs[i].line);
-    if ((r = keys(ps, c->args + 1, c->nargs - 1, spec, val, seen, usage, c->end)) < 0)
+    bool flat = c->nargs >= 2 && tok_is(&c->args[1], "flat");
+    if (flat && c->nargs > 2)
+        return fail(ps, &c->args[2], "unexpected %s; expected nothing after 'flat' (%s)",
+                    found(&c->args[2], b, sizeof b), usage);
+    if (!flat && (r = keys(ps, c->args + 1, c->nargs - 1, spec, val, seen, usage, c->end)) < 0)
         return r;
     if (grow((void **)&w->progs, &w->cap_progs, w->nprogs, sizeof *w->progs) < 0)
         return oom(ps);
@@ -609,8 +697,12 @@ static int p_program(struct parser *ps, const struct stmt_ctx *c)
     memset(pg, 0, sizeof *pg);
     memcpy(pg->name, n->s, n->len);
     pg->line = c->kw->line;
-    for (int i = 0; i < WR__COUNT; i++) /* spec rows are in enum wl_region order */
-        pg->size[i] = seen[i] ? val[i] : 0;
+    pg->flat = flat;
+    for (int i = 0; !flat && i < WR__COUNT; i++) /* spec rows are in enum wl_region order */
+        pg->size[i] = seen[i] ? val[i].u : 0;
+    pg->stack_limit = !flat && seen[WR__COUNT] ? val[WR__COUNT].u : WL_STACK_LIMIT;
+    if (pg->stack_limit < pg->size[WR_STACK])
+        pg->stack_limit = pg->size[WR_STACK];
     return 0;
 }
 
@@ -621,21 +713,11 @@ static void runs(struct parser *ps, const struct stmt_ctx *c)
         ps->first_run = c->kw->line;
 }
 
-static int p_spawn(struct parser *ps, const struct stmt_ctx *c)
+/* Reads a program name defined earlier; *index is its place in w->progs. */
+static int known_prog(struct parser *ps, const struct tok *pn, uint32_t *index)
 {
-    const char *usage = "spawn P<n> PROGRAM";
     char b[64];
-    uint32_t pid;
-    struct vmm_workload *w = ps->w;
-    int r = arity(ps, c, 2, 2, usage);
-    if (r < 0 || (r = proc_name(ps, &c->args[0], &pid)) < 0)
-        return r;
-    if (pid < ps->cap_pid && ps->pid_proc[pid])
-        return fail(ps, &c->args[0],
-                    "P%u is already spawned at line %u; expected a new process "
-                    "name",
-                    pid, w->procs[ps->pid_proc[pid] - 1].line);
-    const struct tok *pn = &c->args[1];
+    const struct vmm_workload *w = ps->w;
     size_t prog = 0;
     while (prog < w->nprogs && !(strlen(w->progs[prog].name) == pn->len &&
                                  memcmp(w->progs[prog].name, pn->s, pn->len) == 0))
@@ -645,6 +727,25 @@ static int p_spawn(struct parser *ps, const struct stmt_ctx *c)
                     "unknown program %s; expected a program defined earlier with "
                     "'program NAME text=SIZE ...'",
                     found(pn, b, sizeof b));
+    *index = (uint32_t)prog;
+    return 0;
+}
+
+/* Records t (P<n>) as a new process created at c running prog (WL_FORKED:
+ * its parent's); *index is its place in w->procs. */
+static int new_proc(struct parser *ps, const struct stmt_ctx *c, const struct tok *t, uint32_t prog,
+                    uint32_t *index)
+{
+    uint32_t pid;
+    struct vmm_workload *w = ps->w;
+    int r = proc_name(ps, t, &pid);
+    if (r < 0)
+        return r;
+    if (pid < ps->cap_pid && ps->pid_proc[pid])
+        return fail(ps, t,
+                    "P%u is already created at line %u; expected a new process "
+                    "name",
+                    pid, w->procs[ps->pid_proc[pid] - 1].line);
     if (pid >= ps->cap_pid) {
         size_t cap = ps->cap_pid ? ps->cap_pid : 64;
         while (cap <= pid)
@@ -658,13 +759,57 @@ static int p_spawn(struct parser *ps, const struct stmt_ctx *c)
     }
     if (grow((void **)&w->procs, &w->cap_procs, w->nprocs, sizeof *w->procs) < 0)
         return oom(ps);
+    w->procs[w->nprocs] = (struct wl_proc){pid, c->kw->line, prog};
+    ps->pid_proc[pid] = (uint32_t)++w->nprocs;
+    *index = (uint32_t)(w->nprocs - 1);
+    return 0;
+}
+
+static int p_spawn(struct parser *ps, const struct stmt_ctx *c)
+{
+    uint32_t prog, proc;
+    int r = arity(ps, c, 2, 2, "spawn P<n> PROGRAM");
+    if (r < 0 || (r = proc_name(ps, &c->args[0], &proc)) < 0 ||
+        (r = known_prog(ps, &c->args[1], &prog)) < 0 ||
+        (r = new_proc(ps, c, &c->args[0], prog, &proc)) < 0)
+        return r;
     struct wl_stmt *st = new_stmt(ps, c, WS_SPAWN);
     if (!st)
         return oom(ps);
-    w->procs[w->nprocs] = (struct wl_proc){pid, c->kw->line, (uint32_t)prog};
-    ps->pid_proc[pid] = (uint32_t)++w->nprocs;
-    st->proc = (uint32_t)(w->nprocs - 1);
-    st->arg = (uint32_t)prog;
+    st->proc = proc;
+    st->arg = prog;
+    runs(ps, c);
+    return 0;
+}
+
+static int p_fork(struct parser *ps, const struct stmt_ctx *c)
+{
+    uint32_t parent, child;
+    int r = arity(ps, c, 2, 2, "fork P<parent> P<child>");
+    if (r < 0 || (r = known_proc(ps, &c->args[0], &parent)) < 0 ||
+        (r = new_proc(ps, c, &c->args[1], WL_FORKED, &child)) < 0)
+        return r;
+    struct wl_stmt *st = new_stmt(ps, c, WS_FORK);
+    if (!st)
+        return oom(ps);
+    st->proc = parent;
+    st->arg = child;
+    runs(ps, c);
+    return 0;
+}
+
+static int p_exec(struct parser *ps, const struct stmt_ctx *c)
+{
+    uint32_t proc, prog;
+    int r = arity(ps, c, 2, 2, "exec P<n> PROGRAM");
+    if (r < 0 || (r = known_proc(ps, &c->args[0], &proc)) < 0 ||
+        (r = known_prog(ps, &c->args[1], &prog)) < 0)
+        return r;
+    struct wl_stmt *st = new_stmt(ps, c, WS_EXEC);
+    if (!st)
+        return oom(ps);
+    st->proc = proc;
+    st->arg = prog;
     runs(ps, c);
     return 0;
 }
@@ -739,7 +884,7 @@ struct action {
 static int p_access(struct parser *ps, const struct stmt_ctx *c, const struct action *a,
                     uint32_t proc)
 {
-    uint64_t val[KEYS_MAX];
+    struct kval val[KEYS_MAX];
     bool seen[KEYS_MAX];
     /* c->args[0] is the verb. */
     int r = arity(ps, c, 2, WL_MAX_ARGS, a->usage);
@@ -758,17 +903,157 @@ static int p_access(struct parser *ps, const struct stmt_ctx *c, const struct ac
     st->addr_col = tmp.addr_col;
     st->addr_off = tmp.addr_off;
     st->addr_len = tmp.addr_len;
-    st->n = seen[0] ? val[0] : 1;
+    st->n = seen[0] ? val[0].u : 1;
     if (a->keys[1].key && seen[1])
-        st->value = (int16_t)val[1];
+        st->value = (int16_t)val[1].u;
     runs(ps, c);
     return 0;
 }
+
+/* brk +SIZE | -SIZE | SIZE */
+static int p_brk(struct parser *ps, const struct stmt_ctx *c, const struct action *a, uint32_t proc)
+{
+    char b[64];
+    int r = arity(ps, c, 2, 2, a->usage);
+    if (r < 0)
+        return r;
+    const struct tok *t = &c->args[1];
+    uint8_t mode = t->s[0] == '+' ? WB_GROW : t->s[0] == '-' ? WB_SHRINK : WB_SET;
+    size_t skip = mode == WB_SET ? 0 : 1;
+    uint64_t v;
+    r = number(t->s + skip, t->len - skip, true, &v);
+    if (r < 0 || v > WL_MAX_LEN)
+        return fail(ps, t,
+                    "%s is not a heap change; expected +SIZE (grow), -SIZE (shrink) or SIZE "
+                    "(the new heap size), SIZE at most 1G: +16K, -4K, 64K",
+                    found(t, b, sizeof b));
+    struct wl_stmt *st = new_stmt(ps, c, a->kind);
+    if (!st)
+        return oom(ps);
+    st->proc = proc;
+    st->mode = mode;
+    st->n = v;
+    runs(ps, c);
+    return 0;
+}
+
+/* trace FILE [format=NAME] [region=NAME], or trace refs=LIST [region=NAME] */
+static int p_trace(struct parser *ps, const struct stmt_ctx *c, const struct action *a,
+                   uint32_t proc)
+{
+    struct kval val[KEYS_MAX];
+    bool seen[KEYS_MAX];
+    int r = arity(ps, c, 2, 4, a->usage);
+    if (r < 0 ||
+        (r = keys(ps, c->args + 2, c->nargs - 2, a->keys, val, seen, a->usage, c->end)) < 0)
+        return r;
+    const struct tok *f = &c->args[1];
+    bool inline_refs = f->len > 5 && memcmp(f->s, "refs=", 5) == 0;
+    if (inline_refs && seen[0])
+        return fail(ps, f, "refs= is a list of page numbers; expected no format= with it");
+    struct wl_stmt *st = new_stmt(ps, c, a->kind);
+    if (!st)
+        return oom(ps);
+    st->proc = proc;
+    st->mode = inline_refs;
+    st->addr_col = f->col + (inline_refs ? 5 : 0);
+    st->addr_off = (uint32_t)(f->s - ps->w->text) + (inline_refs ? 5 : 0);
+    st->addr_len = f->len - (inline_refs ? 5 : 0);
+    st->arg = seen[0] ? (uint32_t)val[0].u : VMM_FMT_AUTO;
+    st->region = seen[1] ? (uint8_t)val[1].u : WR_ABSOLUTE;
+    runs(ps, c);
+    return 0;
+}
+
+/* pattern KIND pages=N refs=N [alpha=] [write=] [seed=] [region=] [value=] [phases=]
+ * [phase-pages=] */
+static int p_pattern(struct parser *ps, const struct stmt_ctx *c, const struct action *a,
+                     uint32_t proc)
+{
+    char b[64], list[64] = "";
+    struct kval val[KEYS_MAX];
+    bool seen[KEYS_MAX];
+    struct vmm_workload *w = ps->w;
+    int r = arity(ps, c, 2, WL_MAX_ARGS, a->usage);
+    if (r < 0)
+        return r;
+    const struct tok *k = &c->args[1];
+    int kind = -1;
+    for (int i = 0; i < PAT__COUNT; i++) {
+        size_t l = strlen(list);
+        snprintf(list + l, sizeof list - l, "%s%s", i ? ", " : "", pat_kind_names[i]);
+        if (tok_is(k, pat_kind_names[i]))
+            kind = i;
+    }
+    if (kind < 0)
+        return fail(ps, k, "unknown pattern %s; expected %s", found(k, b, sizeof b), list);
+    if ((r = keys(ps, c->args + 2, c->nargs - 2, a->keys, val, seen, a->usage, c->end)) < 0)
+        return r;
+    /* a->keys: pages refs alpha write seed region value phases phase-pages */
+    if (kind == PAT_PHASES && !seen[8])
+        return fail(ps, c->end, "found %s without phase-pages=; expected it for 'pattern phases'",
+                    found(c->end, b, sizeof b));
+    if (seen[8] && val[8].u > val[0].u)
+        return fail(ps, k,
+                    "phase-pages=%" PRIu64 " is more than pages=%" PRIu64
+                    "; expected a window inside the pages",
+                    val[8].u, val[0].u);
+    if (grow((void **)&w->pats, &w->cap_pats, w->npats, sizeof *w->pats) < 0)
+        return oom(ps);
+    struct wl_stmt *st = new_stmt(ps, c, a->kind);
+    if (!st)
+        return oom(ps);
+    struct wl_pattern *pt = &w->pats[w->npats];
+    *pt = (struct wl_pattern){
+        .spec = {.kind = (enum pat_kind)kind,
+                 .pages = val[0].u,
+                 .refs = val[1].u,
+                 .alpha = seen[2] ? val[2].d : PAT_DEFAULT_ALPHA,
+                 .write = seen[3] ? val[3].d : 0.0,
+                 .seed = seen[4] ? val[4].u : 0,
+                 .phases = seen[7] ? val[7].u : 4,
+                 .phase_pages = seen[8] ? val[8].u : 1},
+        .seeded = seen[4],
+        .region = seen[5] ? (uint8_t)val[5].u : WR_HEAP,
+        .value = seen[6] ? (int16_t)val[6].u : WL_DEFAULT_BYTE,
+    };
+    st->proc = proc;
+    st->arg = (uint32_t)w->npats++;
+    runs(ps, c);
+    return 0;
+}
+
+static const struct keyspec brk_keys[] = {{NULL, KEY_SIZE, false, 0, 0}};
+static const struct keyspec trace_keys[] = {
+    {"format", KEY_FORMAT, false, 0, 0},
+    {"region", KEY_REGION, false, 0, 0},
+    {NULL, KEY_SIZE, false, 0, 0},
+};
+static const struct keyspec pattern_keys[] = {
+    {"pages", KEY_SIZE, true, 1, 1ull << 40},
+    {"refs", KEY_COUNT, true, 0, UINT64_MAX},
+    {"alpha", KEY_REAL, false, 0, 100},
+    {"write", KEY_REAL, false, 0, 1},
+    {"seed", KEY_COUNT, false, 0, UINT64_MAX},
+    {"region", KEY_REGION, false, 0, 0},
+    {"value", KEY_BYTE, false, 0, 255},
+    {"phases", KEY_COUNT, false, 1, 1ull << 32},
+    {"phase-pages", KEY_SIZE, false, 1, 1ull << 40},
+    {NULL, KEY_SIZE, false, 0, 0},
+};
 
 static const struct action actions[] = {
     {"read", WS_READ, read_keys, "P<n> read ADDR [len=SIZE]", p_access},
     {"write", WS_WRITE, write_keys, "P<n> write ADDR [len=SIZE] [value=BYTE]", p_access},
     {"check", WS_CHECK, check_keys, "P<n> check ADDR value=BYTE [len=SIZE]", p_access},
+    {"brk", WS_BRK, brk_keys, "P<n> brk +SIZE|-SIZE|SIZE", p_brk},
+    {"trace", WS_TRACE, trace_keys,
+     "P<n> trace FILE [format=NAME] [region=NAME] or P<n> trace refs=P,P,... [region=NAME]",
+     p_trace},
+    {"pattern", WS_PATTERN, pattern_keys,
+     "P<n> pattern KIND pages=N refs=N [alpha=A] [write=P] [seed=N] [region=NAME] [value=BYTE] "
+     "[phases=N] [phase-pages=N]",
+     p_pattern},
 };
 #define NACTIONS (sizeof actions / sizeof actions[0])
 
@@ -800,7 +1085,7 @@ struct keyword {
 static const struct keyword keywords[] = {
     {"frames", p_frames}, {"policy", p_policy},   {"page-size", p_page_size}, {"tlb", p_tlb},
     {"seed", p_seed},     {"va-bits", p_va_bits}, {"program", p_program},     {"spawn", p_spawn},
-    {"exit", p_exit},     {"repeat", p_repeat},
+    {"exit", p_exit},     {"repeat", p_repeat},   {"fork", p_fork},           {"exec", p_exec},
 };
 #define NKEYWORDS (sizeof keywords / sizeof keywords[0])
 
@@ -907,7 +1192,9 @@ void vmm_workload_free(struct vmm_workload *w)
     if (!w)
         return;
     free(w->name);
+    free(w->dir);
     free(w->text);
+    free(w->pats);
     free(w->progs);
     free(w->procs);
     free(w->stmts);
@@ -972,7 +1259,10 @@ int vmm_workload_load(const char *path, struct vmm_workload **out, char *err, si
         say_err(err, errlen, "vmm_workload_load: no path or no result pointer");
         return VMM_EINVAL;
     }
-    FILE *f = fopen(path, "rb");
+    bool in = strcmp(path, "-") == 0; /* standard input, named "stdin" in messages */
+    FILE *f = in ? stdin : fopen(path, "rb");
+    if (in)
+        path = "stdin";
     if (!f) {
         int e = errno;
         say_err(err, errlen, "%s: cannot open: %s", path, strerror(e));
@@ -1007,7 +1297,8 @@ int vmm_workload_load(const char *path, struct vmm_workload **out, char *err, si
             break;
         }
     }
-    fclose(f);
+    if (!in)
+        fclose(f);
     if (r == VMM_ENOMEM)
         say_err(err, errlen, "%s: out of memory", path);
     if (r == 0) {
@@ -1021,6 +1312,20 @@ int vmm_workload_load(const char *path, struct vmm_workload **out, char *err, si
     if (r == 0) {
         buf[len] = '\0';
         r = vmm_workload_parse(path, buf, out, err, errlen);
+    }
+    if (r == 0) { /* traces it names are found from its directory */
+        const char *slash = strrchr(path, '/');
+        size_t dlen = slash ? (size_t)(slash - path) + (slash == path) : 0;
+        (*out)->dir = malloc(dlen + 1);
+        if (!(*out)->dir) {
+            vmm_workload_free(*out);
+            *out = NULL;
+            say_err(err, errlen, "%s: out of memory", path);
+            r = VMM_ENOMEM;
+        } else {
+            memcpy((*out)->dir, path, dlen);
+            (*out)->dir[dlen] = '\0';
+        }
     }
     free(buf);
     return r;
