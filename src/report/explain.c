@@ -6,8 +6,15 @@
  *      no free frame; victim frame 5 = P2 page 0x7 (dirty): write to swap
  *      slot 12; read page from swap slot 3 into frame 5; PTE valid; restart: hit
  *
- * (one line in the output). Process events (spawn, exit, kill) get lines of
- * their own.
+ * (one line in the output). How the page was found is part of the line: in
+ * the page cache or the swap cache (shared, no I/O), read from a program's
+ * image, copied on write, or a stack grown down to it, e.g.
+ *
+ *   #12 P2 W 0x5000: TLB miss; walk: PTE valid (frame 2); page fault; legal
+ *       (heap); free frame 5; copy-on-write: copied frame 2 to frame 5; PTE
+ *       valid; restart: hit
+ *
+ * Process events (spawn, fork, exec, exit, kill) get lines of their own.
  */
 #include "internal.h"
 
@@ -15,9 +22,10 @@
 #include <stdlib.h>
 
 struct explain {
-    FILE *out;       /* where lines go */
-    char line[1024]; /* the line being built */
-    size_t len;      /* bytes in line */
+    const struct vmm_system *sys; /* observed: fork lines read the child's counts */
+    FILE *out;                    /* where lines go */
+    char line[1024];              /* the line being built */
+    size_t len;                   /* bytes in line */
 };
 
 static void add(struct explain *x, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -103,6 +111,48 @@ static void on_event(void *ctx, const struct vmm_event *ev)
     case VMM_EV_EXIT:
         fprintf(x->out, "P%u exits: its frames and swap slots are freed\n", ev->pid);
         break;
+    case VMM_EV_CACHE_HIT:
+        if (ev->text) /* the page cache: a page of an object */
+            add(x, " found in the %s (frame %" PRIu64 ");", ev->text, ev->frame);
+        else
+            add(x, " found in the swap cache (slot %" PRIu64 ", frame %" PRIu64 ");", ev->slot,
+                ev->frame);
+        break;
+    case VMM_EV_FILE_READ:
+        add(x, " read page of %s into frame %" PRIu64 ";", ev->text, ev->frame);
+        break;
+    case VMM_EV_COW:
+        if (!ev->valid)
+            add(x, " copy-on-write: page no longer shared, made writable;");
+        else if (ev->slot != SLOT_NONE) /* the swap-in just narrated was the copy */
+            add(x,
+                " copy-on-write: copied from swap slot %" PRIu64 " into frame %" PRIu64
+                " (the slot stays with its other holders);",
+                ev->slot, ev->frame);
+        else
+            add(x, " copy-on-write: copied frame %" PRIu64 " to frame %" PRIu64 ";", ev->vvpn,
+                ev->frame);
+        break;
+    case VMM_EV_GROW:
+        add(x, " %s grows down to 0x%" PRIx64 ";", ev->text,
+            ev->vaddr & ~(uint64_t)(x->sys->cfg.page_size - 1));
+        break;
+    case VMM_EV_FORK: {
+        const struct proc *c = vmm__proc(x->sys, ev->vpid);
+        if (c && c->live)
+            fprintf(x->out,
+                    "P%u forks P%u: P%u maps the same %" PRIu64 " resident pages (writable"
+                    " ones now copy-on-write in both) and %" PRIu64 " swapped ones\n",
+                    ev->pid, ev->vpid, ev->vpid, c->st.resident_pages, c->st.swapped_pages);
+        else
+            fprintf(x->out, "P%u forks P%u\n", ev->pid, ev->vpid);
+        break;
+    }
+    case VMM_EV_EXEC:
+        fprintf(x->out,
+                "P%u execs %s: its old image is dropped (pages no one else holds are freed)\n",
+                ev->pid, ev->text);
+        break;
     case VMM_EV_KILL:
         if (x->len == 0) /* not inside a reference line (SEGV already said it) */
             fprintf(x->out, "P%u killed: %s\n", ev->pid, ev->text);
@@ -119,6 +169,7 @@ int vmm_explain_attach(struct vmm_system *sys, FILE *out)
     struct explain *x = calloc(1, sizeof *x);
     if (!x)
         return vmm__fail(sys, VMM_ENOMEM, "out of memory");
+    x->sys = sys;
     x->out = out;
     struct vmm_observer o = {VMM_EV_ALL, on_event, x};
     int r = vmm_observer_add(sys, &o);

@@ -1,7 +1,14 @@
 /*
  * text.c - the summary a person reads at a glance: the machine modelled, the
- * fault counts, what the dirty bit saved, the TLB, the effective access time
- * from the cost model next to the textbook formula, and one row per process.
+ * fault counts and how the faults were served, what the dirty bit saved, the
+ * TLB, the effective access time from the cost model next to the textbook
+ * formula, and one row per process with its memory as Linux counts it (RSS
+ * split into anonymous and file pages, shared and private pages, PSS, swap;
+ * docs/metrics.md maps each to /proc and cgroup counters).
+ *
+ * The JSON object (vmm_report_json) carries every counter of struct vmm_stats
+ * and struct vmm_proc_stats (docs/metrics.md gives their Linux names); keys
+ * are only ever added, never renamed, since scripts parse them.
  */
 #include "internal.h"
 
@@ -42,6 +49,168 @@ static const char *state_of(const struct vmm_proc_stats *p)
     return p->killed ? "killed" : p->live ? "running" : "exited";
 }
 
+/*
+ * How the faults were served, beyond the minor/major split: one line per kind,
+ * and only when its counters are not all zero, so that a plain replay (where
+ * every minor fault is a zero-fill and nothing is shared) keeps its summary.
+ * The kinds overlap: a write that finds its page in the swap cache is a cache
+ * hit and then a copy-on-write copy, within one fault.
+ */
+static void fault_kinds(const struct vmm_stats *st, FILE *out)
+{
+    bool sharing = st->cow_copies || st->cow_reuses || st->page_cache_hits || st->swap_cache_hits ||
+                   st->file_reads || st->forks || st->execs || st->stack_growths;
+    if (sharing || st->zero_fills != st->minor_faults)
+        fprintf(out,
+                "zero-fills       %12" PRIu64 "   minor faults handing out a new zeroed page\n",
+                st->zero_fills);
+    if (st->page_cache_hits || st->file_reads)
+        fprintf(out,
+                "page-cache hits  %12" PRIu64
+                "   minor faults on program pages already in memory; file reads %" PRIu64
+                " (major)\n",
+                st->page_cache_hits, st->file_reads);
+    if (st->swap_cache_hits)
+        fprintf(out,
+                "swap-cache hits  %12" PRIu64
+                "   minor faults on swapped pages a sharer had read back\n",
+                st->swap_cache_hits);
+    if (st->cow_copies || st->cow_reuses)
+        fprintf(out,
+                "copy-on-write    %12" PRIu64 "   pages copied; %" PRIu64
+                " made writable in place (no longer shared)\n",
+                st->cow_copies, st->cow_reuses);
+}
+
+/* ---- the per-process table ------------------------------------------------------ */
+
+/*
+ * Columns are as wide as their widest cell, as ps(1) does, so a small run
+ * gives a narrow table and a long one still lines up. Memory is in KiB, as
+ * /proc/PID/status gives it; RSS = anon + file = shared + USS.
+ */
+enum col {
+    COL_PID,
+    COL_PPID, /* shown only when some process was forked */
+    COL_NAME,
+    COL_REFS,
+    COL_MINOR,
+    COL_MAJOR,
+    COL_ZERO,
+    COL_COW,
+    COL_RSS,
+    COL_ANON,
+    COL_FILE,
+    COL_SHARED,
+    COL_PSS,
+    COL_USS,
+    COL_SWAP,
+    COL__COUNT
+};
+
+static const struct {
+    const char *head; /* header text */
+    bool left;        /* left-aligned (text) rather than right-aligned (numbers) */
+} cols[COL__COUNT] = {
+    [COL_PID] = {"pid", false},        [COL_PPID] = {"ppid", false},
+    [COL_NAME] = {"name", true},       [COL_REFS] = {"references", false},
+    [COL_MINOR] = {"minor", false},    [COL_MAJOR] = {"major", false},
+    [COL_ZERO] = {"zero-fill", false}, [COL_COW] = {"CoW", false},
+    [COL_RSS] = {"RSS", false},        [COL_ANON] = {"anon", false},
+    [COL_FILE] = {"file", false},      [COL_SHARED] = {"shared", false},
+    [COL_PSS] = {"PSS", false},        [COL_USS] = {"USS", false},
+    [COL_SWAP] = {"swap", false},
+};
+
+typedef char cell_t[40];
+
+/* pages of page_size bytes in KiB: whole, or with one decimal for pages under 1 KiB. */
+static void kib_cell(cell_t c, uint64_t pages, uint32_t page_size)
+{
+    uint64_t bytes = pages * page_size;
+    if (bytes % 1024 == 0)
+        snprintf(c, sizeof(cell_t), "%" PRIu64, bytes / 1024);
+    else
+        snprintf(c, sizeof(cell_t), "%.1f", (double)bytes / 1024.0);
+}
+
+static void u64_cell(cell_t c, uint64_t v)
+{
+    snprintf(c, sizeof(cell_t), "%" PRIu64, v);
+}
+
+static void proc_cells(cell_t *c, const struct vmm_proc_stats *p, uint32_t ps)
+{
+    snprintf(c[COL_PID], sizeof(cell_t), "%u", p->pid);
+    if (p->ppid)
+        snprintf(c[COL_PPID], sizeof(cell_t), "%u", p->ppid);
+    else
+        snprintf(c[COL_PPID], sizeof(cell_t), "-");
+    snprintf(c[COL_NAME], sizeof(cell_t), "%s", p->name);
+    u64_cell(c[COL_REFS], p->references);
+    u64_cell(c[COL_MINOR], p->minor_faults);
+    u64_cell(c[COL_MAJOR], p->major_faults);
+    u64_cell(c[COL_ZERO], p->zero_fills);
+    u64_cell(c[COL_COW], p->cow_copies);
+    kib_cell(c[COL_RSS], p->rss_anon + p->rss_file + p->rss_shmem, ps);
+    kib_cell(c[COL_ANON], p->rss_anon, ps);
+    kib_cell(c[COL_FILE], p->rss_file, ps);
+    kib_cell(c[COL_SHARED], p->shared, ps);
+    snprintf(c[COL_PSS], sizeof(cell_t), "%.1f", (double)p->pss_bytes / 1024.0);
+    kib_cell(c[COL_USS], p->private_pages, ps);
+    kib_cell(c[COL_SWAP], p->swapped_pages, ps);
+}
+
+static void put_cell(FILE *out, const char *text, int width, bool left, bool first)
+{
+    fprintf(out, "%s%*s", first ? "" : "  ", left ? -width : width, text);
+}
+
+static void proc_table(const struct vmm_system *sys, FILE *out)
+{
+    size_t n = vmm_proc_stats_get(sys, NULL, 0);
+    struct vmm_proc_stats *ps = calloc(n ? n : 1, sizeof *ps);
+    cell_t(*cells)[COL__COUNT] = calloc(n ? n : 1, sizeof *cells);
+    if (!ps || !cells)
+        goto out_free;
+    vmm_proc_stats_get(sys, ps, n);
+
+    int width[COL__COUNT];
+    bool shown[COL__COUNT];
+    for (int k = 0; k < COL__COUNT; k++) {
+        width[k] = (int)strlen(cols[k].head);
+        shown[k] = k != COL_PPID;
+    }
+    for (size_t i = 0; i < n; i++) {
+        proc_cells(cells[i], &ps[i], sys->cfg.page_size);
+        if (ps[i].ppid)
+            shown[COL_PPID] = true;
+        for (int k = 0; k < COL__COUNT; k++)
+            if ((int)strlen(cells[i][k]) > width[k])
+                width[k] = (int)strlen(cells[i][k]);
+    }
+
+    char pg[32];
+    fprintf(out, "\nprocesses; memory in KiB (pages of %s): RSS = anon + file = shared + USS\n",
+            page_text(sys->cfg.page_size, pg, sizeof pg));
+    for (int k = 0; k < COL__COUNT; k++)
+        if (shown[k])
+            put_cell(out, cols[k].head, width[k], cols[k].left, k == 0);
+    fprintf(out, "  state\n");
+    for (size_t i = 0; i < n; i++) {
+        for (int k = 0; k < COL__COUNT; k++)
+            if (shown[k])
+                put_cell(out, cells[i][k], width[k], cols[k].left, k == 0);
+        fprintf(out, "  %s", state_of(&ps[i]));
+        if (ps[i].killed)
+            fprintf(out, ": %s", ps[i].kill_reason);
+        fputc('\n', out);
+    }
+out_free:
+    free(cells);
+    free(ps);
+}
+
 void vmm_report_text(const struct vmm_system *sys, const struct vmm_report_info *info, FILE *out)
 {
     const struct vmm_config *c = &sys->cfg;
@@ -67,6 +236,7 @@ void vmm_report_text(const struct vmm_system *sys, const struct vmm_report_info 
             "page faults      %12" PRIu64 "   minor %" PRIu64 ", major %" PRIu64
             "; fault rate %.2f%%\n",
             st.page_faults, st.minor_faults, st.major_faults, pct(st.page_faults, st.references));
+    fault_kinds(&st, out);
     fprintf(out, "hits             %12" PRIu64 "\n", st.hits);
     fprintf(out,
             "evictions        %12" PRIu64 "   dirty, written back %" PRIu64
@@ -81,6 +251,12 @@ void vmm_report_text(const struct vmm_system *sys, const struct vmm_report_info 
                 st.tlb_hits, st.tlb_misses, pct(st.tlb_hits, st.tlb_hits + st.tlb_misses));
     if (st.segfaults)
         fprintf(out, "segfaults        %12" PRIu64 "\n", st.segfaults);
+    if (st.forks || st.execs)
+        fprintf(out, "forks            %12" PRIu64 "   execs %" PRIu64 "; processes created %u\n",
+                st.forks, st.execs, st.processes);
+    if (st.stack_growths)
+        fprintf(out, "stack growths    %12" PRIu64 "   references that extended a stack down\n",
+                st.stack_growths);
 
     /* EAT: the model's own total, and the textbook formula with the model's
      * average costs, so the two can be compared. */
@@ -99,24 +275,7 @@ void vmm_report_text(const struct vmm_system *sys, const struct vmm_report_info 
             "                  = (1 - p) x ma + p x service: p = %.4f, ma = %s, service = %s\n", p,
             ns_text(ma, b, sizeof b), ns_text(service + ma, d, sizeof d));
 
-    size_t n = vmm_proc_stats_get(sys, NULL, 0);
-    struct vmm_proc_stats *ps = calloc(n ? n : 1, sizeof *ps);
-    if (!ps)
-        return;
-    vmm_proc_stats_get(sys, ps, n);
-    fprintf(out, "\n%7s %-10s %12s %10s %10s %10s %9s %8s  %s\n", "pid", "name", "references",
-            "faults", "minor", "major", "resident", "swapped", "state");
-    for (size_t i = 0; i < n; i++) {
-        fprintf(out,
-                "%7u %-10s %12" PRIu64 " %10" PRIu64 " %10" PRIu64 " %10" PRIu64 " %9" PRIu64
-                " %8" PRIu64 "  %s",
-                ps[i].pid, ps[i].name, ps[i].references, ps[i].page_faults, ps[i].minor_faults,
-                ps[i].major_faults, ps[i].resident_pages, ps[i].swapped_pages, state_of(&ps[i]));
-        if (ps[i].killed)
-            fprintf(out, ": %s", ps[i].kill_reason);
-        fputc('\n', out);
-    }
-    free(ps);
+    proc_table(sys, out);
 }
 
 /* ---- JSON ---------------------------------------------------------------------- */
@@ -172,6 +331,13 @@ void vmm_report_json(const struct vmm_system *sys, const struct vmm_report_info 
             st.swap_slots_peak, st.tlb_hits, st.tlb_misses, st.walks, st.segfaults, st.frames_used,
             st.time_ns, vmm_stats_eat_ns(&st));
     fprintf(out,
+            "  \"cow_copies\": %" PRIu64 ",\n  \"cow_reuses\": %" PRIu64
+            ",\n  \"page_cache_hits\": %" PRIu64 ",\n  \"swap_cache_hits\": %" PRIu64
+            ",\n  \"file_reads\": %" PRIu64 ",\n  \"forks\": %" PRIu64 ",\n  \"execs\": %" PRIu64
+            ",\n  \"stack_growths\": %" PRIu64 ",\n  \"processes_created\": %u,\n",
+            st.cow_copies, st.cow_reuses, st.page_cache_hits, st.swap_cache_hits, st.file_reads,
+            st.forks, st.execs, st.stack_growths, st.processes);
+    fprintf(out,
             "  \"cost\": {\"mem_ns\": %" PRIu64 ", \"tlb_ns\": %" PRIu64
             ", \"pt_level_ns\": %" PRIu64 ", \"fault_ns\": %" PRIu64 ", \"swap_read_ns\": %" PRIu64
             ", \"swap_write_ns\": %" PRIu64 "},\n  \"processes\": [",
@@ -193,6 +359,15 @@ void vmm_report_json(const struct vmm_system *sys, const struct vmm_report_info 
                     ps[i].references, ps[i].page_faults, ps[i].minor_faults, ps[i].major_faults,
                     ps[i].resident_pages, ps[i].swapped_pages, ps[i].evicted, ps[i].writebacks,
                     ps[i].page_table_nodes, state_of(&ps[i]));
+            fprintf(out,
+                    ", \"ppid\": %u, \"zero_fills\": %" PRIu64 ", \"cow_copies\": %" PRIu64
+                    ", \"rss_anon_pages\": %" PRIu64 ", \"rss_file_pages\": %" PRIu64
+                    ", \"rss_shmem_pages\": %" PRIu64 ", \"shared_pages\": %" PRIu64
+                    ", \"private_pages\": %" PRIu64 ", \"pss_bytes\": %" PRIu64
+                    ", \"swap_pages\": %" PRIu64,
+                    ps[i].ppid, ps[i].zero_fills, ps[i].cow_copies, ps[i].rss_anon, ps[i].rss_file,
+                    ps[i].rss_shmem, ps[i].shared, ps[i].private_pages, ps[i].pss_bytes,
+                    ps[i].swapped_pages);
             if (ps[i].killed) {
                 fprintf(out, ", \"kill_addr\": %" PRIu64 ", \"kill_reason\": ", ps[i].kill_addr);
                 json_str(out, ps[i].kill_reason);

@@ -28,8 +28,9 @@ $ vmm replay --policy fifo --frames 3 inputs/silberschatz.pages
 1> access time (EAT)      1451.8 ns per reference; simulated time 29.035 us
 1>                   = (1 - p) x ma + p x service: p = 0.7500, ma = 401.0 ns, service = 1.802 us
 1> 
-1>     pid name         references     faults      minor      major  resident  swapped  state
-1>       1 P1                   20         15         15          0         3        0  running
+1> processes; memory in KiB (pages of 4 KiB): RSS = anon + file = shared + USS
+1> pid  name  references  minor  major  zero-fill  CoW  RSS  anon  file  shared   PSS  USS  swap  state
+1>   1  P1            20     15      0         15    0   12    12     0       0  12.0   12     0  running
 # every step of every reference, narrated
 $ vmm replay --policy lru --frames 3 --tlb 0 --explain --refs 1,2,3,1,4,2
 ? 0
@@ -51,8 +52,9 @@ $ vmm replay --policy lru --frames 3 --tlb 0 --explain --refs 1,2,3,1,4,2
 1> access time (EAT)      1666.7 ns per reference; simulated time 10.000 us
 1>                   = (1 - p) x ma + p x service: p = 0.8333, ma = 500.0 ns, service = 1.900 us
 1> 
-1>     pid name         references     faults      minor      major  resident  swapped  state
-1>       1 P1                    6          5          5          0         3        0  running
+1> processes; memory in KiB (pages of 4 KiB): RSS = anon + file = shared + USS
+1> pid  name  references  minor  major  zero-fill  CoW  RSS  anon  file  shared   PSS  USS  swap  state
+1>   1  P1             6      5      0          5    0   12    12     0       0  12.0   12     0  running
 # a lackey trace (M = a load then a store; == lines skipped), with a TLB
 $ vmm replay --frames 2 --tlb 4 --explain inputs/small.lackey
 ? 0
@@ -75,8 +77,9 @@ $ vmm replay --frames 2 --tlb 4 --explain inputs/small.lackey
 1> access time (EAT)   1334635.0 ns per reference; simulated time 8.008 ms
 1>                   = (1 - p) x ma + p x service: p = 0.6667, ma = 367.7 ns, service = 2.002 ms
 1> 
-1>     pid name         references     faults      minor      major  resident  swapped  state
-1>       1 P1                    6          4          4          0         2        1  running
+1> processes; memory in KiB (pages of 4 KiB): RSS = anon + file = shared + USS
+1> pid  name  references  minor  major  zero-fill  CoW  RSS  anon  file  shared  PSS  USS  swap  state
+1>   1  P1             6      4      0          4    0    8     8     0       0  8.0    8     4  running
 # a multi-process trace: a reference across a page boundary touches both pages
 $ vmm replay --frames 4 --format vmm --explain inputs/two.vmm
 ? 0
@@ -99,9 +102,10 @@ $ vmm replay --frames 4 --format vmm --explain inputs/two.vmm
 1> access time (EAT)      1541.8 ns per reference; simulated time 7.709 us
 1>                   = (1 - p) x ma + p x service: p = 0.8000, ma = 421.0 ns, service = 1.822 us
 1> 
-1>     pid name         references     faults      minor      major  resident  swapped  state
-1>       1 P1                    3          2          2          0         2        0  running
-1>       2 P2                    2          2          2          0         2        0  running
+1> processes; memory in KiB (pages of 4 KiB): RSS = anon + file = shared + USS
+1> pid  name  references  minor  major  zero-fill  CoW  RSS  anon  file  shared  PSS  USS  swap  state
+1>   1  P1             3      2      0          2    0    8     8     0       0  8.0    8     0  running
+1>   2  P2             2      2      0          2    0    8     8     0       0  8.0    8     0  running
 # an addr trace as JSON
 $ vmm replay --frames 1 --json inputs/small.addr
 ? 0
@@ -138,8 +142,17 @@ $ vmm replay --frames 1 --json inputs/small.addr
 1>   "frames_used": 1,
 1>   "time_ns": 8004006,
 1>   "eat_ns": 2001001.500,
+1>   "cow_copies": 0,
+1>   "cow_reuses": 0,
+1>   "page_cache_hits": 0,
+1>   "swap_cache_hits": 0,
+1>   "file_reads": 0,
+1>   "forks": 0,
+1>   "execs": 0,
+1>   "stack_growths": 0,
+1>   "processes_created": 1,
 1>   "cost": {"mem_ns": 100, "tlb_ns": 1, "pt_level_ns": 100, "fault_ns": 1000, "swap_read_ns": 8000000, "swap_write_ns": 8000000},
 1>   "processes": [
-1>     {"pid": 1, "name": "P1", "references": 4, "page_faults": 2, "minor_faults": 2, "major_faults": 0, "resident_pages": 1, "swapped_pages": 1, "evicted": 1, "writebacks": 1, "page_table_nodes": 4, "state": "running"}
+1>     {"pid": 1, "name": "P1", "references": 4, "page_faults": 2, "minor_faults": 2, "major_faults": 0, "resident_pages": 1, "swapped_pages": 1, "evicted": 1, "writebacks": 1, "page_table_nodes": 4, "state": "running", "ppid": 0, "zero_fills": 2, "cow_copies": 0, "rss_anon_pages": 1, "rss_file_pages": 0, "rss_shmem_pages": 0, "shared_pages": 0, "private_pages": 1, "pss_bytes": 4096, "swap_pages": 1}
 1>   ]
 1> }
