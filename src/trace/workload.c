@@ -305,12 +305,16 @@ static int run_exit(struct run *r, const struct wl_stmt *s)
     uint32_t pid = pid_of(r, s);
     if (!running(r, s))
         return 0;
-    const struct proc *p = vmm__proc(r->sys, pid);
-    uint64_t frames = p->st.resident_pages, slots = p->st.swapped_pages;
+    struct vmm_stats before, after;
+    vmm_stats_get(r->sys, &before);
     int e = vmm_process_exit(r->sys, pid);
     if (e < 0)
         return engine_failed(r, s, s->col, e);
+    vmm_stats_get(r->sys, &after);
     r->procs[s->proc].exit_line = s->line;
+    /* Frames and slots the process shared stay with the others. */
+    uint64_t frames = before.frames_used - after.frames_used,
+             slots = before.swap_slots_used - after.swap_slots_used;
     say(r, s->line, "P%u exited: freed %" PRIu64 " frame%s and %" PRIu64 " swap slot%s", pid,
         frames, frames == 1 ? "" : "s", slots, slots == 1 ? "" : "s");
     return 0;
