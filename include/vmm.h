@@ -170,9 +170,10 @@ VMM_API int vmm_region_remove(struct vmm_system *sys, uint32_t pid, uint64_t sta
  * shrinking releases the pages past the new end. This is brk. */
 VMM_API int vmm_region_resize(struct vmm_system *sys, uint32_t pid, uint64_t start, uint64_t len);
 
-/* Makes the region that starts at start grow down, as a stack does: a
- * reference below it, but not below top - max_len and not touching the
- * region under it (a page of gap is kept), extends it to that page. */
+/* Makes the (anonymous) region that starts at start grow down, as a stack
+ * does: a reference below it, but not below its end - max_len and not
+ * touching the region under it (a page of gap is kept), extends it to that
+ * page. VMM_EUNSUPPORTED for a region mapping an object. */
 VMM_API int vmm_region_grows_down(struct vmm_system *sys, uint32_t pid, uint64_t start,
                                   uint64_t max_len);
 
@@ -184,8 +185,9 @@ struct vmm_region_info {
     char name[24];       /* as given */
 };
 
-/* pid's regions in address order. Returns how many there are; fills at most
- * max entries of out (out may be NULL to count). 0 for an unknown pid. */
+/* pid's regions in address order (for an ended process, those it had when it
+ * ended: what a segfault report shows). Returns how many there are; fills at
+ * most max entries of out (out may be NULL to count). 0 for an unknown pid. */
 VMM_API size_t vmm_regions_get(const struct vmm_system *sys, uint32_t pid,
                                struct vmm_region_info *out, size_t max);
 

@@ -202,6 +202,11 @@ int vmm_region_grows_down(struct vmm_system *sys, uint32_t pid, uint64_t start, 
         return (int)i;
     struct region *r = &p->regions[i];
     uint64_t len = r->end - r->start;
+    if (r->obj) /* its pages are the object's from pgoff on: growing down would shift them */
+        return vmm__fail(sys, VMM_EUNSUPPORTED,
+                         "region %s maps an object and cannot grow down; expected an "
+                         "anonymous region (a stack)",
+                         r->name);
     if (max_len < len)
         return vmm__fail(sys, VMM_ERANGE,
                          "region %s: growth limit 0x%" PRIx64 " is below its size 0x%" PRIx64,
