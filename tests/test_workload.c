@@ -10,7 +10,9 @@
 #include "internal.h"
 #include "vmm.h"
 
+#include <errno.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 
 /* A program every small script below can use: text 4K at 0x400000, data 4K
  * at 0x401000, heap 8K at 0x402000, stack 4K just below 0x7ffffffff000. */
@@ -854,4 +856,206 @@ TEST(workload_demo_every_policy)
             wl_done(&x);
         }
     }
+}
+
+/* ---- processes and sharing (issue 3) ----------------------------------------------------- */
+
+/* fork in the language: the child reads the parent's bytes, then each sees
+ * only its own writes; text is shared by every process of the program. */
+TEST(workload_fork_cow_and_shared_text)
+{
+    struct wl x;
+    if (!wl_run(&x,
+                PROG "spawn P1 ed\nspawn P2 ed\n"
+                     "P1 read text+0\nP2 read text+0\n"
+                     "P1 write data+0 len=4K value=0x11\n"
+                     "fork P1 P3\n"
+                     "P3 check data+0 len=4K value=0x11\n"
+                     "P3 write data+8 value=0x33\n"
+                     "P1 check data+8 value=0x11 ; P3 check data+8 value=0x33\n"
+                     "fork P3 P4\nP4 write data+8 value=0x44\n"
+                     "P3 check data+8 value=0x33 ; P4 check data+8 value=0x44\n"
+                     "P1 check data+8 value=0x11\n",
+                NULL))
+        return;
+    CHECK_EQ_I64(x.rc, 0);
+    CHECK_EQ_U64(x.fails, 0);
+    CHECK_CONTAINS(x.logbuf, "t.vmw:7: P3 forked from P1: shares its 2 resident and 0 swapped "
+                             "pages copy-on-write\n");
+    struct vmm_stats st;
+    vmm_stats_get(x.sys, &st);
+    CHECK_EQ_U64(st.file_reads, 1);      /* P1 read the text page */
+    CHECK_EQ_U64(st.page_cache_hits, 1); /* P2 found it */
+    CHECK_EQ_U64(st.cow_copies, 2);      /* P3's and P4's writes */
+    CHECK_EQ_U64(st.forks, 2);
+    CHECK_EQ_U64(proc_stats(x.sys, 4).ppid, 3);
+    CHECK_EQ_U64(proc_stats(x.sys, 3).ppid, 1);
+    wl_done(&x);
+}
+
+/* A check that the copy-on-write semantics would make wrong is caught. */
+TEST(workload_fork_check_catches_a_shared_write)
+{
+    struct wl x;
+    if (!wl_run(&x,
+                PROG "spawn P1 ed\nP1 write data value=1\nfork P1 P2\n"
+                     "P2 write data value=2\nP1 check data value=2\n",
+                NULL))
+        return;
+    CHECK_EQ_I64(x.rc, 0);
+    CHECK_EQ_U64(x.fails, 1);
+    CHECK_CONTAINS(x.logbuf, "check failed: P1 data (0x401000): expected 0x02, found 0x01");
+    wl_done(&x);
+}
+
+/* brk grows and shrinks the heap; what is cut off is gone, and a heap of
+ * size 0 appears at its first brk. */
+TEST(workload_brk)
+{
+    struct wl x;
+    if (!wl_run(&x,
+                "program p data=4K heap=0 stack=4K\nspawn P1 p\n"
+                "P1 brk +8K\nP1 write heap+0 len=8K value=5\nP1 check heap+4K len=4K value=5\n"
+                "P1 brk -4K\nP1 brk +4K\nP1 check heap+4K len=4K value=0\n"
+                "P1 brk 0\nP1 brk 4K\nP1 check heap+0 len=4K value=0\n"
+                "P1 brk -8K\n"
+                "P1 brk 4K\nP1 read heap+4K\n",
+                NULL))
+        return;
+    CHECK_EQ_I64(x.rc, 0);
+    CHECK_EQ_U64(x.fails, 0);
+    CHECK_CONTAINS(x.logbuf, "t.vmw:3: P1 brk: heap 0 -> 8K, [0x401000, 0x403000)\n");
+    CHECK_CONTAINS(x.logbuf, "t.vmw:12: P1 brk failed: the heap would shrink below its start; "
+                             "the heap stays at 4K\n");
+    CHECK_CONTAINS(x.logbuf, "t.vmw:14: P1 killed: segmentation fault: 0x402000 is in no region");
+    wl_done(&x);
+}
+
+/* The stack grows down to its limit, and no further. */
+TEST(workload_stack_growth)
+{
+    struct wl x;
+    if (!wl_run(&x,
+                "program p stack=4K stack-limit=16K\nspawn P1 p\nspawn P2 p\n"
+                "P1 write stack-12K value=9\nP1 check stack-12K value=9\n"
+                "P2 write stack-13K value=9\n",
+                NULL))
+        return;
+    CHECK_EQ_I64(x.rc, 0);
+    CHECK_EQ_U64(x.fails, 0);
+    struct vmm_stats st;
+    vmm_stats_get(x.sys, &st);
+    CHECK_EQ_U64(st.stack_growths, 1);
+    CHECK(proc_stats(x.sys, 1).live);
+    CHECK(proc_stats(x.sys, 2).killed);
+    CHECK_CONTAINS(x.logbuf, "P2 killed: segmentation fault: 0x7fffffffac00 is in no region");
+    wl_done(&x);
+}
+
+/* exec drops the image: the data written before reads as zero after. */
+TEST(workload_exec)
+{
+    struct wl x;
+    if (!wl_run(&x,
+                PROG "program tiny heap=4K\nspawn P1 ed\nP1 write heap value=3\nfork P1 P2\n"
+                     "exec P2 tiny\nP2 check heap value=0\nP2 read data\n"
+                     "P1 check heap value=3\n",
+                NULL))
+        return;
+    CHECK_EQ_I64(x.rc, VMM_ENOENT); /* tiny has no data region: a script error */
+    CHECK_STR_EQ(vmm_system_error(x.sys),
+                 "t.vmw:8:9: P2 runs tiny, which has no data region; expected one of its regions "
+                 "(heap) or an absolute address");
+    CHECK_EQ_U64(x.fails, 0);
+    CHECK_STR_EQ(proc_stats(x.sys, 2).name, "tiny");
+    wl_done(&x);
+}
+
+/* pattern: the references it makes are the generator's, in the region given. */
+TEST(workload_pattern)
+{
+    struct wl x;
+    if (!wl_run(&x,
+                "program p heap=64K data=8K\nspawn P1 p\n"
+                "P1 pattern loop pages=16 refs=64 write=1 value=0x5a\n"
+                "P1 check heap+0 len=64K value=0x5a\n"
+                "P1 pattern seq pages=2 refs=10 region=data\n"
+                "P1 pattern zipf pages=16 refs=1000 seed=3\n",
+                NULL))
+        return;
+    CHECK_EQ_I64(x.rc, 0);
+    /* Every page of the heap was written once, at one 8-byte-aligned offset:
+     * the check over the whole heap fails at the first byte that was not. */
+    CHECK_EQ_U64(x.fails, 1);
+    CHECK_CONTAINS(x.logbuf, "P1 pattern loop: 64 references (64 writes) over 16 pages of heap");
+    CHECK_CONTAINS(x.logbuf, "P1 pattern seq: 10 references (0 writes) over 2 pages of data");
+    struct vmm_proc_stats p = proc_stats(x.sys, 1);
+    CHECK_EQ_U64(p.references, 64 + 16 + 10 + 1000);
+    CHECK_EQ_U64(p.zero_fills, 16 + 2); /* the zipf pages were all touched by the loop */
+    wl_done(&x);
+}
+
+/* The same pattern statement gives the same references on every run. */
+TEST(workload_pattern_is_deterministic)
+{
+    struct vmm_stats a, b;
+    for (int i = 0; i < 2; i++) {
+        struct wl x;
+        if (!wl_run(&x,
+                    "frames 4\nprogram p heap=64K\nspawn P1 p\n"
+                    "P1 pattern zipf pages=16 refs=2000 write=0.5\n"
+                    "P1 pattern phases pages=16 refs=2000 phases=4 phase-pages=3\n",
+                    NULL))
+            return;
+        CHECK_EQ_I64(x.rc, 0);
+        vmm_stats_get(x.sys, i ? &b : &a);
+        wl_done(&x);
+    }
+    CHECK_EQ_U64(a.page_faults, b.page_faults);
+    CHECK_EQ_U64(a.writebacks, b.writebacks);
+    CHECK(a.page_faults > 16); /* 4 frames for 16 pages: it does page */
+}
+
+/* trace FILE: relative to the script's directory; region= folds it. */
+TEST(workload_trace_file)
+{
+    char dir[512], path[600];
+    snprintf(dir, sizeof dir, "%s/wltrace", test_tmpdir());
+    snprintf(path, sizeof path, "%s/refs.pages", dir);
+    CHECK(mkdir(dir, 0700) == 0 || errno == EEXIST);
+    FILE *f = fopen(path, "w");
+    CHECK(f != NULL);
+    fputs("0 1 2 3 0 1 4 0 1 2 3 4\n", f); /* the Belady string, 5 distinct pages */
+    fclose(f);
+    snprintf(path, sizeof path, "%s/t.vmw", dir);
+    f = fopen(path, "w");
+    CHECK(f != NULL);
+    fputs("frames 3\npolicy fifo\nprogram p heap=64K\nprogram f flat\nspawn P1 p\n"
+          "P1 trace refs.pages region=heap\nspawn P2 f\nP2 trace refs.pages\n",
+          f);
+    fclose(f);
+    struct vmm_workload *w;
+    char err[512];
+    CHECK_EQ_I64(vmm_workload_load(path, &w, err, sizeof err), 0);
+    struct vmm_config c;
+    vmm_config_default(&c);
+    vmm_workload_settings(w, &c);
+    c.check = true;
+    struct vmm_system *sys;
+    CHECK_EQ_I64(vmm_system_create(&c, &sys, err, sizeof err), 0);
+    char *log = NULL;
+    size_t len = 0;
+    FILE *lf = open_memstream(&log, &len);
+    uint64_t fails;
+    CHECK_EQ_I64(vmm_workload_run(sys, w, lf, &fails), 0);
+    fclose(lf);
+    CHECK_CONTAINS(log, "P1 trace ");
+    CHECK_CONTAINS(log, "refs.pages (pages): 12 references");
+    /* Belady's string under FIFO with 3 frames: 9 faults, in either process
+     * (the flat one takes the pages as they are). */
+    CHECK_EQ_U64(proc_stats(sys, 1).page_faults, 9);
+    CHECK_EQ_U64(proc_stats(sys, 2).page_faults, 9);
+    free(log);
+    vmm_system_destroy(sys);
+    vmm_workload_free(w);
 }
