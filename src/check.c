@@ -222,22 +222,30 @@ static int check_swap(struct vmm_system *sys, const uint32_t *slot_refs)
 static int check_tlb(struct vmm_system *sys)
 {
     const struct tlb *t = &sys->tlb;
-    for (size_t i = 0; i < (size_t)t->sets * t->ways; i++) {
+    if (!t->sets)
+        return 0;
+    /* asid -> process, once: the entries name processes by asid. */
+    struct proc **by_asid = calloc(sys->next_asid, sizeof *by_asid);
+    if (!by_asid)
+        return vmm__fail(sys, VMM_ENOMEM, "out of memory checking");
+    for (size_t pid = 0; pid < sys->cap_procs; pid++)
+        if (sys->procs[pid] && sys->procs[pid]->asid < sys->next_asid)
+            by_asid[sys->procs[pid]->asid] = sys->procs[pid];
+    int r = 0;
+    for (size_t i = 0; r == 0 && i < (size_t)t->sets * t->ways; i++) {
         const struct tlb_entry *e = &t->e[i];
         if (!e->used)
             continue;
-        struct proc *p = NULL;
-        for (size_t pid = 0; pid < sys->cap_procs && !p; pid++)
-            if (sys->procs[pid] && sys->procs[pid]->asid == e->asid)
-                p = sys->procs[pid];
+        struct proc *p = e->asid < sys->next_asid ? by_asid[e->asid] : NULL;
         if (!p || !p->live || !e->pte || !(*e->pte & PTE_VALID) ||
             pt_find(sys, p, e->vpn) != e->pte)
-            return vmm__fail(sys, VMM_EINVARIANT,
-                             "TLB entry %zu (asid %u page 0x%" PRIx64 ") is not a live "
-                             "process's valid PTE",
-                             i, e->asid, e->vpn);
+            r = vmm__fail(sys, VMM_EINVARIANT,
+                          "TLB entry %zu (asid %u page 0x%" PRIx64 ") is not a live "
+                          "process's valid PTE",
+                          i, e->asid, e->vpn);
     }
-    return 0;
+    free(by_asid);
+    return r;
 }
 
 int vmm_system_check(struct vmm_system *sys)
