@@ -412,8 +412,9 @@ void vmm__frame_free(struct vmm_system *sys, frame_t f);
 /* Makes (pid, vpn, pte) a mapping of f: the first if f is not in use, else a
  * further one. Returns 0 or VMM_ENOMEM. */
 int vmm__rmap_add(struct vmm_system *sys, frame_t f, uint32_t pid, vpn_t vpn, pte_t *pte);
-/* Removes the mapping through pte from f, keeping its dirty bit in the frame
- * (FR_DIRTY). Returns the mappings left. */
+/* Removes the mapping through pte from f; its R and M bits stay with the page
+ * if others still map it (M as FR_DIRTY, R on the first mapping). Returns the
+ * mappings left. */
 unsigned vmm__rmap_del(struct vmm_system *sys, frame_t f, const pte_t *pte);
 /* Drops every further mapping of f (their PTEs already cleared). */
 void vmm__rmap_clear(struct vmm_system *sys, frame_t f);

@@ -82,6 +82,15 @@ static long region_at(struct vmm_system *sys, const struct proc *p, uint64_t sta
     return vmm__fail(sys, VMM_ENOENT, "P%u has no region starting at 0x%" PRIx64, p->pid, start);
 }
 
+/* The live process pid and the index of its region starting at start;
+ * returns the index, or a negative error recorded in sys. */
+static long find_at(struct vmm_system *sys, uint32_t pid, uint64_t start, struct proc **pp)
+{
+    struct proc *p = live_proc(sys, pid);
+    *pp = p;
+    return p ? region_at(sys, p, start) : VMM_ENOENT;
+}
+
 static int insert(struct vmm_system *sys, uint32_t pid, const struct region *nr, uint64_t len)
 {
     struct proc *p = live_proc(sys, pid);
@@ -155,8 +164,8 @@ int vmm_region_map(struct vmm_system *sys, uint32_t pid, const char *name, uint6
 
 int vmm_region_remove(struct vmm_system *sys, uint32_t pid, uint64_t start)
 {
-    struct proc *p = live_proc(sys, pid);
-    long i = p ? region_at(sys, p, start) : VMM_ENOENT;
+    struct proc *p;
+    long i = find_at(sys, pid, start, &p);
     if (i < 0)
         return (int)i;
     struct region *r = &p->regions[i];
@@ -168,8 +177,8 @@ int vmm_region_remove(struct vmm_system *sys, uint32_t pid, uint64_t start)
 
 int vmm_region_resize(struct vmm_system *sys, uint32_t pid, uint64_t start, uint64_t len)
 {
-    struct proc *p = live_proc(sys, pid);
-    long i = p ? region_at(sys, p, start) : VMM_ENOENT;
+    struct proc *p;
+    long i = find_at(sys, pid, start, &p);
     if (i < 0)
         return (int)i;
     struct region *r = &p->regions[i];
@@ -196,8 +205,8 @@ int vmm_region_resize(struct vmm_system *sys, uint32_t pid, uint64_t start, uint
 
 int vmm_region_grows_down(struct vmm_system *sys, uint32_t pid, uint64_t start, uint64_t max_len)
 {
-    struct proc *p = live_proc(sys, pid);
-    long i = p ? region_at(sys, p, start) : VMM_ENOENT;
+    struct proc *p;
+    long i = find_at(sys, pid, start, &p);
     if (i < 0)
         return (int)i;
     struct region *r = &p->regions[i];
