@@ -19,8 +19,9 @@
 
 #include <stdio.h>
 
-/* The bytes of object page idx into frame f: a program image reads as zero. */
-static void obj_read(struct vmm_system *sys, frame_t f)
+/* Zeroes frame f's bytes, unless they are known to be zero already. This is
+ * a zero-fill, and also the read of a program image's page (which is zeros). */
+static void zero_frame(struct vmm_system *sys, frame_t f)
 {
     if (sys->cfg.data && !(sys->frames[f].flags & FR_ZERO))
         memset(frame_mem(sys, f), 0, sys->cfg.page_size);
@@ -80,18 +81,13 @@ int vmm__evict(struct vmm_system *sys, frame_t f)
         p->st.evicted++;
     }
     vmm__rmap_clear(sys, f);
-    if (file) {
-        vmm__obj(sys, sys->fpage[f].obj)->pages[sys->fpage[f].index] = FRAME_NONE;
-        fr->flags = 0;
-    } else {
-        if (slot != SLOT_NONE) { /* the frame's own hold on the slot ends */
-            sys->swap.cache[slot] = FRAME_NONE;
-            vmm__swap_put(sys, slot);
-        }
-        fr->flags = slot == SLOT_NONE ? FR_ZERO : 0;
-    }
+    fr->slot = slot; /* a slot just written now caches the page until uncached */
+    if (!file && slot != SLOT_NONE)
+        sys->swap.cache[slot] = f;
+    vmm__frame_uncache(sys, f);
+    if (!file && slot == SLOT_NONE)
+        fr->flags = FR_ZERO;
     sys->st.evictions++;
-    fr->slot = SLOT_NONE;
     return 0;
 }
 
@@ -316,7 +312,7 @@ static int handle(struct vmm_system *sys, struct proc *p, const struct region *r
             }
             if (nf == FRAME_NONE)
                 goto need_frame;
-            obj_read(sys, nf);
+            zero_frame(sys, nf); /* the image's bytes */
             sys->frames[nf].flags |= FR_FILE;
             sys->fpage[nf] = (struct fpage){r->obj, (uint32_t)idx};
             o->pages[idx] = nf;
@@ -328,8 +324,7 @@ static int handle(struct vmm_system *sys, struct proc *p, const struct region *r
         }
         if (nf == FRAME_NONE)
             goto need_frame;
-        if (sys->cfg.data && !(sys->frames[nf].flags & FR_ZERO))
-            memset(frame_mem(sys, nf), 0, sys->cfg.page_size);
+        zero_frame(sys, nf);
         *spare = FRAME_NONE;
         sys->st.zero_fills++;
         p->st.zero_fills++;

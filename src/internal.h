@@ -54,6 +54,18 @@
 #define VMM_ASSERT(c) assert(c)
 #endif
 
+/* Copies src (NULL = "") into dst of len bytes, cut and terminated. */
+static inline void vmm__copy_str(char *dst, size_t len, const char *src)
+{
+    size_t n = src ? strlen(src) : 0;
+    if (len == 0)
+        return;
+    if (n >= len)
+        n = len - 1;
+    memcpy(dst, src ? src : "", n);
+    dst[n] = '\0';
+}
+
 /* floor(log2(x)) for x >= 1: the shift of a power of two. */
 static inline unsigned vmm__log2(uint64_t x)
 {
@@ -505,6 +517,9 @@ void vmm__release_range(struct vmm_system *sys, struct proc *p, vpn_t lo, vpn_t 
 /* Drops one mapping pte (valid) of p's page vpn from its frame; frees the frame
  * when it was the last. */
 void vmm__unmap_pte(struct vmm_system *sys, struct proc *p, vpn_t vpn, pte_t *pte);
+/* Ends what frame f caches: its object page in the page cache, or its hold on
+ * its swap slot (the swap cache); clears its flags. */
+void vmm__frame_uncache(struct vmm_system *sys, frame_t f);
 /* Frees frame f, which no PTE maps any more: the policy, the swap cache, the
  * page cache, the free list. */
 void vmm__frame_drop(struct vmm_system *sys, frame_t f);

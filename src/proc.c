@@ -19,11 +19,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-static void copy_str(char *dst, size_t len, const char *src)
-{
-    snprintf(dst, len, "%s", src ? src : "");
-}
-
 int vmm_process_spawn(struct vmm_system *sys, uint32_t pid, const char *name)
 {
     if (pid == 0 || pid > VMM_PID_MAX)
@@ -48,10 +43,10 @@ int vmm_process_spawn(struct vmm_system *sys, uint32_t pid, const char *name)
     p->asid = sys->next_asid++;
     p->live = true;
     p->leaf_tag = VPN_TAG_NONE;
-    copy_str(p->name, sizeof p->name, name);
+    vmm__copy_str(p->name, sizeof p->name, name);
     p->st.pid = pid;
     p->st.live = true;
-    copy_str(p->st.name, sizeof p->st.name, name);
+    vmm__copy_str(p->st.name, sizeof p->st.name, name);
     sys->procs[pid] = p;
     sys->st.processes++;
     EMIT(sys, VMM_EV_SPAWN, .pid = pid, .text = p->name);
@@ -60,18 +55,24 @@ int vmm_process_spawn(struct vmm_system *sys, uint32_t pid, const char *name)
 
 /* ---- releasing memory ------------------------------------------------------------- */
 
-void vmm__frame_drop(struct vmm_system *sys, frame_t f)
+void vmm__frame_uncache(struct vmm_system *sys, frame_t f)
 {
     struct frame *fr = &sys->frames[f];
-    VMM_ASSERT(!fr->pte);
-    sys->pol->on_remove(sys->pol_state, f);
     if (fr->flags & FR_FILE) {
         vmm__obj(sys, sys->fpage[f].obj)->pages[sys->fpage[f].index] = FRAME_NONE;
-    } else if (fr->slot != SLOT_NONE) {
+    } else if (fr->slot != SLOT_NONE) { /* the frame's own hold on the slot ends */
         sys->swap.cache[fr->slot] = FRAME_NONE;
         vmm__swap_put(sys, fr->slot);
     }
+    fr->slot = SLOT_NONE;
     fr->flags = 0;
+}
+
+void vmm__frame_drop(struct vmm_system *sys, frame_t f)
+{
+    VMM_ASSERT(!sys->frames[f].pte);
+    sys->pol->on_remove(sys->pol_state, f);
+    vmm__frame_uncache(sys, f);
     vmm__frame_free(sys, f);
 }
 
@@ -151,8 +152,8 @@ int vmm_process_exec(struct vmm_system *sys, uint32_t pid, const char *name)
         return vmm__fail(sys, VMM_ENOENT, "no running process %u", pid);
     vmm__proc_release(sys, p);
     p->nregions = 0;
-    copy_str(p->name, sizeof p->name, name);
-    copy_str(p->st.name, sizeof p->st.name, name);
+    vmm__copy_str(p->name, sizeof p->name, name);
+    vmm__copy_str(p->st.name, sizeof p->st.name, name);
     sys->st.execs++;
     EMIT(sys, VMM_EV_EXEC, .pid = pid, .text = p->name);
     return 0;

@@ -13,11 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-static void copy_str(char *dst, size_t len, const char *src)
-{
-    snprintf(dst, len, "%s", src ? src : "");
-}
-
 int vmm_system_create(const struct vmm_config *cfg, struct vmm_system **out, char *err,
                       size_t errlen)
 {
@@ -32,9 +27,9 @@ int vmm_system_create(const struct vmm_config *cfg, struct vmm_system **out, cha
         return VMM_ENOMEM;
     }
     sys->cfg = *cfg;
-    copy_str(sys->policy_name, sizeof sys->policy_name, cfg->policy);
-    copy_str(sys->policy_params, sizeof sys->policy_params, cfg->policy_params);
-    copy_str(sys->swap_path, sizeof sys->swap_path, cfg->swap_path);
+    vmm__copy_str(sys->policy_name, sizeof sys->policy_name, cfg->policy);
+    vmm__copy_str(sys->policy_params, sizeof sys->policy_params, cfg->policy_params);
+    vmm__copy_str(sys->swap_path, sizeof sys->swap_path, cfg->swap_path);
     sys->cfg.policy = sys->policy_name;
     sys->cfg.policy_params = sys->policy_params[0] ? sys->policy_params : NULL;
     sys->cfg.swap_path = sys->swap_path[0] ? sys->swap_path : NULL;
