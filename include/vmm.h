@@ -88,6 +88,11 @@ struct vmm_config {
     uint64_t max_memory;       /* refuse configs whose memory exceeds this; 0 = no limit */
     bool check;                /* run the invariant checker after every reference */
     struct vmm_cost_model cost;
+    uint64_t flush_interval; /* references between write-backs of every dirty page of a
+                                mapped file (the periodic flusher); 0 = never */
+    uint64_t fail_read;      /* test hook: the Nth read of the backing store (swap or a
+                                mapped file) fails with an I/O error; 0 = none */
+    uint64_t fail_write;     /* test hook: likewise the Nth write */
 };
 
 /* Fills *cfg with the documented defaults (docs/model.md). */
@@ -149,20 +154,58 @@ VMM_API int vmm_region_add(struct vmm_system *sys, uint32_t pid, const char *nam
                            uint64_t len, unsigned prot);
 
 /* An object: something regions can map whose pages live in the page cache,
- * one frame per page whoever maps it. Today: a program image, whose bytes read
- * as zero; its pages are read (a major fault) on first touch by anyone and are
- * then shared by every process mapping them (minor faults). *id receives its
- * id (>= 1). */
+ * one frame per page whoever maps it. A page read (a major fault) on first
+ * touch by anyone is then found by every process mapping it (minor faults);
+ * it stays cached after the last unmapping until it is evicted.
+ *
+ * vmm_object_create: a program image, whose bytes read as zero and are never
+ * written. *id receives the object's id (>= 1). */
 VMM_API int vmm_object_create(struct vmm_system *sys, const char *name, uint64_t size,
                               uint32_t *id);
 
-/* Adds a region mapping object obj from byte offset (page aligned) onward.
- * Writes to an object's pages are not supported yet: prot may not include
- * VMM_PROT_WRITE. */
-VMM_API int vmm_region_map(struct vmm_system *sys, uint32_t pid, const char *name, uint64_t start,
-                           uint64_t len, unsigned prot, uint32_t obj, uint64_t offset);
+/* A host file the caller opened: libvmm takes fd (and closes it, also on
+ * failure). writable: fd was opened read-write, as a shared writable mapping
+ * needs. Its size is read now and fixed for the run. The same file (device
+ * and inode) given again is the same object: one page cache; a read-only
+ * object given a writable fd keeps the writable one. Dirty pages are written
+ * back to the file (only the bytes before its end) on eviction, msync,
+ * munmap, exit and by the periodic flusher. With data off the file is never
+ * read or written. */
+VMM_API int vmm_object_file(struct vmm_system *sys, const char *name, int fd, bool writable,
+                            uint32_t *id);
 
-/* Removes the region that starts at start; its pages are released. */
+/* Anonymous shared memory of size bytes (mmap MAP_SHARED|MAP_ANONYMOUS):
+ * zero-filled on first touch, evicted to swap, one page for every mapper
+ * (a child after fork too). Freed when no region maps it any more. */
+VMM_API int vmm_object_shmem(struct vmm_system *sys, const char *name, uint64_t size, uint32_t *id);
+
+/* How a region maps an object. */
+enum { VMM_MAP_PRIVATE = 0, VMM_MAP_SHARED = 1 };
+
+/* Adds a region mapping object obj from byte offset (page aligned) onward.
+ * VMM_MAP_SHARED: every process sees the same pages and writes reach the
+ * object (a file, shared memory); writable only if the object is (a file
+ * opened read-write, shared memory). VMM_MAP_PRIVATE: reads come from the
+ * object, the first write copies the page (copy-on-write) into anonymous
+ * memory that goes to swap, never to the object. A file mapping may reach
+ * past the file's end: touching a page wholly beyond it is a bus error that
+ * kills the process; images and shared memory must cover the range. */
+VMM_API int vmm_region_map(struct vmm_system *sys, uint32_t pid, const char *name, uint64_t start,
+                           uint64_t len, unsigned prot, unsigned flags, uint32_t obj,
+                           uint64_t offset);
+
+/* msync: writes back the dirty pages of the shared file mapping that starts
+ * at start (any other region: nothing to do); *written (may be NULL) receives
+ * how many. Unless async, also waits for the host to put them on its disk
+ * (fdatasync). Returns 0; VMM_KILLED if a write failed (the process is
+ * terminated: an I/O error); or a negative error. */
+VMM_API int vmm_region_sync(struct vmm_system *sys, uint32_t pid, uint64_t start, bool async,
+                            uint64_t *written);
+
+/* Removes the region that starts at start (munmap); its pages are released,
+ * after a shared file mapping's dirty pages are written back. Returns 0,
+ * VMM_KILLED if that write failed (the process is terminated), or a negative
+ * error. */
 VMM_API int vmm_region_remove(struct vmm_system *sys, uint32_t pid, uint64_t start);
 
 /* Moves the end of the region that starts at start to start + len (rounded
@@ -182,6 +225,7 @@ struct vmm_region_info {
     unsigned prot;       /* VMM_PROT_* */
     uint32_t obj;        /* object mapped, 0 = anonymous */
     bool grows_down;     /* a stack */
+    bool shared;         /* maps obj shared (VMM_MAP_SHARED) */
     char name[24];       /* as given */
 };
 
@@ -262,6 +306,10 @@ enum vmm_event_kind {
     VMM_EV_FORK,       /* process pid forked child vpid */
     VMM_EV_EXEC,       /* process pid runs a new image (text: its name) */
     VMM_EV_GROW,       /* a grows-down region (text) was extended down to vaddr's page */
+    VMM_EV_FILE_WRITE, /* a dirty page (frame) written back to its file (text: the file's
+                          name; op: enum vmm_wb_cause; vpn: the page of the file) */
+    VMM_EV_OOM,        /* the backing store is full: the out-of-memory killer chose vpid */
+    VMM_EV_IO_ERROR,   /* a read (op READ) or write of the backing store failed (text: what) */
     VMM_EV__COUNT
 };
 
@@ -300,6 +348,19 @@ VMM_API int vmm_explain_attach(struct vmm_system *sys, FILE *out);
 
 /* ---- results -------------------------------------------------------------- */
 
+/* Why a dirty page of a mapped file was written back to it. */
+enum vmm_wb_cause {
+    VMM_WB_EVICT,    /* the page was chosen as a victim */
+    VMM_WB_MSYNC,    /* msync of a mapping */
+    VMM_WB_MUNMAP,   /* the mapping was removed */
+    VMM_WB_EXIT,     /* the process exited, was killed or exec'd; or the system ended */
+    VMM_WB_PERIODIC, /* the periodic flusher (flush_interval) */
+    VMM_WB__COUNT
+};
+
+/* "evict", "msync", "munmap", "exit", "periodic"; "?" for anything else. */
+VMM_API const char *vmm_wb_cause_name(int cause);
+
 struct vmm_stats {
     uint64_t references;       /* page references made */
     uint64_t hits;             /* references that found the page resident */
@@ -323,11 +384,21 @@ struct vmm_stats {
     uint64_t forks;            /* vmm_process_fork calls */
     uint64_t execs;            /* vmm_process_exec calls */
     uint64_t stack_growths;    /* references that grew a stack region */
-    uint64_t swap_slots_used;  /* slots in use at the end */
-    uint64_t swap_slots_peak;  /* most slots in use at once */
-    uint64_t frames_used;      /* frames holding a page at the end */
-    uint64_t time_ns;          /* simulated time of all references (cost model) */
-    uint32_t processes;        /* processes ever created */
+    uint64_t file_writes[VMM_WB__COUNT]; /* pages written back to mapped files, by cause */
+    uint64_t page_cache_pages;  /* frames holding a page of an object now (files, shared memory,
+                                   program text), mapped by a process or only cached */
+    uint64_t page_cache_mapped; /* of those, pages some process maps (Mapped in /proc/meminfo) */
+    uint64_t dirty_pages;       /* of those, pages of files changed and not yet written back */
+    uint64_t bus_errors;        /* processes killed for touching a page beyond the end of a file */
+    uint64_t oom_kills;         /* processes killed because the backing store was full */
+    uint64_t io_errors;         /* reads and writes of the backing store that failed */
+    uint64_t io_reads;          /* reads of the backing store: swap slots and file pages */
+    uint64_t io_writes;         /* writes of the backing store: swap slots and file pages */
+    uint64_t swap_slots_used;   /* slots in use at the end */
+    uint64_t swap_slots_peak;   /* most slots in use at once */
+    uint64_t frames_used;       /* frames holding a page at the end */
+    uint64_t time_ns;           /* simulated time of all references (cost model) */
+    uint32_t processes;         /* processes ever created */
 };
 
 struct vmm_proc_stats {
@@ -348,15 +419,16 @@ struct vmm_proc_stats {
     /* Memory now, as Linux's /proc/PID/status and smaps_rollup count it
      * (docs/metrics.md), in pages except pss: */
     uint64_t rss_anon;      /* resident anonymous pages (RssAnon) */
-    uint64_t rss_file;      /* resident pages of objects: program text (RssFile) */
-    uint64_t rss_shmem;     /* resident shared anonymous pages (RssShmem; none yet) */
+    uint64_t rss_file;      /* resident pages of files and program text (RssFile) */
+    uint64_t rss_shmem;     /* resident pages of shared anonymous memory (RssShmem) */
     uint64_t shared;        /* resident pages also mapped by another process (Shared_*) */
     uint64_t private_pages; /* resident pages mapped by this process only: USS (Private_*) */
     uint64_t pss_bytes;     /* proportional set size: each page's size / its mappers (Pss) */
     bool live;              /* still running */
-    bool killed;            /* terminated by the system (segfault, out of swap) */
+    bool killed;            /* terminated by the system (segfault, bus error, out of memory,
+                               I/O error) */
     uint64_t kill_addr;     /* address whose reference killed it */
-    char kill_reason[96];   /* why it was killed */
+    char kill_reason[160];  /* why it was killed */
 };
 
 VMM_API void vmm_stats_get(const struct vmm_system *sys, struct vmm_stats *out);
@@ -456,6 +528,12 @@ VMM_API int vmm_workload_parse(const char *name, const char *text, struct vmm_wo
  * it names by relative paths are found from the file's directory. */
 VMM_API int vmm_workload_load(const char *path, struct vmm_workload **out, char *err,
                               size_t errlen);
+/* Confines the files the script names (mmap file=, trace FILE) to the
+ * directory dir: a path that leaves it ('..', an absolute path elsewhere, a
+ * symbolic link out) or names anything but a regular file is refused when
+ * the statement runs. The default is the script's own directory ("." for
+ * standard input and vmm_workload_parse). Returns 0 or VMM_ENOMEM. */
+VMM_API int vmm_workload_set_files(struct vmm_workload *w, const char *dir);
 /* Applies the script's settings lines (frames, policy, ...) to cfg; strings
  * in cfg then point into w, which must outlive vmm_system_create. */
 VMM_API void vmm_workload_settings(const struct vmm_workload *w, struct vmm_config *cfg);

@@ -9,10 +9,13 @@
  *     exactly one mapping (the PTEs naming a frame = its mappings);
  *  3. regions: sorted, page aligned, not overlapping; every mapped page lies
  *     in a region; a page of an object lies in a region mapping that object
- *     at that page, and the object's page cache names the frame; anonymous
- *     frames are in no page cache;
- *  4. swap slots: a slot's count = the PTEs naming it + 1 if a frame caches
- *     it, and the swap cache and frame->slot agree;
+ *     at that page, and is writable only in a shared writable mapping; a
+ *     shared mapping holds no anonymous page and no swap slot; every object
+ *     PTE is the first mapping of its page's frame (the page cache), and a
+ *     file's or image's page caches no swap slot;
+ *  4. swap slots: a slot's count = the PTEs naming it (processes' and
+ *     objects') + 1 if a frame caches it, and the swap cache and frame->slot
+ *     agree;
  *  5. copy-on-write safety: a writable PTE maps a frame no one else maps and
  *     whose slot (if any) no one else holds; a dirty page's slot likewise;
  *  6. per process: valid and swapped PTEs = its resident and swapped counts;
@@ -60,19 +63,20 @@ static void check_pte(void *ctx, vpn_t vpn, pte_t *pte)
                                w->p->pid, vpn);
         } else if (fr->flags & FR_FILE) {
             const struct fpage *fp = &sys->fpage[f];
-            uint64_t idx = r->pgoff + vpn - (r->start >> sys->page_shift);
+            uint64_t idx = region_obj_page(sys, r, vpn);
             if (r->obj != fp->obj || idx != fp->index)
                 w->bad = vmm__fail(sys, VMM_EINVARIANT,
                                    "P%u page 0x%" PRIx64 " maps object %u page %u in region %s "
                                    "(object %u page %" PRIu64 ")",
                                    w->p->pid, vpn, fp->obj, fp->index, r->name, r->obj, idx);
-            else if (e & PTE_WRITE)
+            else if ((e & PTE_WRITE) && !(r->shared && (r->prot & VMM_PROT_WRITE)))
                 w->bad = vmm__fail(sys, VMM_EINVARIANT,
-                                   "P%u page 0x%" PRIx64 ": an object's page is writable",
-                                   w->p->pid, vpn);
-        } else if (r->obj) {
+                                   "P%u page 0x%" PRIx64 ": an object's page is writable in %s "
+                                   "mapping %s",
+                                   w->p->pid, vpn, r->shared ? "read-only" : "private", r->name);
+        } else if (r->obj && r->shared) {
             w->bad = vmm__fail(sys, VMM_EINVARIANT,
-                               "P%u page 0x%" PRIx64 ": anonymous frame %u in object region %s",
+                               "P%u page 0x%" PRIx64 ": anonymous frame %u in shared mapping %s",
                                w->p->pid, vpn, (unsigned)f, r->name);
         } else if ((e & PTE_WRITE) && (fr->link != RMAP_NONE ||
                                        (fr->slot != SLOT_NONE && swap_count(sys, fr->slot) != 1))) {
@@ -94,10 +98,11 @@ static void check_pte(void *ctx, vpn_t vpn, pte_t *pte)
                           w->p->pid, vpn, (unsigned)s);
             return;
         }
-        if (!vmm__region_find(w->p, addr))
-            w->bad = vmm__fail(sys, VMM_EINVARIANT,
-                               "P%u page 0x%" PRIx64 " holds a swap slot but is in no region",
-                               w->p->pid, vpn);
+        const struct region *r = vmm__region_find(w->p, addr);
+        if (!r || (r->obj && r->shared))
+            w->bad = vmm__fail(
+                sys, VMM_EINVARIANT, "P%u page 0x%" PRIx64 " holds a swap slot but is in %s",
+                w->p->pid, vpn, r ? "a shared mapping (its object holds the slot)" : "no region");
         w->slot_refs[s]++;
     } else if (e != 0) {
         w->bad = vmm__fail(sys, VMM_EINVARIANT, "P%u page 0x%" PRIx64 ": stray PTE bits 0x%" PRIx64,
@@ -133,6 +138,13 @@ static int check_rmap(struct vmm_system *sys, const uint32_t *frame_refs)
         uint32_t c = RMAP_FIRST, n = 0;
         while (frame_mapping(sys, f, &c, &m)) {
             struct proc *p = vmm__proc(sys, m.pid);
+            if (m.pid == 0) { /* an object's own PTE: the first mapping of its page */
+                const struct vobj *o = (fr->flags & FR_FILE) ? frame_obj(sys, f) : NULL;
+                if (++n > frame_refs[f] || n != 1 || !o || m.pte != &o->pte[sys->fpage[f].index])
+                    return vmm__fail(sys, VMM_EINVARIANT,
+                                     "frame %u: an object's mapping that is not its page's", f);
+                continue;
+            }
             if (++n > frame_refs[f] || !p || !p->live || pt_find(sys, p, m.vpn) != m.pte ||
                 !(*m.pte & PTE_VALID) || pte_frame(*m.pte) != f)
                 return vmm__fail(sys, VMM_EINVARIANT,
@@ -144,13 +156,14 @@ static int check_rmap(struct vmm_system *sys, const uint32_t *frame_refs)
             return vmm__fail(sys, VMM_EINVARIANT,
                              "frame %u: %u PTEs name it, its reverse map lists %u", (unsigned)f,
                              frame_refs[f], n);
-        if (fr->flags & FR_FILE) {
-            const struct vobj *o = vmm__obj(sys, sys->fpage[f].obj);
-            if (!o || sys->fpage[f].index >= o->npages || o->pages[sys->fpage[f].index] != f ||
-                fr->slot != SLOT_NONE)
-                return vmm__fail(sys, VMM_EINVARIANT,
-                                 "frame %u: object %u page %u is not cached in it", (unsigned)f,
-                                 sys->fpage[f].obj, sys->fpage[f].index);
+        if ((fr->flags & FR_FILE) && fr->pid != 0)
+            return vmm__fail(sys, VMM_EINVARIANT,
+                             "frame %u: object %u page %u, but the object does not hold it",
+                             (unsigned)f, sys->fpage[f].obj, sys->fpage[f].index);
+        if ((fr->flags & FR_FILE) && frame_obj(sys, f)->kind != OBJ_SHMEM &&
+            fr->slot != SLOT_NONE) {
+            return vmm__fail(sys, VMM_EINVARIANT, "frame %u: a file's page caches swap slot %u",
+                             (unsigned)f, (unsigned)fr->slot);
         } else if (fr->slot != SLOT_NONE) {
             if (fr->slot >= sys->swap.top || sys->swap.cache[fr->slot] != f)
                 return vmm__fail(sys, VMM_EINVARIANT,
@@ -166,16 +179,40 @@ static int check_rmap(struct vmm_system *sys, const uint32_t *frame_refs)
         return vmm__fail(sys, VMM_EINVARIANT,
                          "%" PRIu64 " frames in use + %" PRIu64 " free != %" PRIu64, used,
                          sys->nfree, sys->nframes);
+    return 0;
+}
+
+/* Walks every object's PTEs as check_pte walks a process's: each cached page
+ * is its frame's first mapping, each swapped one (shared memory) holds its
+ * slot. */
+static int check_objects(struct vmm_system *sys, uint32_t *frame_refs, uint32_t *slot_refs)
+{
     for (uint32_t i = 1; i <= sys->nobjs; i++) {
         const struct vobj *o = vmm__obj(sys, i);
         for (uint64_t k = 0; k < o->npages; k++) {
-            frame_t f = o->pages[k];
-            if (f != FRAME_NONE &&
-                (f >= sys->nframes || !(sys->frames[f].flags & FR_FILE) || sys->fpage[f].obj != i ||
-                 sys->fpage[f].index != k || !sys->frames[f].pte))
+            pte_t e = o->pte[k];
+            if (e & PTE_VALID) {
+                frame_t f = pte_frame(e);
+                if (f >= sys->nframes || !(sys->frames[f].flags & FR_FILE) ||
+                    sys->fpage[f].obj != i || sys->fpage[f].index != k ||
+                    sys->frames[f].pte != &o->pte[k])
+                    return vmm__fail(sys, VMM_EINVARIANT,
+                                     "object %s page %" PRIu64 ": cached frame %u does not hold it",
+                                     o->name, k, (unsigned)f);
+                frame_refs[f]++;
+            } else if (e & PTE_SWAP) {
+                slot_t s = pte_slot(e);
+                if (o->kind != OBJ_SHMEM || s >= sys->swap.top || !sys->swap.count[s])
+                    return vmm__fail(
+                        sys, VMM_EINVARIANT, "object %s page %" PRIu64 ": swap slot %u %s", o->name,
+                        k, (unsigned)s,
+                        o->kind != OBJ_SHMEM ? "held by a file or image" : "not in use");
+                slot_refs[s]++;
+            } else if (e) {
                 return vmm__fail(sys, VMM_EINVARIANT,
-                                 "object %s page %" PRIu64 ": cached frame %u does not hold it",
-                                 o->name, k, (unsigned)f);
+                                 "object %s page %" PRIu64 ": stray PTE bits 0x%" PRIx64, o->name,
+                                 k, e);
+            }
         }
     }
     return 0;
@@ -281,6 +318,8 @@ int vmm_system_check(struct vmm_system *sys)
                           " resident, %" PRIu64 " swapped",
                           p->pid, w.valid, w.swapped, p->st.resident_pages, p->st.swapped_pages);
     }
+    if (!w.bad)
+        w.bad = check_objects(sys, w.frame_refs, w.slot_refs);
     if (!w.bad)
         w.bad = check_rmap(sys, w.frame_refs);
     if (!w.bad)

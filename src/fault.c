@@ -27,36 +27,75 @@ static void zero_frame(struct vmm_system *sys, frame_t f)
         memset(frame_mem(sys, f), 0, sys->cfg.page_size);
 }
 
+/* The first process mapping frame f (its owner in the statistics), or NULL
+ * when only an object holds it. */
+static struct proc *first_user(const struct vmm_system *sys, frame_t f)
+{
+    struct mapping m;
+    uint32_t c = RMAP_FIRST;
+    while (frame_mapping(sys, f, &c, &m))
+        if (m.pid)
+            return vmm__proc(sys, m.pid);
+    return NULL;
+}
+
+/* Writes the dirty page in f to a swap slot (its own, or a new one in *slot).
+ * Returns 0, VMM_ENOSPC (the backing store is full) or VMM_EIO. */
+static int swap_out(struct vmm_system *sys, frame_t f, slot_t *slot)
+{
+    bool fresh = *slot == SLOT_NONE;
+    if (fresh) {
+        int r = vmm__swap_alloc(sys, slot);
+        if (r < 0)
+            return r;
+    }
+    VMM_ASSERT(swap_count(sys, *slot) == 1); /* no one else may read a stale copy */
+    if (sys->cfg.data) {
+        int r = vmm__swap_write(sys, *slot, frame_mem(sys, f));
+        if (r < 0) {
+            if (fresh) {
+                vmm__swap_put(sys, *slot);
+                *slot = SLOT_NONE;
+            }
+            return r;
+        }
+    }
+    return 0;
+}
+
+/*
+ * Eviction, by what the frame holds:
+ *   anonymous memory   dirty: written to its swap slot (a new one if it has
+ *                      none); every PTE then names the slot;
+ *   shared memory      likewise, but the object holds the slot and process
+ *                      PTEs become 0 (they find the page through the object);
+ *   a file's page      dirty: written back to the file; every PTE and the
+ *                      object's become 0: the next touch reads the file;
+ *   a program's page   never dirty: dropped.
+ * A clean page with a copy in swap (or in its file) is dropped without a
+ * write: the write-back the dirty bit saves.
+ */
 int vmm__evict(struct vmm_system *sys, frame_t f)
 {
     struct frame *fr = &sys->frames[f];
     pte_t bits = frame_bits(sys, f);
-    bool file = (fr->flags & FR_FILE) != 0;
+    const struct vobj *o = (fr->flags & FR_FILE) ? frame_obj(sys, f) : NULL;
+    bool to_swap = !o || o->kind == OBJ_SHMEM;
     slot_t slot = fr->slot;
     VMM_ASSERT(fr->pte && (*fr->pte & PTE_VALID) && pte_frame(*fr->pte) == f);
 
-    if ((bits & PTE_DIRTY) && !file) {
-        bool fresh = slot == SLOT_NONE;
-        if (fresh) {
-            int r = vmm__swap_alloc(sys, &slot);
-            if (r < 0)
-                return r;
-        }
-        VMM_ASSERT(swap_count(sys, slot) == 1); /* no one else may read a stale copy */
-        if (sys->cfg.data) {
-            int r = vmm__swap_write(sys, slot, frame_mem(sys, f));
-            if (r < 0) {
-                if (fresh)
-                    vmm__swap_put(sys, slot);
-                return r;
-            }
-        }
+    if (bits & PTE_DIRTY) {
+        VMM_ASSERT(!o || o->kind != OBJ_IMAGE);
+        int r = to_swap ? swap_out(sys, f, &slot) : vmm__file_writeback(sys, f, VMM_WB_EVICT);
+        if (r < 0)
+            return r;
         sys->st.writebacks++;
-        struct proc *owner = vmm__proc(sys, fr->pid);
-        owner->st.writebacks++;
-        EMIT(sys, VMM_EV_WRITEBACK, .pid = fr->pid, .vpn = fr->vpn, .frame = f, .slot = slot);
+        struct proc *owner = first_user(sys, f);
+        if (owner)
+            owner->st.writebacks++;
+        if (to_swap)
+            EMIT(sys, VMM_EV_WRITEBACK, .pid = fr->pid, .vpn = fr->vpn, .frame = f, .slot = slot);
     } else {
-        VMM_ASSERT(!(bits & PTE_DIRTY)); /* objects are read-only for now */
         sys->st.writebacks_saved++;
         EMIT(sys, VMM_EV_DROP, .pid = fr->pid, .vpn = fr->vpn, .frame = f, .slot = slot);
     }
@@ -64,28 +103,29 @@ int vmm__evict(struct vmm_system *sys, frame_t f)
     /* Every PTE mapping the page: not resident any more. An anonymous page
      * with a slot: each PTE holds the slot now. Without one it is a clean zero
      * page, whose frame still holds zeros (so the next zero-fill of this frame
-     * can skip the clearing). A page of an object: read again when touched. */
+     * can skip the clearing). An object's page: its processes find it through
+     * the object, which holds the slot of shared memory. */
     struct mapping m;
     uint32_t c = RMAP_FIRST;
     while (frame_mapping(sys, f, &c, &m)) {
+        bool holds = to_swap && slot != SLOT_NONE && (!o || m.pid == 0);
+        if (holds)
+            vmm__swap_dup(sys, slot);
+        *m.pte = holds ? pte_mk_slot(slot) : 0;
+        if (m.pid == 0)
+            continue; /* the object's own PTE */
         struct proc *p = vmm__proc(sys, m.pid);
         vmm__tlb_invalidate(&sys->tlb, p->asid, m.vpn);
-        if (!file && slot != SLOT_NONE) {
-            *m.pte = pte_mk_slot(slot);
-            vmm__swap_dup(sys, slot);
-            p->st.swapped_pages++;
-        } else {
-            *m.pte = 0;
-        }
+        p->st.swapped_pages += holds;
         p->st.resident_pages--;
         p->st.evicted++;
     }
     vmm__rmap_clear(sys, f);
     fr->slot = slot; /* a slot just written now caches the page until uncached */
-    if (!file && slot != SLOT_NONE)
+    if (to_swap && slot != SLOT_NONE)
         sys->swap.cache[slot] = f;
     vmm__frame_uncache(sys, f);
-    if (!file && slot == SLOT_NONE)
+    if (to_swap && slot == SLOT_NONE)
         fr->flags = FR_ZERO;
     sys->st.evictions++;
     return 0;
@@ -110,14 +150,71 @@ static int segv(struct vmm_system *sys, struct proc *p, uint64_t addr, unsigned 
     return VMM_KILLED;
 }
 
-/* Kills p when no victim can be evicted because the backing store is full. */
-static int out_of_swap(struct vmm_system *sys, struct proc *p, uint64_t addr)
+/* Kills p for touching a page of a file mapping wholly beyond the file's end. */
+static int bus_error(struct vmm_system *sys, struct proc *p, uint64_t addr, unsigned op,
+                     const struct region *r, const struct vobj *o)
 {
-    char why[96];
-    snprintf(why, sizeof why, "out of memory: the backing store is full (%" PRIu64 " slots)",
-             sys->swap.in_use);
+    char why[160];
+    snprintf(why, sizeof why,
+             "bus error: 0x%" PRIx64 " in %s is beyond the end of file %s (%" PRIu64 " bytes)",
+             addr, r->name, o->name, o->size);
+    sys->st.bus_errors++;
+    EMIT(sys, VMM_EV_SEGV, .pid = p->pid, .op = (uint8_t)op, .vaddr = addr, .text = why);
     vmm__kill(sys, p, addr, why);
     return VMM_KILLED;
+}
+
+/* The backing store is full and a victim needs a slot: the out-of-memory
+ * killer ends the live process with the largest resident set (the first in
+ * pid order among equals), p itself if no process holds a frame. */
+static void oom_kill(struct vmm_system *sys, struct proc *p)
+{
+    struct proc *victim = NULL;
+    for (size_t pid = 1; pid < sys->cap_procs; pid++) {
+        struct proc *q = sys->procs[pid];
+        if (q && q->live && q->st.resident_pages &&
+            (!victim || q->st.resident_pages > victim->st.resident_pages))
+            victim = q;
+    }
+    if (!victim)
+        victim = p;
+    char why[160];
+    snprintf(why, sizeof why,
+             "out of memory: the backing store is full (%" PRIu64
+             " slots); killed as the largest process (%" PRIu64 " resident pages)",
+             sys->swap.in_use, victim->st.resident_pages);
+    sys->st.oom_kills++;
+    EMIT(sys, VMM_EV_OOM, .pid = p->pid, .vpid = victim->pid, .text = why);
+    vmm__kill(sys, victim, 0, why);
+}
+
+/* True if p has a region mapping object obj. */
+static bool maps_obj(const struct proc *p, uint32_t obj)
+{
+    for (size_t i = 0; i < p->nregions; i++)
+        if (p->regions[i].obj == obj)
+            return true;
+    return false;
+}
+
+/* Writing victim f back failed (sys->err says how): its contents are lost.
+ * Every process that could see them is ended - those mapping f, and for an
+ * object's page every process mapping the object - and the page leaves the
+ * cache. Other processes' pages are untouched. */
+static void io_kill(struct vmm_system *sys, frame_t f)
+{
+    char why[160];
+    snprintf(why, sizeof why, "I/O error, a page it holds is lost: %.115s", sys->err);
+    uint32_t obj = (sys->frames[f].flags & FR_FILE) ? sys->fpage[f].obj : 0;
+    for (size_t pid = 1; obj && pid < sys->cap_procs; pid++) {
+        struct proc *q = sys->procs[pid];
+        if (q && q->live && maps_obj(q, obj))
+            vmm__kill(sys, q, 0, why);
+    }
+    for (struct proc *q; sys->frames[f].pte && (q = first_user(sys, f)) != NULL;)
+        vmm__kill(sys, q, 0, why); /* an anonymous page: freed with its last mapping */
+    if (obj && sys->frames[f].pte && (sys->frames[f].flags & FR_FILE))
+        vmm__cache_drop(sys, f);
 }
 
 /*
@@ -142,30 +239,40 @@ static void prefetch_victims(struct vmm_system *sys)
 
 static const unsigned need_prot[] = {VMM_PROT_READ, VMM_PROT_WRITE, VMM_PROT_EXEC};
 
-/* Step 3: a frame for the page, free or taken from a victim. Returns 0,
- * VMM_KILLED (p was killed: no swap space for the victim) or an error. */
-static int get_frame(struct vmm_system *sys, struct proc *p, uint64_t addr, frame_t *out)
+/* Step 3: a frame for the page, free or taken from a victim. When the
+ * victim cannot be written out (the backing store is full, an I/O error),
+ * processes are killed to free memory and the search goes on. Returns 0,
+ * VMM_KILLED (p itself was killed) or an error. */
+static int get_frame(struct vmm_system *sys, struct proc *p, frame_t *out)
 {
-    frame_t f = vmm__frame_alloc(sys);
-    if (f != FRAME_NONE) {
-        EMIT(sys, VMM_EV_FREE_FRAME, .pid = p->pid, .frame = f);
-        *out = f;
-        return 0;
+    for (;;) {
+        frame_t f = vmm__frame_alloc(sys);
+        if (f != FRAME_NONE) {
+            EMIT(sys, VMM_EV_FREE_FRAME, .pid = p->pid, .frame = f);
+            *out = f;
+            return 0;
+        }
+        f = sys->pol->select_victim(sys->pol_state);
+        VMM_ASSERT(f < sys->nframes && sys->frames[f].pte);
+        const struct frame *v = &sys->frames[f];
+        EMIT(sys, VMM_EV_VICTIM, .pid = p->pid, .frame = f, .vpid = v->pid, .vvpn = v->vpn,
+             .valid = (frame_bits(sys, f) & PTE_DIRTY) != 0);
+        int e = vmm__evict(sys, f);
+        if (e == 0) {
+            prefetch_victims(sys);
+            VMM_ASSERT(sys->free_head == FRAME_NONE);
+            *out = f;
+            return 0;
+        }
+        if (e == VMM_ENOSPC)
+            oom_kill(sys, p);
+        else if (e == VMM_EIO)
+            io_kill(sys, f);
+        else
+            return e;
+        if (!p->live)
+            return VMM_KILLED;
     }
-    f = sys->pol->select_victim(sys->pol_state);
-    VMM_ASSERT(f < sys->nframes && sys->frames[f].pte);
-    const struct frame *v = &sys->frames[f];
-    EMIT(sys, VMM_EV_VICTIM, .pid = p->pid, .frame = f, .vpid = v->pid, .vvpn = v->vpn,
-         .valid = (frame_bits(sys, f) & PTE_DIRTY) != 0);
-    int e = vmm__evict(sys, f);
-    if (e == VMM_ENOSPC)
-        return out_of_swap(sys, p, addr);
-    if (e < 0)
-        return e;
-    prefetch_victims(sys);
-    VMM_ASSERT(sys->free_head == FRAME_NONE);
-    *out = f;
-    return 0;
 }
 
 /* Step 5: frame f (new to the policy when fresh) is mapped at pte. */
@@ -192,6 +299,7 @@ static int map_frame(struct vmm_system *sys, struct proc *p, vpn_t vpn, pte_t *p
 static int swap_in(struct vmm_system *sys, struct proc *p, vpn_t vpn, slot_t s, frame_t f)
 {
     if (sys->cfg.data) {
+        sys->frames[f].flags &= ~FR_ZERO; /* about to hold the slot's bytes */
         int e = vmm__swap_read(sys, s, frame_mem(sys, f));
         if (e < 0)
             return e;
@@ -201,17 +309,48 @@ static int swap_in(struct vmm_system *sys, struct proc *p, vpn_t vpn, slot_t s, 
     return 0;
 }
 
+/* Step 4 for an object's page that is not cached: its bytes into frame nf
+ * (a file's page read, an image's zeros, shared memory zero-filled). Returns
+ * the outcome (minor or major) or VMM_EIO. */
+static int obj_fill(struct vmm_system *sys, struct proc *p, vpn_t vpn, const struct vobj *o,
+                    uint64_t idx, frame_t nf)
+{
+    if (o->kind == OBJ_SHMEM) {
+        zero_frame(sys, nf);
+        sys->st.zero_fills++;
+        p->st.zero_fills++;
+        EMIT(sys, VMM_EV_ZERO_FILL, .pid = p->pid, .vpn = vpn, .frame = nf);
+        return VMM_FAULT_MINOR;
+    }
+    if (o->kind == OBJ_FILE && sys->cfg.data) {
+        sys->frames[nf].flags &= ~FR_ZERO; /* about to hold the file's bytes */
+        int e = vmm__file_read(sys, o, idx, nf);
+        if (e < 0)
+            return e;
+    } else {
+        zero_frame(sys, nf); /* an image's bytes */
+    }
+    sys->st.file_reads++;
+    EMIT(sys, VMM_EV_FILE_READ, .pid = p->pid, .vpn = vpn, .frame = nf, .text = o->name);
+    return VMM_FAULT_MAJOR;
+}
+
 /*
  * The kinds of fault, decided from the PTE and the region (steps 3-5):
  *
  *   PTE valid, a write     copy-on-write: the page is shared (fork) or its
- *   (write-protected)      slot is: copy it to a new frame; if no one else
- *                          holds it any more, make it writable in place;
+ *   (write-protected)      slot is, or it is an object's page in a private
+ *                          mapping: copy it to a new frame; if no one else
+ *                          holds an anonymous page any more, make it writable
+ *                          in place;
  *   PTE names slot s       the swap cache has s's page: map that frame; else
  *                          read s into a new frame; a write to a slot others
  *                          still hold reads into a private copy instead;
- *   PTE 0, object region   the page cache has the page: map that frame; else
- *                          read the page (program text: zeros) into a frame;
+ *   PTE 0, object region   the page cache has the page: map that frame (a
+ *                          private mapping's write copies it instead); else
+ *                          read it (file), zero it (image, shared memory) or
+ *                          swap it in (shared memory) and cache it; a private
+ *                          mapping's write reads it into its own copy;
  *   PTE 0, anonymous       zero-fill a new frame.
  *
  * Only some need a new frame, and getting one may evict a page this very
@@ -225,14 +364,23 @@ static int handle(struct vmm_system *sys, struct proc *p, const struct region *r
 {
     vpn_t vpn = addr >> sys->page_shift;
     bool want_write = op == VMM_WRITE, can_write = (r->prot & VMM_PROT_WRITE) != 0;
+    bool obj_write = r->shared && can_write; /* an object's pages are mapped writable */
     for (;;) {
         pte_t e = *pte;
         frame_t nf = *spare;
-        if (e & PTE_VALID) { /* a write to a write-protected private page */
+        if (e & PTE_VALID) { /* a write to a write-protected page */
             frame_t f = pte_frame(e);
             struct frame *fr = &sys->frames[f];
-            VMM_ASSERT(want_write && !(e & PTE_WRITE) && !(fr->flags & FR_FILE));
-            if (fr->link == RMAP_NONE &&
+            bool file = (fr->flags & FR_FILE) != 0;
+            VMM_ASSERT(want_write && !(e & PTE_WRITE));
+            if (file && r->shared) { /* a shared mapping's page: just allow the write */
+                *pte = e | PTE_WRITE | PTE_DIRTY | PTE_REF;
+                vmm__tlb_invalidate(&sys->tlb, p->asid, vpn);
+                if (sys->pol_access)
+                    sys->pol->on_access(sys->pol_state, f, op, sys->next_use);
+                return 0;
+            }
+            if (!file && fr->link == RMAP_NONE &&
                 (fr->slot == SLOT_NONE || swap_count(sys, fr->slot) == 1)) {
                 if (fr->slot != SLOT_NONE) { /* the swap copy is about to be stale */
                     sys->swap.cache[fr->slot] = FRAME_NONE;
@@ -301,26 +449,52 @@ static int handle(struct vmm_system *sys, struct proc *p, const struct region *r
         }
         VMM_ASSERT(e == 0);
         if (r->obj) {
-            struct vobj *o = vmm__obj(sys, r->obj);
-            uint64_t idx = r->pgoff + vpn - (r->start >> sys->page_shift);
-            frame_t f = o->pages[idx];
-            if (f != FRAME_NONE) { /* in the page cache: shared */
+            const struct vobj *o = vmm__obj(sys, r->obj);
+            uint64_t idx = region_obj_page(sys, r, vpn);
+            bool copy = want_write && !r->shared; /* a private mapping's first write */
+            if (idx >= o->npages)
+                return bus_error(sys, p, addr, op, r, o);
+            pte_t oe = o->pte[idx];
+            if ((oe & PTE_VALID) && !copy) { /* in the page cache: shared */
+                frame_t f = pte_frame(oe);
                 sys->st.page_cache_hits++;
                 EMIT(sys, VMM_EV_CACHE_HIT, .pid = p->pid, .vpn = vpn, .frame = f,
                      .text = "page cache");
-                return map_frame(sys, p, vpn, pte, f, op, false, false);
+                return map_frame(sys, p, vpn, pte, f, op, obj_write, false);
             }
             if (nf == FRAME_NONE)
                 goto need_frame;
-            zero_frame(sys, nf); /* the image's bytes */
-            sys->frames[nf].flags |= FR_FILE;
-            sys->fpage[nf] = (struct fpage){r->obj, (uint32_t)idx};
-            o->pages[idx] = nf;
+            if (oe & PTE_VALID) { /* copy the cached page into a private one */
+                if (sys->cfg.data)
+                    memcpy(frame_mem(sys, nf), frame_mem(sys, pte_frame(oe)), sys->cfg.page_size);
+            } else if (oe & PTE_SWAP) { /* shared memory's page, swapped out */
+                slot_t s = pte_slot(oe);
+                VMM_ASSERT(o->kind == OBJ_SHMEM && !copy);
+                int rr = swap_in(sys, p, vpn, s, nf);
+                if (rr < 0)
+                    return rr;
+                *spare = FRAME_NONE;
+                *outcome = VMM_FAULT_MAJOR;
+                vmm__cache_insert(sys, r->obj, idx, nf);
+                sys->frames[nf].slot = s; /* the object's hold on s passes to the frame */
+                sys->swap.cache[s] = nf;
+                return map_frame(sys, p, vpn, pte, nf, op, obj_write, true);
+            } else {
+                int rr = obj_fill(sys, p, vpn, o, idx, nf);
+                if (rr < 0)
+                    return rr;
+                *outcome = rr;
+            }
             *spare = FRAME_NONE;
-            *outcome = VMM_FAULT_MAJOR;
-            sys->st.file_reads++;
-            EMIT(sys, VMM_EV_FILE_READ, .pid = p->pid, .vpn = vpn, .frame = nf, .text = o->name);
-            return map_frame(sys, p, vpn, pte, nf, op, false, true);
+            if (copy) { /* the page goes to this process only: anonymous memory */
+                sys->st.cow_copies++;
+                p->st.cow_copies++;
+                EMIT(sys, VMM_EV_COW, .pid = p->pid, .vpn = vpn, .frame = nf,
+                     .vvpn = (oe & PTE_VALID) ? pte_frame(oe) : nf, .valid = 1, .slot = SLOT_NONE);
+                return map_frame(sys, p, vpn, pte, nf, op, true, true);
+            }
+            vmm__cache_insert(sys, r->obj, idx, nf);
+            return map_frame(sys, p, vpn, pte, nf, op, obj_write, true);
         }
         if (nf == FRAME_NONE)
             goto need_frame;
@@ -332,7 +506,7 @@ static int handle(struct vmm_system *sys, struct proc *p, const struct region *r
         return map_frame(sys, p, vpn, pte, nf, op, can_write, true);
 
     need_frame : {
-        int g = get_frame(sys, p, addr, spare);
+        int g = get_frame(sys, p, spare);
         if (g != 0)
             return g; /* VMM_KILLED or an error */
     }
@@ -362,6 +536,12 @@ int vmm__fault(struct vmm_system *sys, struct proc *p, uint64_t addr, unsigned o
     int e = handle(sys, p, r, addr, op, pte, &spare, &outcome);
     if (spare != FRAME_NONE) /* taken, then not needed after all */
         vmm__frame_free(sys, spare);
+    if (e == VMM_EIO) { /* reading its page failed: the process cannot go on */
+        char why[160];
+        snprintf(why, sizeof why, "I/O error: %.140s", sys->err);
+        vmm__kill(sys, p, addr, why);
+        return VMM_KILLED;
+    }
     if (e == VMM_KILLED)
         return e;
     if (e < 0)

@@ -152,13 +152,39 @@ struct fpage {
 
 /* ---- objects: what regions can map besides anonymous memory ------------- */
 
-/* An object's pages live in the page cache: page index -> frame. A program's
- * image (its text) is such an object; its bytes read as zero (there is no
- * executable file to load) and are never written. */
+enum obj_kind {
+    OBJ_IMAGE, /* a program's image: reads as zeros, never written */
+    OBJ_FILE,  /* a host file: read on a miss, dirty pages written back to it */
+    OBJ_SHMEM, /* shared anonymous memory: zero-filled, evicted to swap */
+};
+
+/*
+ * An object's pages live in the page cache. The object holds each of its
+ * pages through a PTE of its own, pte[index], exactly as a process does:
+ *
+ *   valid     the page is cached in that frame, and the object's PTE is the
+ *             frame's first mapping (pid 0, vpn = index); process mappings
+ *             follow it in the reverse map;
+ *   swapped   (shared memory) the page is in that swap slot, which the
+ *             object holds;
+ *   0         not cached: read from the file, or zero-filled.
+ *
+ * So a cached page always has a mapping and the frame-table invariant holds
+ * unchanged; a page stays cached after its last process unmaps it, until it
+ * is evicted. Process PTEs of an object's page are valid or 0, never
+ * swapped: after eviction the next touch finds the page through the object.
+ */
 struct vobj {
     char name[32];   /* shown in reports */
-    uint64_t npages; /* pages of the object */
-    frame_t *pages;  /* npages entries: the frame caching each page, FRAME_NONE */
+    uint8_t kind;    /* enum obj_kind */
+    bool writable;   /* OBJ_FILE: fd is open for writing; OBJ_SHMEM: always */
+    int fd;          /* OBJ_FILE: the host file; -1 otherwise */
+    uint64_t dev;    /* OBJ_FILE: its device and inode, so that one file is one object */
+    uint64_t ino;    /* */
+    uint64_t size;   /* bytes: the file's size (fixed at open), or the object's */
+    uint64_t npages; /* pages covering size */
+    pte_t *pte;      /* npages entries (vmm__alloc_big: untouched parts cost nothing) */
+    uint32_t maps;   /* regions mapping it now; shared memory is freed at 0 */
 };
 
 /* ---- processes ------------------------------------------------------------ */
@@ -170,6 +196,7 @@ struct region {
     uint64_t pgoff; /* obj: page of the object at start */
     uint32_t obj;   /* object mapped (1-based), 0 = anonymous memory */
     unsigned prot;  /* VMM_PROT_* */
+    bool shared;    /* obj: VMM_MAP_SHARED (writes reach the object), else private */
     char name[24];  /* shown in reports and the explain log */
 };
 
@@ -317,7 +344,10 @@ struct vmm_system {
     bool pol_access;                  /* call pol->on_access on hits */
     bool lean;                        /* no observer, TLB or checker: hits take the short path */
     uint64_t tick;                    /* pol->on_tick every tick references (0 = never) */
-    uint64_t tick_left;               /* references until the next tick */
+    uint64_t tick_left;               /* references until the next periodic work (0 = none) */
+    uint64_t tick_span;               /* references that countdown started from */
+    uint64_t pol_left;                /* references until the policy's next tick */
+    uint64_t flush_left;              /* references until the flusher's next run */
     uint64_t next_use;                /* next-use time of the current reference (OPT) */
     struct vmm_stats st;              /* global counters */
     struct vmm_observer obs[VMM_MAX_OBSERVERS]; /* attached observers */
@@ -493,23 +523,75 @@ static inline uint32_t swap_count(const struct vmm_system *sys, slot_t s)
 int vmm__swap_write(struct vmm_system *sys, slot_t s, const uint8_t *page);
 int vmm__swap_read(struct vmm_system *sys, slot_t s, uint8_t *page);
 
-/* ---- regions and objects (vma.c) -------------------------------------------- */
+/* ---- regions (vma.c) ------------------------------------------------------------ */
 
 /* The region of p containing addr, or NULL. */
 struct region *vmm__region_find(const struct proc *p, uint64_t addr);
 /* Stack growth: the grows-down region just above addr, extended down to
- * addr's page if its floor allows and it would not touch the region below;
- * NULL otherwise. */
+ * addr's page if its floor allows and it would not touch the region under
+ * it; NULL otherwise. */
 struct region *vmm__region_grow(struct vmm_system *sys, struct proc *p, uint64_t addr);
+/* The page of r's object that r's page vpn maps. */
+static inline uint64_t region_obj_page(const struct vmm_system *sys, const struct region *r,
+                                       vpn_t vpn)
+{
+    return r->pgoff + vpn - (r->start >> sys->page_shift);
+}
+
+/* ---- objects and the page cache (object.c) ---------------------------------------- */
+
 static inline struct vobj *vmm__obj(const struct vmm_system *sys, uint32_t id)
 {
     return id && id <= sys->nobjs ? &sys->objs[id - 1] : NULL;
 }
+/* The object whose page frame f caches (FR_FILE). */
+static inline struct vobj *frame_obj(const struct vmm_system *sys, frame_t f)
+{
+    return vmm__obj(sys, sys->fpage[f].obj);
+}
+/* Processes mapping frame f: its mappings less the object's own. */
+static inline unsigned frame_users(const struct vmm_system *sys, frame_t f)
+{
+    return vmm__rmap_count(sys, f) - ((sys->frames[f].flags & FR_FILE) ? 1u : 0u);
+}
+/* Counts one read or write of the backing store; VMM_EIO (message set) when
+ * the test hook fails it. what names it in the message. */
+int vmm__io_begin(struct vmm_system *sys, bool write, const char *what);
+/* Caches page idx of object id in frame f (unmapped, taken for it): the
+ * object's PTE becomes f's first mapping. */
+void vmm__cache_insert(struct vmm_system *sys, uint32_t id, uint64_t idx, frame_t f);
+/* Drops the object page cached in f, which no process maps, from the cache
+ * (without writing it back) and frees f. */
+void vmm__cache_drop(struct vmm_system *sys, frame_t f);
+/* Reads page idx of file object o into frame f (data on); past the end of
+ * the file, zeros. Returns 0 or VMM_EIO. */
+int vmm__file_read(struct vmm_system *sys, const struct vobj *o, uint64_t idx, frame_t f);
+/* Writes file page cached in f back (the bytes before the file's end) and
+ * clears its dirty bits; counts it under cause. Returns 0 or VMM_EIO (the
+ * page stays dirty). */
+int vmm__file_writeback(struct vmm_system *sys, frame_t f, int cause);
+/* Writes back the dirty cached pages lo .. hi-1 of object id (a file; others:
+ * nothing), adding to *written. Stops at the first failure: VMM_EIO. */
+int vmm__obj_sync(struct vmm_system *sys, uint32_t id, uint64_t lo, uint64_t hi, int cause,
+                  uint64_t *written);
+/* Writes back every dirty page of every file; returns 0 or the first
+ * failure (the failed pages stay dirty). */
+int vmm__flush_all(struct vmm_system *sys, int cause);
+/* A region starts or stops mapping object id; shared memory no region maps
+ * is freed. */
+void vmm__obj_ref(struct vmm_system *sys, uint32_t id);
+void vmm__obj_unref(struct vmm_system *sys, uint32_t id);
 void vmm__objs_destroy(struct vmm_system *sys);
 
 /* ---- processes (proc.c) ---------------------------------------------------- */
 
-/* Frees every frame mapping, swap slot and page-table node of p. */
+/* Writes back the dirty pages of region r if it is a shared file mapping,
+ * counting them under cause (and in *written, may be NULL). Returns 0 or
+ * VMM_EIO at the first failure (that page stays dirty). */
+int vmm__region_writeback(struct vmm_system *sys, const struct region *r, int cause,
+                          uint64_t *written);
+/* Frees every frame mapping, swap slot and page-table node of p, after its
+ * shared file mappings are written back; its regions let go of objects. */
 void vmm__proc_release(struct vmm_system *sys, struct proc *p);
 /* Releases the pages [lo, hi) of p: mappings dropped, frames and slots freed
  * when no one else holds them. */
@@ -517,11 +599,11 @@ void vmm__release_range(struct vmm_system *sys, struct proc *p, vpn_t lo, vpn_t 
 /* Drops one mapping pte (valid) of p's page vpn from its frame; frees the frame
  * when it was the last. */
 void vmm__unmap_pte(struct vmm_system *sys, struct proc *p, vpn_t vpn, pte_t *pte);
-/* Ends what frame f caches: its object page in the page cache, or its hold on
- * its swap slot (the swap cache); clears its flags. */
+/* Ends frame f's hold on its swap slot (the swap cache), if any, and clears
+ * its flags. */
 void vmm__frame_uncache(struct vmm_system *sys, frame_t f);
-/* Frees frame f, which no PTE maps any more: the policy, the swap cache, the
- * page cache, the free list. */
+/* Frees frame f, which no PTE maps any more (not even an object's): the
+ * policy, the swap cache, the free list. */
 void vmm__frame_drop(struct vmm_system *sys, frame_t f);
 
 /* ---- the fault path (fault.c) --------------------------------------------------- */

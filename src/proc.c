@@ -58,9 +58,7 @@ int vmm_process_spawn(struct vmm_system *sys, uint32_t pid, const char *name)
 void vmm__frame_uncache(struct vmm_system *sys, frame_t f)
 {
     struct frame *fr = &sys->frames[f];
-    if (fr->flags & FR_FILE) {
-        vmm__obj(sys, sys->fpage[f].obj)->pages[sys->fpage[f].index] = FRAME_NONE;
-    } else if (fr->slot != SLOT_NONE) { /* the frame's own hold on the slot ends */
+    if (fr->slot != SLOT_NONE) { /* the frame's own hold on the slot ends */
         sys->swap.cache[fr->slot] = FRAME_NONE;
         vmm__swap_put(sys, fr->slot);
     }
@@ -110,10 +108,28 @@ void vmm__release_range(struct vmm_system *sys, struct proc *p, vpn_t lo, vpn_t 
     vmm__pt_foreach_range(sys, p, lo, hi, release_pte, &c);
 }
 
+/* Writes back the dirty pages of p's shared file mapping r (cause); returns 0
+ * or VMM_EIO. */
+int vmm__region_writeback(struct vmm_system *sys, const struct region *r, int cause,
+                          uint64_t *written)
+{
+    if (!r->obj || !r->shared)
+        return 0;
+    uint64_t lo = r->pgoff, hi = lo + ((r->end - r->start) >> sys->page_shift);
+    return vmm__obj_sync(sys, r->obj, lo, hi, cause, written);
+}
+
 void vmm__proc_release(struct vmm_system *sys, struct proc *p)
 {
     struct release_ctx c = {sys, p};
+    /* What it wrote to shared files reaches them; a failed write leaves the
+     * page dirty in the page cache, to be written later. */
+    for (size_t i = 0; i < p->nregions; i++)
+        vmm__region_writeback(sys, &p->regions[i], VMM_WB_EXIT, NULL);
     vmm__pt_foreach(sys, p, release_pte, &c);
+    for (size_t i = 0; i < p->nregions; i++)
+        if (p->regions[i].obj)
+            vmm__obj_unref(sys, p->regions[i].obj);
     VMM_ASSERT(p->st.resident_pages == 0 && p->st.swapped_pages == 0);
     vmm__tlb_flush_asid(&sys->tlb, p->asid);
     vmm__pt_free(sys, p);
@@ -193,7 +209,13 @@ static void fork_pte(void *ctx, vpn_t vpn, pte_t *pte)
         c->err = r;
         return;
     }
-    if (!(fr->flags & FR_FILE) && (e & PTE_WRITE)) {
+    if (fr->flags & FR_FILE) { /* an object's page: shared as it is (a shared mapping's
+                                  stays writable) */
+        *cp = pte_mk_frame(f, e & PTE_WRITE);
+        c->child->st.resident_pages++;
+        return;
+    }
+    if (e & PTE_WRITE) {
         if (e & PTE_DIRTY)
             fr->flags |= FR_DIRTY;
         *pte = e & ~(PTE_WRITE | PTE_DIRTY);
@@ -219,6 +241,9 @@ int vmm_process_fork(struct vmm_system *sys, uint32_t parent, uint32_t child)
         }
         memcpy(cp->regions, pp->regions, pp->nregions * sizeof *cp->regions);
         cp->nregions = cp->cap_regions = pp->nregions;
+        for (size_t i = 0; i < cp->nregions; i++)
+            if (cp->regions[i].obj)
+                vmm__obj_ref(sys, cp->regions[i].obj);
     }
     cp->st.ppid = parent;
     struct fork_ctx c = {sys, pp, cp, 0};
@@ -250,11 +275,13 @@ static void count_pte(void *ctx, vpn_t vpn, pte_t *pte)
     if (!(*pte & PTE_VALID))
         return;
     frame_t f = pte_frame(*pte);
-    unsigned n = vmm__rmap_count(c->sys, f);
-    if (c->sys->frames[f].flags & FR_FILE)
-        c->st->rss_file++;
-    else
+    unsigned n = frame_users(c->sys, f);
+    if (!(c->sys->frames[f].flags & FR_FILE))
         c->st->rss_anon++;
+    else if (frame_obj(c->sys, f)->kind == OBJ_SHMEM)
+        c->st->rss_shmem++;
+    else
+        c->st->rss_file++;
     if (n > 1)
         c->st->shared++;
     else

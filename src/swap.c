@@ -121,21 +121,33 @@ void vmm__swap_put(struct vmm_system *sys, slot_t s)
 int vmm__swap_write(struct vmm_system *sys, slot_t s, const uint8_t *page)
 {
     size_t ps = sys->cfg.page_size;
+    char what[48];
+    snprintf(what, sizeof what, "writing swap slot %u", (unsigned)s);
+    int e = vmm__io_begin(sys, true, what);
+    if (e < 0)
+        return e;
     ssize_t n = pwrite(sys->swap.fd, page, ps, (off_t)((uint64_t)s << sys->page_shift));
-    if (n != (ssize_t)ps)
+    if (n != (ssize_t)ps) {
+        sys->st.io_errors++;
         return vmm__fail(sys, VMM_EIO, "swap file: writing slot %u failed: %s", (unsigned)s,
                          n < 0 ? strerror(errno) : "short write");
+    }
     return 0;
 }
 
 int vmm__swap_read(struct vmm_system *sys, slot_t s, uint8_t *page)
 {
     size_t ps = sys->cfg.page_size;
+    char what[48];
+    snprintf(what, sizeof what, "reading swap slot %u", (unsigned)s);
+    int e = vmm__io_begin(sys, false, what);
+    if (e < 0)
+        return e;
     ssize_t n = pread(sys->swap.fd, page, ps, (off_t)((uint64_t)s << sys->page_shift));
-    if (n < 0)
+    if (n < 0 || (size_t)n < ps) { /* a written slot is whole; a short read is a broken file */
+        sys->st.io_errors++;
         return vmm__fail(sys, VMM_EIO, "swap file: reading slot %u failed: %s", (unsigned)s,
-                         strerror(errno));
-    if ((size_t)n < ps) /* a written slot is whole; a short read is a broken file */
-        return vmm__fail(sys, VMM_EIO, "swap file: slot %u is truncated", (unsigned)s);
+                         n < 0 ? strerror(errno) : "it is truncated");
+    }
     return 0;
 }

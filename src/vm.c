@@ -13,6 +13,31 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+/* Sets the countdown to the nearest periodic work: the policy's tick or the
+ * flusher (one counter on the hot path however many kinds there are). */
+static void schedule(struct vmm_system *sys)
+{
+    uint64_t next = sys->pol_left;
+    if (sys->flush_left && (!next || sys->flush_left < next))
+        next = sys->flush_left;
+    sys->tick_left = sys->tick_span = next;
+}
+
+/* The countdown ran out: run whatever periodic work is due. */
+static __attribute__((noinline)) void periodic(struct vmm_system *sys)
+{
+    uint64_t elapsed = sys->tick_span;
+    if (sys->pol_left && (sys->pol_left -= elapsed) == 0) {
+        sys->pol_left = sys->tick;
+        sys->pol->on_tick(sys->pol_state);
+    }
+    if (sys->flush_left && (sys->flush_left -= elapsed) == 0) {
+        sys->flush_left = sys->cfg.flush_interval;
+        vmm__flush_all(sys, VMM_WB_PERIODIC); /* a failed page stays dirty: next time */
+    }
+    schedule(sys);
+}
+
 int vmm_system_create(const struct vmm_config *cfg, struct vmm_system **out, char *err,
                       size_t errlen)
 {
@@ -51,7 +76,9 @@ int vmm_system_create(const struct vmm_config *cfg, struct vmm_system **out, cha
     if ((r = vmm__params_unused(sys, &pp)) < 0)
         goto fail;
     sys->pol_access = (sys->pol->needs & POLICY_ON_ACCESS) != 0;
-    sys->tick_left = sys->tick;
+    sys->pol_left = sys->tick;
+    sys->flush_left = cfg->flush_interval;
+    schedule(sys);
     sys->lean = !sys->tlb.sets && !cfg->check;
     *out = sys;
     return 0;
@@ -65,6 +92,8 @@ void vmm_system_destroy(struct vmm_system *sys)
 {
     if (!sys)
         return;
+    if (sys->frames)
+        vmm__flush_all(sys, VMM_WB_EXIT); /* what is still dirty reaches its file */
     for (size_t i = 0; i < sys->cap_procs; i++) {
         struct proc *p = sys->procs[i];
         if (!p)
@@ -92,13 +121,11 @@ const struct vmm_config *vmm_system_config(const struct vmm_system *sys)
 
 /* ---- the hot path ---------------------------------------------------------------- */
 
-/* Periodic policy work after a reference. */
+/* Periodic work after a reference: the policy's tick, the flusher. */
 static inline void tick(struct vmm_system *sys)
 {
-    if (sys->tick && --sys->tick_left == 0) {
-        sys->tick_left = sys->tick;
-        sys->pol->on_tick(sys->pol_state);
-    }
+    if (sys->tick_left && --sys->tick_left == 0)
+        periodic(sys);
 }
 
 /* A PTE that lets op through without a trap: valid, and writable for a write. */
@@ -573,17 +600,29 @@ void vmm_stats_get(const struct vmm_system *sys, struct vmm_stats *out)
 {
     const struct vmm_cost_model *c = &sys->cfg.cost;
     const struct vmm_stats *s = &sys->st;
+    uint64_t file_writes = 0; /* those on eviction are among the writebacks already */
+    for (int i = 0; i < VMM_WB__COUNT; i++)
+        file_writes += s->file_writes[i];
     *out = *s;
     out->swap_slots_used = sys->swap.in_use;
     out->swap_slots_peak = sys->swap.peak;
     out->frames_used = sys->nframes - sys->nfree;
+    out->page_cache_pages = out->page_cache_mapped = out->dirty_pages = 0;
+    for (frame_t f = 0; f < sys->nframes; f++) {
+        if (!sys->frames[f].pte || !(sys->frames[f].flags & FR_FILE))
+            continue;
+        out->page_cache_pages++;
+        out->page_cache_mapped += sys->frames[f].link != RMAP_NONE;
+        out->dirty_pages +=
+            frame_obj(sys, f)->kind == OBJ_FILE && (frame_bits(sys, f) & PTE_DIRTY) != 0;
+    }
     /* Every reference: a memory access, a TLB lookup (if any), a walk on a
      * miss. A fault adds the trap, its I/O, and the restart's translation. */
     uint64_t tlb = sys->tlb.sets ? c->tlb_ns : 0, walk = sys->levels * c->pt_level_ns;
     out->time_ns = s->references * (c->mem_ns + tlb) + s->walks * walk +
                    s->page_faults * (c->fault_ns + tlb + walk) +
                    (s->swap_reads + s->file_reads) * c->swap_read_ns +
-                   s->writebacks * c->swap_write_ns;
+                   (s->writebacks + file_writes - s->file_writes[VMM_WB_EVICT]) * c->swap_write_ns;
 }
 
 double vmm_stats_eat_ns(const struct vmm_stats *st)

@@ -1,11 +1,11 @@
 /*
- * vma.c - the regions of an address space, and the objects they can map.
+ * vma.c - the regions of an address space: add, map, remove (munmap), msync,
+ * resize (brk), grow down (the stack).
  *
  * A process's regions are an array sorted by start, never overlapping; a
  * reference is legal iff it falls in one whose permissions allow it. A region
- * is anonymous memory (zero-fill-on-demand) or maps an object: a program's
- * image, whose pages live in the page cache (vobj.pages: page -> frame) and
- * are shared by every process that maps them.
+ * is anonymous memory (zero-fill-on-demand) or maps an object (object.c): a
+ * program's image, a file or shared memory, shared or private.
  *
  * A grows-down region (the stack) has a floor: a reference below its start
  * but not below the floor extends it, unless that would touch the region under
@@ -13,8 +13,10 @@
  */
 #include "internal.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 struct region *vmm__region_find(const struct proc *p, uint64_t addr)
 {
@@ -135,31 +137,55 @@ int vmm_region_add(struct vmm_system *sys, uint32_t pid, const char *name, uint6
 }
 
 int vmm_region_map(struct vmm_system *sys, uint32_t pid, const char *name, uint64_t start,
-                   uint64_t len, unsigned prot, uint32_t obj, uint64_t offset)
+                   uint64_t len, unsigned prot, unsigned flags, uint32_t obj, uint64_t offset)
 {
     const struct vobj *o = vmm__obj(sys, obj);
     uint64_t mask = sys->cfg.page_size - 1;
+    bool shared = flags == VMM_MAP_SHARED;
     if (!o)
         return vmm__fail(sys, VMM_ENOENT, "no object %u", obj);
-    if (prot & VMM_PROT_WRITE)
-        return vmm__fail(sys, VMM_EUNSUPPORTED, "object %s: writable mappings are not supported",
-                         o->name);
+    if (flags != VMM_MAP_SHARED && flags != VMM_MAP_PRIVATE)
+        return vmm__fail(sys, VMM_EINVAL, "object %s: flags %u; expected shared or private",
+                         o->name, flags);
+    if (shared && (prot & VMM_PROT_WRITE) && !o->writable)
+        return vmm__fail(sys, VMM_EINVAL,
+                         "%s %s cannot be written: expected a read-only (prot=r) or private "
+                         "mapping%s",
+                         o->kind == OBJ_FILE ? "file" : "program image", o->name,
+                         o->kind == OBJ_FILE ? ", or a file that can be opened for writing" : "");
+    if (o->kind == OBJ_SHMEM && !shared)
+        return vmm__fail(sys, VMM_EINVAL, "shared memory %s: expected a shared mapping", o->name);
     if ((offset & mask) || (start & mask))
         return vmm__fail(sys, VMM_EINVAL,
                          "object %s: start 0x%" PRIx64 " and offset 0x%" PRIx64
                          " must be page aligned",
                          o->name, start, offset);
-    uint64_t pages = (len + (start & mask) + mask) >> sys->page_shift;
-    if (len == 0 || (offset >> sys->page_shift) > o->npages ||
-        pages > o->npages - (offset >> sys->page_shift))
+    /* A file mapping may reach past the end of the file (a bus error when
+     * touched); its pages must still be numbered by the page cache. */
+    uint64_t pages = len > UINT64_MAX - mask ? UINT64_MAX : (len + mask) >> sys->page_shift;
+    uint64_t limit = o->kind == OBJ_FILE ? UINT32_MAX : o->npages,
+             first = offset >> sys->page_shift;
+    if (len == 0 || first > limit || pages > limit - first)
         return vmm__fail(sys, VMM_ERANGE,
                          "object %s: 0x%" PRIx64 " bytes from offset 0x%" PRIx64
                          " are beyond its %" PRIu64 " pages",
-                         o->name, len, offset, o->npages);
-    struct region r = {
-        .start = start, .prot = prot, .obj = obj, .pgoff = offset >> sys->page_shift};
+                         o->name, len, offset, limit);
+    struct region r = {.start = start, .prot = prot, .obj = obj, .pgoff = first, .shared = shared};
     snprintf(r.name, sizeof r.name, "%s", name ? name : "");
-    return insert(sys, pid, &r, len);
+    int e = insert(sys, pid, &r, len);
+    if (e == 0)
+        vmm__obj_ref(sys, obj);
+    return e;
+}
+
+/* Terminates p after a write-back it asked for failed. */
+static int writeback_failed(struct vmm_system *sys, struct proc *p, const struct region *r,
+                            const char *call)
+{
+    char why[160];
+    snprintf(why, sizeof why, "I/O error: %s of %s: %.110s", call, r->name, sys->err);
+    vmm__kill(sys, p, r->start, why);
+    return VMM_KILLED;
 }
 
 int vmm_region_remove(struct vmm_system *sys, uint32_t pid, uint64_t start)
@@ -169,9 +195,40 @@ int vmm_region_remove(struct vmm_system *sys, uint32_t pid, uint64_t start)
     if (i < 0)
         return (int)i;
     struct region *r = &p->regions[i];
+    if (vmm__region_writeback(sys, r, VMM_WB_MUNMAP, NULL) < 0)
+        return writeback_failed(sys, p, r, "munmap");
     vmm__release_range(sys, p, r->start >> sys->page_shift, r->end >> sys->page_shift);
+    uint32_t obj = r->obj;
     memmove(r, r + 1, (p->nregions - (size_t)i - 1) * sizeof *r);
     p->nregions--;
+    if (obj)
+        vmm__obj_unref(sys, obj);
+    return 0;
+}
+
+int vmm_region_sync(struct vmm_system *sys, uint32_t pid, uint64_t start, bool async,
+                    uint64_t *written)
+{
+    struct proc *p;
+    long i = find_at(sys, pid, start, &p);
+    uint64_t n = 0;
+    if (written)
+        *written = 0;
+    if (i < 0)
+        return (int)i;
+    const struct region *r = &p->regions[i];
+    if (vmm__region_writeback(sys, r, VMM_WB_MSYNC, &n) < 0) {
+        if (written)
+            *written = n;
+        return writeback_failed(sys, p, r, "msync");
+    }
+    if (written)
+        *written = n;
+    const struct vobj *o = vmm__obj(sys, r->obj);
+    if (!async && n && sys->cfg.data && o && o->fd >= 0 && fdatasync(o->fd) < 0) {
+        vmm__fail(sys, VMM_EIO, "fdatasync of file %s: %s", o->name, strerror(errno));
+        return writeback_failed(sys, p, r, "msync");
+    }
     return 0;
 }
 
@@ -233,46 +290,9 @@ size_t vmm_regions_get(const struct vmm_system *sys, uint32_t pid, struct vmm_re
         return 0;
     for (size_t i = 0; out && i < p->nregions && i < max; i++) {
         const struct region *r = &p->regions[i];
-        out[i] = (struct vmm_region_info){r->start, r->end, r->prot, r->obj, r->floor != 0, ""};
+        out[i] = (struct vmm_region_info){r->start,      r->end,    r->prot, r->obj,
+                                          r->floor != 0, r->shared, ""};
         memcpy(out[i].name, r->name, sizeof out[i].name);
     }
     return p->nregions;
-}
-
-/* ---- objects ---------------------------------------------------------------- */
-
-int vmm_object_create(struct vmm_system *sys, const char *name, uint64_t size, uint32_t *id)
-{
-    uint64_t npages = (size + sys->cfg.page_size - 1) >> sys->page_shift;
-    if (size == 0 || npages > UINT32_MAX)
-        return vmm__fail(sys, VMM_ERANGE, "object %s: size %" PRIu64 " is empty or too large",
-                         name ? name : "", size);
-    if (sys->nobjs == sys->cap_objs) {
-        uint32_t cap = sys->cap_objs ? sys->cap_objs * 2 : 8;
-        struct vobj *n = realloc(sys->objs, cap * sizeof *n);
-        if (!n)
-            return vmm__fail(sys, VMM_ENOMEM, "out of memory for objects");
-        sys->objs = n;
-        sys->cap_objs = cap;
-    }
-    frame_t *pages = malloc(npages * sizeof *pages);
-    if (!pages)
-        return vmm__fail(sys, VMM_ENOMEM, "out of memory for object %s", name ? name : "");
-    for (uint64_t i = 0; i < npages; i++)
-        pages[i] = FRAME_NONE;
-    struct vobj *o = &sys->objs[sys->nobjs++];
-    snprintf(o->name, sizeof o->name, "%s", name ? name : "");
-    o->npages = npages;
-    o->pages = pages;
-    *id = sys->nobjs;
-    return 0;
-}
-
-void vmm__objs_destroy(struct vmm_system *sys)
-{
-    for (uint32_t i = 0; i < sys->nobjs; i++)
-        free(sys->objs[i].pages);
-    free(sys->objs);
-    sys->objs = NULL;
-    sys->nobjs = sys->cap_objs = 0;
 }

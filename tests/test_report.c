@@ -81,7 +81,8 @@ static int editor(struct vmm_system *sys, uint32_t pid, uint32_t obj)
 {
     int r = vmm_process_spawn(sys, pid, "editor");
     if (r == 0)
-        r = vmm_region_map(sys, pid, "text", TEXT, 8192, VMM_PROT_READ | VMM_PROT_EXEC, obj, 0);
+        r = vmm_region_map(sys, pid, "text", TEXT, 8192, VMM_PROT_READ | VMM_PROT_EXEC,
+                           VMM_MAP_PRIVATE, obj, 0);
     if (r == 0)
         r = vmm_region_add(sys, pid, "heap", HEAP, 16384, RW);
     if (r == 0)

@@ -216,7 +216,8 @@ static int load(struct run *r, const struct wl_stmt *s, uint32_t pid, struct rpr
             if (!r->image[prog] &&
                 (e = vmm_object_create(r->sys, pg->name, len, &r->image[prog])) < 0)
                 return engine_failed(r, s, s->col, e);
-            e = vmm_region_map(r->sys, pid, "text", rp->start[i], len, prot, r->image[prog], 0);
+            e = vmm_region_map(r->sys, pid, "text", rp->start[i], len, prot, VMM_MAP_PRIVATE,
+                               r->image[prog], 0);
         } else {
             e = vmm_region_add(r->sys, pid, wl_regions[i].name, rp->start[i], len, prot);
         }

@@ -131,7 +131,9 @@ struct wl_proc {
 
 struct vmm_workload {
     char *name;               /* shown in messages: "demo.vmw" */
-    char *dir;                /* where relative trace paths start: the script's directory */
+    char *dir;                /* the script's directory ("" for text without a file) */
+    char *files;              /* where the files it names must lie (vmm_workload_set_files);
+                                 NULL = dir, or "." if dir is "" */
     char *text;               /* a copy of the script; tokens point into it */
     unsigned set;             /* 1u << WSET_* for each setting the script gives */
     uint64_t frames;          /* frames N */

@@ -1193,6 +1193,7 @@ void vmm_workload_free(struct vmm_workload *w)
         return;
     free(w->name);
     free(w->dir);
+    free(w->files);
     free(w->text);
     free(w->pats);
     free(w->progs);
@@ -1329,6 +1330,18 @@ int vmm_workload_load(const char *path, struct vmm_workload **out, char *err, si
     }
     free(buf);
     return r;
+}
+
+int vmm_workload_set_files(struct vmm_workload *w, const char *dir)
+{
+    if (!w || !dir)
+        return VMM_EINVAL;
+    char *d = dup_text(dir);
+    if (!d)
+        return VMM_ENOMEM;
+    free(w->files);
+    w->files = d;
+    return 0;
 }
 
 void vmm_workload_settings(const struct vmm_workload *w, struct vmm_config *cfg)
