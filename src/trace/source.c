@@ -326,10 +326,13 @@ static int decoder_new(struct vmm_trace *tr)
     return 0;
 }
 
-int trace_source_open(struct vmm_trace *tr, const char *path)
+int trace_source_open(struct vmm_trace *tr, const char *path, int fd)
 {
-    bool is_stdin = strcmp(path, "-") == 0;
-    if (is_stdin) {
+    bool is_stdin = fd < 0 && strcmp(path, "-") == 0;
+    if (fd >= 0) {
+        tr->fd = fd;
+        tr->own_fd = true;
+    } else if (is_stdin) {
         tr->fd = 0;
     } else {
         tr->fd = open(path, O_RDONLY | O_CLOEXEC);

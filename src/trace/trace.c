@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const char *const format_names[VMM_FMT__COUNT] = {
     [VMM_FMT_AUTO] = "auto",     [VMM_FMT_PAGES] = "pages", [VMM_FMT_ADDR] = "addr",
@@ -113,31 +114,38 @@ void vmm_trace_close(struct vmm_trace *tr)
     free(tr);
 }
 
-int vmm_trace_open(const char *path, enum vmm_trace_format fmt, uint32_t page_size,
-                   struct vmm_trace **out, char *err, size_t errlen)
+/* Opens the trace path, or fd when >= 0 (then path only names it). */
+static int trace_open(const char *path, int fd, enum vmm_trace_format fmt, uint32_t page_size,
+                      struct vmm_trace **out, char *err, size_t errlen)
 {
     if (out)
         *out = NULL;
     copy_err(err, errlen, "");
     if (!path || !out || (unsigned)fmt >= VMM_FMT__COUNT) {
         copy_err(err, errlen, "vmm_trace_open: invalid argument");
+        if (fd >= 0)
+            close(fd);
         return VMM_EINVAL;
     }
     int shift = page_shift(page_size);
     if (shift < 0) {
         if (err && errlen)
             snprintf(err, errlen, "%s: page size %u is not a power of two", path, page_size);
+        if (fd >= 0)
+            close(fd);
         return VMM_EINVAL;
     }
-    bool is_stdin = strcmp(path, "-") == 0;
+    bool is_stdin = fd < 0 && strcmp(path, "-") == 0;
     struct vmm_trace *tr = trace_new(is_stdin ? "stdin" : path, TRACE_BUF_SIZE, (unsigned)shift);
     if (!tr) {
         if (err && errlen)
             snprintf(err, errlen, "%s: out of memory", path);
+        if (fd >= 0)
+            close(fd);
         return VMM_ENOMEM;
     }
     tr->fmt = fmt;
-    int rc = trace_source_open(tr, path);
+    int rc = trace_source_open(tr, path, fd);
     if (rc == 0 && fmt == VMM_FMT_AUTO) {
         rc = trace_detect(tr);
         if (rc >= 0) {
@@ -152,6 +160,24 @@ int vmm_trace_open(const char *path, enum vmm_trace_format fmt, uint32_t page_si
     }
     *out = tr;
     return 0;
+}
+
+int vmm_trace_open(const char *path, enum vmm_trace_format fmt, uint32_t page_size,
+                   struct vmm_trace **out, char *err, size_t errlen)
+{
+    return trace_open(path, -1, fmt, page_size, out, err, errlen);
+}
+
+int vmm__trace_open_fd(int fd, const char *name, enum vmm_trace_format fmt, uint32_t page_size,
+                       struct vmm_trace **out, char *err, size_t errlen)
+{
+    if (fd < 0) {
+        if (out)
+            *out = NULL;
+        copy_err(err, errlen, "vmm__trace_open_fd: no file descriptor");
+        return VMM_EINVAL;
+    }
+    return trace_open(name, fd, fmt, page_size, out, err, errlen);
 }
 
 int vmm_trace_open_string(const char *name, const char *text, uint32_t page_size,

@@ -104,10 +104,15 @@ int trace_beyond(struct vmm_trace *tr, uint64_t addr, uint64_t off, bool text);
 
 /* ---- source.c: bytes in ------------------------------------------------------ */
 
-/* Opens path ("-" = standard input), reads its first bytes and, from their
- * magic, installs the gzip or xz decoder. Returns 0 or a negative error with
- * the message in tr. */
-int trace_source_open(struct vmm_trace *tr, const char *path);
+/* Opens path ("-" = standard input), or takes fd (>= 0, path then only
+ * names it), reads its first bytes and, from their magic, installs the gzip
+ * or xz decoder. Returns 0 or a negative error with the message in tr. */
+int trace_source_open(struct vmm_trace *tr, const char *path, int fd);
+
+/* vmm_trace_open for a file the caller opened (fd, taken over and closed
+ * also on failure); name names it in messages. */
+int vmm__trace_open_fd(int fd, const char *name, enum vmm_trace_format fmt, uint32_t page_size,
+                       struct vmm_trace **out, char *err, size_t errlen);
 
 /* Discards buf[0 .. pos), moves the rest to the front and appends decoded
  * bytes: at least one, unless the stream has ended (then eof is set). Returns
