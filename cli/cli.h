@@ -25,6 +25,7 @@ struct cli_opts {
     bool explain;          /* --explain */
     bool print_demo;       /* run --print-demo */
     const char *refs;      /* --refs LIST */
+    const char *files;     /* run --files DIR: where the files a workload names lie */
     int format;            /* --format, enum vmm_trace_format */
     char policy_buf[256];  /* storage behind cfg.policy / cfg.policy_params */
     int nargs;             /* positional arguments */
@@ -45,6 +46,9 @@ enum {
     OPT_MAX_MEMORY = 1u << 10,
     OPT_CHECK = 1u << 11,
     OPT_COST = 1u << 12,
+    OPT_FLUSH = 1u << 13,
+    OPT_FAIL_READ = 1u << 14,
+    OPT_FAIL_WRITE = 1u << 15,
 };
 
 /* Parses argv (after the subcommand) into o. Returns EXIT_OK, or EXIT_USAGE

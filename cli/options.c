@@ -73,6 +73,10 @@ enum {
     O_C_FAULT,
     O_C_READ,
     O_C_WRITE,
+    O_FILES,
+    O_FLUSH,
+    O_FAIL_READ,
+    O_FAIL_WRITE,
 };
 
 static const struct option longopts[] = {
@@ -99,6 +103,10 @@ static const struct option longopts[] = {
     {"cost-fault", required_argument, 0, O_C_FAULT},
     {"cost-swap-read", required_argument, 0, O_C_READ},
     {"cost-swap-write", required_argument, 0, O_C_WRITE},
+    {"files", required_argument, 0, O_FILES},
+    {"flush-interval", required_argument, 0, O_FLUSH},
+    {"fail-read", required_argument, 0, O_FAIL_READ},
+    {"fail-write", required_argument, 0, O_FAIL_WRITE},
     {"help", no_argument, 0, 'h'},
     {0, 0, 0, 0},
 };
@@ -125,6 +133,12 @@ static int usage(const char *cmd)
          "      --format FMT        trace format: pages, addr, lackey, vmm, u32be, u32le, u64le\n"
          "      --refs LIST         inline page numbers, e.g. 7,0,1,2 (replay)\n"
          "      --print-demo        print the built-in demo workload (run)\n"
+         "      --files DIR         where the files a workload names must lie [its directory] "
+         "(run)\n"
+         "      --flush-interval N  write dirty pages of mapped files back every N references\n"
+         "                          [0 = only on eviction, msync, munmap and exit]\n"
+         "      --fail-read N, --fail-write N   test hooks: the Nth read / write of the backing\n"
+         "                          store (swap or a mapped file) fails with an I/O error\n"
          "      --cost-mem NS, --cost-tlb NS, --cost-walk NS (per level), --cost-fault NS,\n"
          "      --cost-swap-read NS, --cost-swap-write NS   the time-cost model\n"
          "exit codes: 0 ok, 1 usage, 2 bad input, 3 a workload check failed, 4 run failed");
@@ -233,6 +247,27 @@ int cli_parse(int argc, char **argv, const char *cmd, struct cli_opts *o)
         case O_DEMO:
             o->print_demo = true;
             break;
+        case O_FILES:
+            if (strcmp(cmd, "run") != 0)
+                return cli_error(EXIT_USAGE, "--files: only for vmm run (the files a workload "
+                                             "names)");
+            o->files = optarg;
+            break;
+        case O_FLUSH:
+            if (num("--flush-interval", optarg, 0, UINT64_MAX, &o->cfg.flush_interval))
+                return EXIT_USAGE;
+            o->given |= OPT_FLUSH;
+            break;
+        case O_FAIL_READ:
+            if (num("--fail-read", optarg, 0, UINT64_MAX, &o->cfg.fail_read))
+                return EXIT_USAGE;
+            o->given |= OPT_FAIL_READ;
+            break;
+        case O_FAIL_WRITE:
+            if (num("--fail-write", optarg, 0, UINT64_MAX, &o->cfg.fail_write))
+                return EXIT_USAGE;
+            o->given |= OPT_FAIL_WRITE;
+            break;
         case O_C_MEM:
             cost = &cm->mem_ns;
             break;
@@ -304,6 +339,12 @@ void cli_apply(const struct cli_opts *o, struct vmm_config *cfg)
         cfg->check = true;
     if (o->given & OPT_COST)
         cfg->cost = s->cost;
+    if (o->given & OPT_FLUSH)
+        cfg->flush_interval = s->flush_interval;
+    if (o->given & OPT_FAIL_READ)
+        cfg->fail_read = s->fail_read;
+    if (o->given & OPT_FAIL_WRITE)
+        cfg->fail_write = s->fail_write;
     cfg->max_memory = s->max_memory; /* always: its default comes from the host */
 }
 

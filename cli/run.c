@@ -31,6 +31,10 @@ int cmd_run(int argc, char **argv)
                     : vmm_workload_parse("demo.vmw", vmm_demo_workload(), &w, err, sizeof err);
     if (e < 0)
         return cli_error(e == VMM_ENOMEM ? EXIT_RUNTIME : EXIT_INPUT, "%s", err);
+    if (o.files && vmm_workload_set_files(w, o.files) < 0) {
+        vmm_workload_free(w);
+        return cli_error(EXIT_RUNTIME, "out of memory");
+    }
     vmm_config_default(&cfg);
     vmm_workload_settings(w, &cfg);
     cli_apply(&o, &cfg);

@@ -1743,6 +1743,11 @@ static bool run_script(const char *text, struct result *r)
     int e = vmm_workload_parse("t.vmw", text, &r->w, r->err, sizeof r->err);
     if (e < 0)
         return false;
+    /* The traces the scripts name (absolute paths) lie in the test's directory. */
+    if (vmm_workload_set_files(r->w, test_tmpdir()) < 0) {
+        snprintf(r->err, sizeof r->err, "vmm_workload_set_files failed");
+        return false;
+    }
     vmm_config_default(&cfg);
     vmm_workload_settings(r->w, &cfg);
     cfg.data = true;

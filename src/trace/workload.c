@@ -26,10 +26,16 @@
  * Ranges move through one buffer of WL_CHUNK bytes, one vmm_access per
  * chunk-aligned piece: the chunk is a multiple of every page size, so the
  * page references are exactly those of one big call.
+ *
+ * Files a script names (trace FILE) are opened inside one directory
+ * (trace/confine.h): --files DIR, else the script's own.
  */
 #include "internal.h"
+#include "trace/confine.h"
+#include "trace/trace.h"
 #include "trace/workload.h"
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -488,13 +494,31 @@ static uint64_t in_region(const struct run *r, const struct rproc *rp, int reg, 
     return rp->start[reg] + (page % pages) * ps + offset;
 }
 
-/* A path as the script names it: relative to the script's directory. */
-static void script_path(const struct run *r, const char *path, size_t len, char *out, size_t outlen)
+/* The directory the files a script names must lie in: --files DIR, else
+ * the script's own, else the current one. */
+static const char *files_root(const struct run *r)
 {
-    if (path[0] == '/' || !r->w->dir || !r->w->dir[0])
-        snprintf(out, outlen, "%.*s", (int)len, path);
-    else
-        snprintf(out, outlen, "%s/%.*s", r->w->dir, (int)len, path);
+    return r->w->files ? r->w->files : r->w->dir && r->w->dir[0] ? r->w->dir : ".";
+}
+
+/* Opens the file the script names at text[off .. off + len), inside
+ * files_root, with flags; path receives it as a string. Returns the
+ * descriptor, or ends the run with the reason at col. */
+static int open_named(struct run *r, const struct wl_stmt *s, uint32_t col, uint32_t off,
+                      uint32_t len, int flags, char path[WL_PATH_MAX + 1])
+{
+    char err[WL_PATH_MAX + 400];
+    if (len > WL_PATH_MAX)
+        return stop(r, s, col, VMM_ELIMIT, "a path of %u bytes; expected at most %d", len,
+                    WL_PATH_MAX);
+    memcpy(path, r->w->text + off, len);
+    path[len] = '\0';
+    int fd = wl_open_confined(files_root(r), path, flags, err, sizeof err);
+    if (fd >= 0)
+        return fd;
+    /* A file the script names that is not there, or may not be used, is its
+     * input error (VMM_EIO would say the host failed). */
+    return stop(r, s, col, fd == VMM_ENOMEM || fd == VMM_EINVAL ? fd : VMM_ENOENT, "%s", err);
 }
 
 /* trace FILE: every reference of a trace file, as this process's. */
@@ -503,7 +527,7 @@ static int run_trace(struct run *r, const struct wl_stmt *s)
     const struct vmm_config *cfg = vmm_system_config(r->sys);
     struct rproc *rp = &r->procs[s->proc];
     uint32_t pid = pid_of(r, s);
-    char path[1024], err[512];
+    char path[WL_PATH_MAX + 1], err[WL_PATH_MAX + 400];
     if (!running(r, s))
         return 0;
     int e = s->region == WR_ABSOLUTE ? 0 : need_region(r, s, s->region, s->addr_col);
@@ -519,10 +543,12 @@ static int run_trace(struct run *r, const struct wl_stmt *s)
         snprintf(path, sizeof path, "refs");
         e = vmm_trace_open_string("refs", list, cfg->page_size, &tr, err, sizeof err);
         free(list);
-    } else {
-        script_path(r, r->w->text + s->addr_off, s->addr_len, path, sizeof path);
-        e = vmm_trace_open(path, (enum vmm_trace_format)s->arg, cfg->page_size, &tr, err,
-                           sizeof err);
+    } else { /* a file inside the files directory */
+        int fd = open_named(r, s, s->addr_col, s->addr_off, s->addr_len, O_RDONLY, path);
+        if (fd < 0)
+            return fd;
+        e = vmm__trace_open_fd(fd, path, (enum vmm_trace_format)s->arg, cfg->page_size, &tr, err,
+                               sizeof err);
     }
     if (e < 0) /* the script names a trace that is not there: its input error */
         return stop(r, s, s->addr_col, e == VMM_ENOMEM ? e : VMM_ENOENT, "%s", err);

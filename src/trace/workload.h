@@ -42,6 +42,7 @@
 #define WL_MAX_DEPTH    32                /* repeat blocks nested at most this deep */
 #define WL_MAX_ARGS     16                /* tokens after a statement's keyword */
 #define WL_NAME_MAX     32                /* program names, with the NUL (the engine keeps 32) */
+#define WL_PATH_MAX     1023              /* bytes of a path the script names */
 #define WL_MAX_FILE     (64u << 20)       /* vmm_workload_load refuses larger files */
 #define WL_CHUNK        (1u << 20)        /* bytes moved per vmm_access; >= the largest page */
 #define WL_TEXT_BASE    0x400000ull       /* where text starts (the x86-64 ELF default) */

@@ -184,3 +184,38 @@ $ printf 'program ed text=8K data=4K heap=8K stack=4K\nspawn P1 ed\nP1 read text
 $ printf 'program ed text=8K data=4K heap=8K stack=4K\nspawn P1 ed\nP2 read data\nfork P1 P2\n' | vmm run -
 ? 2
 2> vmm: stdin:3:1: P2 is not created before this line; expected 'spawn P2 PROGRAM' or 'fork P<n> P2' earlier
+
+# trace of a file outside the files directory: refused before it is opened
+$ printf 'program ed text=8K data=4K heap=8K stack=4K\nspawn P1 ed\nP1 trace ../golden/inputs/small.lackey\n' | vmm run -
+? 2
+1> stdin:2: P1 spawned (ed): text 0x400000 8K r-x, data 0x402000 4K rw-, heap 0x403000 8K rw-, stack 0x7fffffffe000 4K rw-
+2> vmm: stdin:3:10: ../golden/inputs/small.lackey: '..' is not allowed; expected a path inside . (the files directory, --files DIR)
+
+# trace with --files: relative paths start there
+$ printf 'program f flat\nspawn P1 f\nP1 trace small.lackey\n' | vmm run --files inputs - | head -n 2
+? 0
+1> stdin:2: P1 spawned (f): all 0x0 (the whole 48-bit space) rwx
+1> stdin:3: P1 trace small.lackey (lackey): 6 references
+
+# --fail-read: the first read of the backing store (the swap-in) fails: the process is killed, the run goes on
+$ printf 'frames 1\nprogram p heap=8K\nspawn P1 p\nP1 write heap len=8K\nP1 read heap\n' | vmm run --fail-read 1 - | head -n 2
+? 0
+1> stdin:3: P1 spawned (p): heap 0x400000 8K rw-
+1> stdin:5: P1 killed: I/O error: reading swap slot 0: I/O error (injected: read number 1); its regions: heap 0x400000-0x402000 rw-
+
+# --fail-write: the first write of the backing store (the swap-out) fails: the page is lost with its process
+$ printf 'frames 1\nprogram p heap=8K\nspawn P1 p\nP1 write heap len=8K\nP1 read heap\n' | vmm run --fail-write 1 - | head -n 3
+? 0
+1> stdin:3: P1 spawned (p): heap 0x400000 8K rw-
+1> stdin:4: P1 killed: I/O error, a page it holds is lost: writing swap slot 0: I/O error (injected: write number 1); its regions: heap 0x400000-0x402000 rw-
+1> stdin:5: P1 is not running (killed: I/O error, a page it holds is lost: writing swap slot 0: I/O error (injected: write number 1)); statement skipped
+
+# a test hook's value must be a number
+$ vmm replay --fail-write x --refs 1
+? 1
+2> vmm: --fail-write: expected a whole number, found 'x'
+
+# --files is for workloads only
+$ vmm replay --files . --refs 1
+? 1
+2> vmm: --files: only for vmm run (the files a workload names)
