@@ -18,7 +18,10 @@ int fuzz_workload_one(const uint8_t *data, size_t size)
     memcpy(text, data, size);
     text[size] = '\0';
     struct vmm_workload *w = NULL;
-    if (vmm_workload_parse("fuzz.vmw", text, &w, err, sizeof err) == 0) {
+    if (vmm_workload_parse("fuzz.vmw", text, &w, err, sizeof err) == 0 &&
+        /* Files an input names (mmap file= can write them) are looked for in a
+         * directory that does not exist: never the fuzzer's own files. */
+        vmm_workload_set_files(w, "/nonexistent/vmm-fuzz") == 0) {
         struct vmm_config c;
         vmm_config_default(&c);
         vmm_workload_settings(w, &c);

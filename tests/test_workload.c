@@ -29,19 +29,14 @@ struct wl {
     int rc;                 /* vmm_workload_run's result */
 };
 
-/* Parses text as "t.vmw", builds a system from the defaults, the script's
- * settings, the invariant checker on, then tweak (may be NULL), and runs it.
- * Returns false after recording a test failure if it could not get that far. */
-static bool wl_run(struct wl *x, const char *text, void (*tweak)(struct vmm_config *))
+/* Runs the parsed script x->w on a system from the defaults, the script's
+ * settings, the invariant checker on, then tweak (may be NULL). Returns false
+ * after recording a test failure if it could not get that far. */
+static bool wl_go(struct wl *x, void (*tweak)(struct vmm_config *))
 {
     char err[512];
     struct vmm_config cfg;
-    memset(x, 0, sizeof *x);
-    int r = vmm_workload_parse("t.vmw", text, &x->w, err, sizeof err);
-    if (r < 0) {
-        test_fail(__FILE__, __LINE__, "parse: %d %s", r, err);
-        return false;
-    }
+    int r;
     vmm_config_default(&cfg);
     vmm_workload_settings(x->w, &cfg);
     cfg.check = true;
@@ -60,6 +55,19 @@ static bool wl_run(struct wl *x, const char *text, void (*tweak)(struct vmm_conf
     x->rc = vmm_workload_run(x->sys, x->w, x->log, &x->fails);
     fflush(x->log);
     return true;
+}
+
+/* Parses text as "t.vmw" and runs it (wl_go). */
+static bool wl_run(struct wl *x, const char *text, void (*tweak)(struct vmm_config *))
+{
+    char err[512];
+    memset(x, 0, sizeof *x);
+    int r = vmm_workload_parse("t.vmw", text, &x->w, err, sizeof err);
+    if (r < 0) {
+        test_fail(__FILE__, __LINE__, "parse: %d %s", r, err);
+        return false;
+    }
+    return wl_go(x, tweak);
 }
 
 static void wl_done(struct wl *x)
@@ -100,7 +108,8 @@ static const struct {
     /* unknown statement */
     {"frames 8\nfram 8\n",
      "t.vmw:2:1: unknown statement 'fram'; expected frames, policy, page-size, tlb, seed, "
-     "va-bits, program, spawn, exit, repeat, fork, exec, or a process name P<n>"},
+     "va-bits, flush-interval, program, spawn, exit, repeat, fork, exec, mmap, munmap, msync, "
+     "or a process name P<n>"},
     /* unknown program */
     {PROG "spawn P1 edd\n", "t.vmw:2:10: unknown program 'edd'; expected a program defined "
                             "earlier with 'program NAME text=SIZE ...'"},
@@ -146,7 +155,7 @@ static const struct {
     {PROG "spawn P1 ed extra\n", "t.vmw:2:13: unexpected 'extra'; expected 'spawn P<n> PROGRAM'"},
     {PROG "spawn P1 ed\nP1 check data+0\n",
      "t.vmw:3:16: found end of line without value=; expected 'P<n> check ADDR value=BYTE "
-     "[len=SIZE]'"},
+     "[len=SIZE] or P<n> check ADDR \"TEXT\"'"},
     {PROG "spawn P1 ed\nP1 read\n",
      "t.vmw:3:8: found end of line; expected 'P<n> read ADDR [len=SIZE]'"},
     {PROG "spawn P1 ed\nP1\n", "t.vmw:3:3: found end of line after P1; expected an action: read, "
@@ -155,7 +164,7 @@ static const struct {
                                          "read, write, check, brk, trace, pattern"},
     {PROG "spawn P1 ed\nP1 write data size=4\n",
      "t.vmw:3:15: unexpected 'size=4'; expected len=, value= (P<n> write ADDR [len=SIZE] "
-     "[value=BYTE])"},
+     "[value=BYTE] or P<n> write ADDR \"TEXT\")"},
     {PROG "spawn P1 ed\nP1 write data len=1 len=2\n",
      "t.vmw:3:21: len= given twice; expected each key once"},
     {"frames\n", "t.vmw:1:7: found end of line; expected 'frames N'"},
@@ -201,6 +210,113 @@ static const struct {
      "block)"},
     {PROG "spawn P1 ed\nrepeat 2 { program x text=4K }\n",
      "t.vmw:3:12: a program definition inside a repeat block; expected it outside"},
+    /* strings: the column of the opening '"' or of the bad escape's '\' */
+    {PROG "spawn P1 ed\nP1 write heap \"abc\n",
+     "t.vmw:3:15: unterminated string; expected a closing '\"' on the same line"},
+    {PROG "spawn P1 ed\nP1 write heap \"abc\\\"\n",
+     "t.vmw:3:15: unterminated string; expected a closing '\"' on the same line"},
+    {PROG "spawn P1 ed\nP1 write heap \"a\\qb\"\n",
+     "t.vmw:3:17: bad escape '\\q' in a string; expected \\\\, \\\", \\n, \\t, \\r, \\0 or \\xHH "
+     "(two hex digits)"},
+    {PROG "spawn P1 ed\nP1 write heap \"\\x4g\"\n",
+     "t.vmw:3:16: bad escape '\\x' in a string; expected \\\\, \\\", \\n, \\t, \\r, \\0 or \\xHH "
+     "(two hex digits)"},
+    {PROG "spawn P1 ed\nP1 write heap \"ab\" len=2\n",
+     "t.vmw:3:20: unexpected 'len=2' with a string; expected the string alone (its bytes are the "
+     "values, its length the length)"},
+    {PROG "spawn P1 ed\nP1 check heap value=1 \"a\"\n",
+     "t.vmw:3:15: unexpected 'value=1' with a string; expected the string alone (its bytes are "
+     "the values, its length the length)"},
+    {PROG "spawn P1 ed\nP1 write heap \"a\" \"b\"\n",
+     "t.vmw:3:19: a second string; expected one string after the address"},
+    {PROG "spawn P1 ed\nP1 write heap \"\"\n",
+     "t.vmw:3:15: string \"\" has 0 bytes; expected 1 .. 1073741824"},
+    {PROG "spawn P1 ed\nP1 read heap \"a\"\n",
+     "t.vmw:3:14: unexpected string \"a\"; expected len= (P<n> read ADDR [len=SIZE])"},
+    {PROG "spawn P1 ed\nP1 write \"a\"\n",
+     "t.vmw:3:10: found string \"a\"; expected an address: REGION, REGION+OFFSET, a mapping NAME "
+     "or NAME+OFFSET, or an absolute address"},
+    {PROG "\"frames 8\"\n", "t.vmw:2:1: found string \"frames 8\"; expected a statement (a string "
+                            "follows an address)"},
+    /* mappings */
+    {PROG "spawn P1 ed\nmunmap P1 buf\n",
+     "t.vmw:3:11: unknown mapping 'buf'; expected a name that an earlier 'mmap P<n> NAME ...' "
+     "gives (there is none)"},
+    {PROG "spawn P1 ed\nmmap P1 buf anon shared len=4K\nmmap P1 log anon shared len=4K\n"
+          "msync P1 bfu\n",
+     "t.vmw:5:10: unknown mapping 'bfu'; expected a name that an earlier mmap gives (buf, log)"},
+    {PROG "spawn P1 ed\nmmap P1 buf anon shared len=4K\nP1 read bfu+4\n",
+     "t.vmw:4:9: unknown region or mapping 'bfu' in 'bfu+4'; expected text, data, bss, heap or "
+     "stack (REGION or REGION+OFFSET), a mapping an earlier mmap names (buf; NAME or "
+     "NAME+OFFSET), or an absolute address"},
+    {PROG "spawn P1 ed\nP1 read buf\nmmap P1 buf anon shared len=4K\n",
+     "t.vmw:3:9: unknown region 'buf' in 'buf'; expected text, data, bss, heap or stack (REGION "
+     "or REGION+OFFSET), or an absolute address"},
+    {PROG "spawn P1 ed\nmmap P1 buf file=x shared prot=w\n",
+     "t.vmw:3:27: unknown protection in 'prot=w'; expected prot=r or prot=rw"},
+    {PROG "spawn P1 ed\nmmap P1 buf anon shared\n",
+     "t.vmw:3:24: found end of line without len=; expected len=SIZE with anon (the size of the "
+     "shared memory)"},
+    {PROG "spawn P1 ed\nmmap P1 buf anon shared len=4K offset=4K\n",
+     "t.vmw:3:32: offset= with anon; expected it only with file="},
+    {PROG "spawn P1 ed\nmmap P1 buf anon private len=4K\n",
+     "t.vmw:3:18: anon private; expected anon shared (private anonymous memory is what data, bss "
+     "and heap are)"},
+    {PROG "spawn P1 ed\nmmap P1 buf anon len=4K\n",
+     "t.vmw:3:24: found end of line without shared; expected 'mmap P<n> NAME anon shared "
+     "len=SIZE [prot=r|rw]'"},
+    {PROG "spawn P1 ed\nmmap P1 buf file=x\n",
+     "t.vmw:3:19: found end of line without shared or private; expected 'mmap P<n> NAME "
+     "file=PATH shared|private [offset=SIZE] [len=SIZE] [prot=r|rw], or mmap P<n> NAME anon "
+     "shared len=SIZE [prot=r|rw]'"},
+    {PROG "spawn P1 ed\nmmap P1 buf file=x shared private\n",
+     "t.vmw:3:27: both shared and private; expected one of them"},
+    {PROG "spawn P1 ed\nmmap P1 buf shared len=4K\n",
+     "t.vmw:3:26: found end of line without file= or anon; expected 'mmap P<n> NAME file=PATH "
+     "shared|private [offset=SIZE] [len=SIZE] [prot=r|rw], or mmap P<n> NAME anon shared "
+     "len=SIZE [prot=r|rw]'"},
+    {PROG "spawn P1 ed\nmmap P1 buf anon file=x shared\n",
+     "t.vmw:3:18: both file= and anon; expected a file or anonymous shared memory ('mmap P<n> "
+     "NAME file=PATH shared|private [offset=SIZE] [len=SIZE] [prot=r|rw], or mmap P<n> NAME anon "
+     "shared len=SIZE [prot=r|rw]')"},
+    {PROG "spawn P1 ed\nmmap P1 buf anon anon shared len=4K\n",
+     "t.vmw:3:18: anon given twice; expected it once"},
+    {PROG "spawn P1 ed\nmmap P1 heap anon shared len=4K\n",
+     "t.vmw:3:9: 'heap' is a region's name; expected a mapping name other than text, data, bss, "
+     "heap and stack"},
+    {PROG "spawn P1 ed\nmmap P1 9x anon shared len=4K\n",
+     "t.vmw:3:9: '9x' is not a mapping name; expected a letter or '_' then letters, digits, '_', "
+     "'-' or '.', at most 31 bytes"},
+    {PROG "spawn P1 ed\nmmap P1 buf anon shared len=0\n",
+     "t.vmw:3:25: 'len=0' is out of range; expected len=1 .. 1099511627776"},
+    {PROG "spawn P1 ed\nmmap P1 buf file=x private offset=4Q\n",
+     "t.vmw:3:28: 'offset=4Q' is not a size; expected offset=SIZE (4096, 0x1000, 4K, 2M)"},
+    {PROG "spawn P1 ed\nmmap P1 buf file= shared\n",
+     "t.vmw:3:13: 'file=' is no path; expected file=PATH of 1 .. 1023 bytes"},
+    {PROG "spawn P1 ed\nmmap P1 buf file=x shared size=4K\n",
+     "t.vmw:3:27: unexpected 'size=4K'; expected file=, offset=, len=, prot= (mmap P<n> NAME "
+     "file=PATH shared|private [offset=SIZE] [len=SIZE] [prot=r|rw], or mmap P<n> NAME anon "
+     "shared len=SIZE [prot=r|rw])"},
+    {PROG "spawn P1 ed\nmmap P1 buf\n",
+     "t.vmw:3:12: found end of line; expected 'mmap P<n> NAME file=PATH shared|private "
+     "[offset=SIZE] [len=SIZE] [prot=r|rw], or mmap P<n> NAME anon shared len=SIZE "
+     "[prot=r|rw]'"},
+    {PROG "mmap P1 buf anon shared len=4K\n",
+     "t.vmw:2:6: P1 is not created before this line; expected 'spawn P1 PROGRAM' or 'fork P<n> "
+     "P1' earlier"},
+    {PROG "spawn P1 ed\nmmap P1 buf anon shared len=4K\nmsync P1 buf sync\n",
+     "t.vmw:4:14: unexpected 'sync'; expected async or nothing ('msync P<n> NAME [async]')"},
+    {PROG "spawn P1 ed\nmmap P1 buf anon shared len=4K\nmunmap P1 buf async\n",
+     "t.vmw:4:15: unexpected 'async'; expected 'munmap P<n> NAME'"},
+    {PROG "spawn P1 ed\nmmap P1 buf anon shared len=4K\nmunmap P1\n",
+     "t.vmw:4:10: found end of line; expected 'munmap P<n> NAME'"},
+    /* flush-interval */
+    {"flush-interval x\n", "t.vmw:1:16: 'x' is not a number; expected a decimal or 0x hex number"},
+    {"flush-interval 4K\n",
+     "t.vmw:1:16: '4K' is not a number; expected a decimal or 0x hex number"},
+    {PROG "spawn P1 ed\nflush-interval 8\n",
+     "t.vmw:3:1: setting 'flush-interval' after the first statement (line 2); expected settings "
+     "before any spawn, exit, repeat or process statement"},
 };
 
 TEST(workload_parse_errors)
@@ -273,7 +389,7 @@ TEST(workload_settings_applied)
     char err[256];
     CHECK_EQ_I64(vmm_workload_parse("t.vmw",
                                     "frames 12\npolicy aging:bits=4\npage-size 16K\ntlb 32\n"
-                                    "seed 99\nva-bits 57\n",
+                                    "seed 99\nva-bits 57\nflush-interval 1000\n",
                                     &w, err, sizeof err),
                  0);
     vmm_config_default(&c);
@@ -285,6 +401,7 @@ TEST(workload_settings_applied)
     CHECK_EQ_U64(c.tlb_entries, 32);
     CHECK_EQ_U64(c.seed, 99);
     CHECK_EQ_U64(c.va_bits, 57);
+    CHECK_EQ_U64(c.flush_interval, 1000);
     vmm_workload_free(w);
 }
 
@@ -302,6 +419,7 @@ TEST(workload_settings_partial)
     c.seed = 3;
     c.va_bits = 32;
     c.policy_params = "x=1";
+    c.flush_interval = 7;
     before = c;
     vmm_workload_settings(w, &c);
     CHECK_STR_EQ(c.policy, "fifo");
@@ -311,6 +429,7 @@ TEST(workload_settings_partial)
     CHECK_EQ_U64(c.tlb_entries, before.tlb_entries);
     CHECK_EQ_U64(c.seed, before.seed);
     CHECK_EQ_U64(c.va_bits, before.va_bits);
+    CHECK_EQ_U64(c.flush_interval, before.flush_interval);
     vmm_workload_free(w);
 }
 

@@ -27,7 +27,19 @@
  * chunk-aligned piece: the chunk is a multiple of every page size, so the
  * page references are exactly those of one big call.
  *
- * Files a script names (trace FILE) are opened inside one directory
+ * Mappings (mmap NAME) are placed top-down below the stack: the first ends
+ * one page below stack start - stack-limit (so below anything the stack can
+ * grow to), each next one in the highest gap below that fits it:
+ *
+ *        stack start - stack-limit - 1 page  -+
+ *                                    +-------------+
+ *                                    |  1st mmap   |
+ *                                    |  2nd mmap   |  (or a hole a munmap left)
+ *                                    |     ...     |
+ *
+ * Each process keeps a table of its mappings by name (struct rmap); fork
+ * copies it, as the engine copies the regions, and exec clears it. Files a
+ * script names (mmap file=, trace FILE) are opened inside one directory
  * (trace/confine.h): --files DIR, else the script's own.
  */
 #include "internal.h"
@@ -39,6 +51,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+/* A process's mapping of one mapping name, now. */
+struct rmap {
+    uint64_t start; /* where it starts (page aligned) */
+    uint64_t len;   /* its bytes, as mapped (the region is this rounded up to pages) */
+    uint32_t line;  /* the mmap statement that made it */
+    bool live;      /* mapped now; false before the first mmap and after munmap */
+};
+
 /* What the runner knows of each process name of the script. */
 struct rproc {
     uint32_t prog;             /* program it runs now (index in w->progs) */
@@ -47,6 +67,7 @@ struct rproc {
     bool noted;                /* the "not running; skipped" note was written */
     uint64_t start[WR__COUNT]; /* where each region starts (heap: the break's base) */
     uint64_t size[WR__COUNT];  /* its bytes now, 0 = none; brk changes the heap's */
+    struct rmap *maps;         /* one per w->maps, NULL until its first mmap; owned */
 };
 
 struct run {
@@ -168,22 +189,29 @@ static bool running(struct run *r, const struct wl_stmt *s)
     return false;
 }
 
+/* pid's regions, "text 0x400000-0x401000 r-x, ..." (the first 16), or "none". */
+static void region_list(const struct run *r, uint32_t pid, char *map, size_t len)
+{
+    struct vmm_region_info ri[16];
+    size_t n = vmm_regions_get(r->sys, pid, ri, 16);
+    snprintf(map, len, "%s", n ? "" : "none");
+    for (size_t i = 0; i < n && i < 16; i++) {
+        size_t l = strlen(map);
+        snprintf(map + l, len - l, "%s%s 0x%" PRIx64 "-0x%" PRIx64 " %c%c%c", i ? ", " : "",
+                 ri[i].name, ri[i].start, ri[i].end, ri[i].prot & VMM_PROT_READ ? 'r' : '-',
+                 ri[i].prot & VMM_PROT_WRITE ? 'w' : '-', ri[i].prot & VMM_PROT_EXEC ? 'x' : '-');
+    }
+}
+
 /* Reports the engine's kill of the process of s. */
 static void killed(struct run *r, const struct wl_stmt *s)
 {
     uint32_t pid = pid_of(r, s);
     const struct proc *p = vmm__proc(r->sys, pid);
-    struct vmm_region_info ri[16];
-    char map[600] = "";
-    size_t n = vmm_regions_get(r->sys, pid, ri, 16);
-    for (size_t i = 0; i < n && i < 16; i++) {
-        size_t l = strlen(map);
-        snprintf(map + l, sizeof map - l, "%s%s 0x%" PRIx64 "-0x%" PRIx64 " %c%c%c", i ? ", " : "",
-                 ri[i].name, ri[i].start, ri[i].end, ri[i].prot & VMM_PROT_READ ? 'r' : '-',
-                 ri[i].prot & VMM_PROT_WRITE ? 'w' : '-', ri[i].prot & VMM_PROT_EXEC ? 'x' : '-');
-    }
+    char map[600];
+    region_list(r, pid, map, sizeof map);
     say(r, s->line, "P%u killed: %s; its regions: %s", pid, p ? p->st.kill_reason : "(unknown)",
-        n ? map : "none");
+        map);
 }
 
 /* ---- statements ---------------------------------------------------------------------- */
@@ -280,7 +308,16 @@ static int run_fork(struct run *r, const struct wl_stmt *s)
                     cpid, cpid);
     if (e < 0)
         return engine_failed(r, s, s->col, e);
+    /* The child has the parent's regions, so also its mappings. */
+    struct rmap *maps = NULL;
+    size_t msize = r->w->nmaps * sizeof *maps;
+    if (r->procs[s->proc].maps && !(maps = malloc(msize)))
+        return stop(r, s, s->col, VMM_ENOMEM, "out of memory");
+    if (maps)
+        memcpy(maps, r->procs[s->proc].maps, msize);
+    free(r->procs[s->arg].maps);
     r->procs[s->arg] = r->procs[s->proc];
+    r->procs[s->arg].maps = maps;
     r->procs[s->arg].spawned = true;
     r->procs[s->arg].noted = false;
     r->procs[s->arg].exit_line = 0;
@@ -301,6 +338,9 @@ static int run_exec(struct run *r, const struct wl_stmt *s)
     int e = vmm_process_exec(r->sys, pid, pg->name);
     if (e < 0)
         return engine_failed(r, s, s->col, e);
+    struct rproc *rp = &r->procs[s->proc];
+    if (rp->maps) /* the old image's mappings went with it */
+        memset(rp->maps, 0, r->w->nmaps * sizeof *rp->maps);
     if ((e = load(r, s, pid, &r->procs[s->proc], s->arg, map, sizeof map)) < 0)
         return e;
     say(r, s->line, "P%u exec %s: old image dropped; %s", pid, pg->name, map);
@@ -351,6 +391,30 @@ static int need_region(struct run *r, const struct wl_stmt *s, int reg, uint32_t
                 have[0] ? have : "none");
 }
 
+/* Finds the process's mapping of mapping name map now, in *out; otherwise
+ * ends the run with a message at col listing the mappings it has. */
+static int need_map(struct run *r, const struct wl_stmt *s, uint32_t map, uint32_t col,
+                    struct rmap **out)
+{
+    struct rproc *rp = &r->procs[s->proc];
+    if (rp->maps && rp->maps[map].live) {
+        *out = &rp->maps[map];
+        return 0;
+    }
+    char have[160] = "";
+    for (size_t i = 0; rp->maps && i < r->w->nmaps; i++) {
+        size_t l = strlen(have);
+        if (rp->maps[i].live && l + strlen(r->w->maps[i].name) + 8 < sizeof have)
+            snprintf(have + l, sizeof have - l, "%s%s", l ? ", " : "", r->w->maps[i].name);
+    }
+    const char *name = r->w->maps[map].name;
+    uint32_t pid = pid_of(r, s);
+    return stop(r, s, col, VMM_ENOENT,
+                "P%u has no mapping %s now; expected one of its mappings (%s), or 'mmap P%u %s "
+                "...' before this statement",
+                pid, name, have[0] ? have : "none", pid, name);
+}
+
 /* The virtual address of an access statement's ADDR in its process now. */
 static int resolve(struct run *r, const struct wl_stmt *s, uint64_t *addr)
 {
@@ -358,12 +422,21 @@ static int resolve(struct run *r, const struct wl_stmt *s, uint64_t *addr)
         *addr = s->addr;
         return 0;
     }
-    int e = need_region(r, s, s->region, s->addr_col);
-    if (e < 0)
-        return e;
+    uint64_t start;
+    int e;
+    if (s->region == WR_MAPPING) {
+        struct rmap *mp;
+        if ((e = need_map(r, s, s->arg, s->addr_col, &mp)) < 0)
+            return e;
+        start = mp->start;
+    } else {
+        if ((e = need_region(r, s, s->region, s->addr_col)) < 0)
+            return e;
+        start = r->procs[s->proc].start[s->region];
+    }
     /* The offset is two's complement: start + offset wraps exactly when the
      * address would be below 0 or above the largest. */
-    uint64_t start = r->procs[s->proc].start[s->region], a = start + s->addr;
+    uint64_t a = start + s->addr;
     if ((int64_t)s->addr < 0 ? a > start : a < start)
         return stop(r, s, s->addr_col, VMM_ERANGE, "%.*s is outside the address space",
                     (int)s->addr_len, r->w->text + s->addr_off);
@@ -392,7 +465,9 @@ static int run_access(struct run *r, const struct wl_stmt *s)
     enum vmm_op op = s->kind == WS_WRITE ? VMM_WRITE : VMM_READ;
     bool compare = s->kind == WS_CHECK && cfg->data;
     void *buf = s->kind == WS_READ ? NULL : r->buf;
-    if (s->kind == WS_WRITE)
+    const uint8_t *str = s->mode ? r->w->bytes + s->bytes : NULL; /* "string": the bytes */
+    uint8_t want = 0;
+    if (s->kind == WS_WRITE && !str)
         memset(r->buf, s->value >= 0 ? s->value : WL_DEFAULT_BYTE,
                s->n < WL_CHUNK ? (size_t)s->n : WL_CHUNK);
     if (s->kind == WS_CHECK && !cfg->data && !r->data_noted) {
@@ -404,6 +479,8 @@ static int run_access(struct run *r, const struct wl_stmt *s)
         uint64_t n = WL_CHUNK - (a & (WL_CHUNK - 1));
         if (n > s->n - done)
             n = s->n - done;
+        if (str && s->kind == WS_WRITE)
+            memcpy(r->buf, str + done, (size_t)n);
         e = vmm_access(r->sys, pid, a, op, buf, (size_t)n);
         if (e < 0)
             return engine_failed(r, s, s->addr_col, e);
@@ -413,9 +490,11 @@ static int run_access(struct run *r, const struct wl_stmt *s)
         }
         if (compare && mismatch_at == UINT64_MAX) {
             for (uint64_t i = 0; i < n; i++) {
-                if (r->buf[i] != (uint8_t)s->value) {
+                uint8_t expect = str ? str[done + i] : (uint8_t)s->value;
+                if (r->buf[i] != expect) {
                     mismatch_at = done + i;
                     found = r->buf[i];
+                    want = expect;
                     break;
                 }
             }
@@ -428,8 +507,8 @@ static int run_access(struct run *r, const struct wl_stmt *s)
         say(r, s->line,
             "check failed: P%u %.*s (0x%" PRIx64
             "): expected 0x%02x, found 0x%02x at byte %" PRIu64,
-            pid, (int)s->addr_len, r->w->text + s->addr_off, addr, (unsigned)s->value,
-            (unsigned)found, mismatch_at);
+            pid, (int)s->addr_len, r->w->text + s->addr_off, addr, (unsigned)want, (unsigned)found,
+            mismatch_at);
     }
     return 0;
 }
@@ -648,12 +727,191 @@ static int run_pattern(struct run *r, const struct wl_stmt *s)
     return 0;
 }
 
+/* ---- mappings ---------------------------------------------------------------------------- */
+
+/* Where a mapping of len bytes goes in the address space of the process of
+ * s: the highest gap below the stack's reach (stack start - stack-limit -
+ * one page) and above WL_TEXT_BASE that fits it, its end at the gap's end.
+ * Returns 0 with *start, or ends the run when nothing fits. */
+static int place(struct run *r, const struct wl_stmt *s, uint64_t len, uint64_t *start)
+{
+    uint64_t page = vmm_system_config(r->sys)->page_size;
+    const struct rproc *rp = &r->procs[s->proc];
+    const struct wl_program *pg = &r->w->progs[rp->prog];
+    uint32_t pid = pid_of(r, s);
+    char sz[32], map[600];
+    if (pg->flat)
+        return stop(r, s, s->col, VMM_ERANGE,
+                    "P%u runs %s, a flat program, whose one region covers the whole address "
+                    "space; expected mmap in a program with regions",
+                    pid, pg->name);
+    uint64_t need = round_up(len, page), below = round_up(pg->stack_limit, page) + page;
+    uint64_t hi = rp->start[WR_STACK] > below ? rp->start[WR_STACK] - below : 0;
+    size_t n = vmm_regions_get(r->sys, pid, NULL, 0);
+    struct vmm_region_info *ri = malloc((n ? n : 1) * sizeof *ri);
+    if (!ri)
+        return stop(r, s, s->col, VMM_ENOMEM, "out of memory");
+    n = vmm_regions_get(r->sys, pid, ri, n);
+    bool found = false;
+    for (size_t i = n; i-- > 0 && !found;) { /* from the top down: the gap above region i */
+        if (ri[i].start >= hi)
+            continue;
+        if (ri[i].end <= hi && hi - ri[i].end >= need)
+            found = true;
+        else
+            hi = ri[i].start;
+    }
+    free(ri);
+    if (found || (hi >= WL_TEXT_BASE && hi - WL_TEXT_BASE >= need)) {
+        *start = hi - need;
+        return 0;
+    }
+    show_size(need, sz, sizeof sz);
+    region_list(r, pid, map, sizeof map);
+    return stop(r, s, s->col, VMM_ERANGE,
+                "no room for %s in P%u's address space between 0x%" PRIx64 " and its stack's "
+                "reach; its regions: %s",
+                sz, pid, (uint64_t)WL_TEXT_BASE, map);
+}
+
+/* mmap P<n> NAME file=PATH shared|private ... or anon shared len=SIZE. */
+static int run_mmap(struct run *r, const struct wl_stmt *s)
+{
+    const struct vmm_config *cfg = vmm_system_config(r->sys);
+    const struct wl_mmap *m = &r->w->mmaps[s->arg];
+    const char *name = r->w->maps[m->map].name;
+    struct rproc *rp = &r->procs[s->proc];
+    uint32_t pid = pid_of(r, s), obj;
+    uint64_t len = m->len, fsize = 0, start = 0;
+    char path[WL_PATH_MAX + 1] = "", sz[32];
+    int e;
+    if (!running(r, s))
+        return 0;
+    if (!rp->maps && !(rp->maps = calloc(r->w->nmaps, sizeof *rp->maps)))
+        return stop(r, s, s->col, VMM_ENOMEM, "out of memory");
+    struct rmap *mp = &rp->maps[m->map];
+    if (mp->live)
+        return stop(r, s, m->name_col, VMM_EEXIST,
+                    "P%u maps %s already (line %u); expected 'munmap P%u %s' before mapping it "
+                    "again",
+                    pid, name, mp->line, pid, name);
+    if (m->offset % cfg->page_size)
+        return stop(r, s, m->off_col, VMM_EINVAL,
+                    "offset=%" PRIu64 " is not a multiple of the page size (%u); expected a "
+                    "page-aligned offset",
+                    m->offset, cfg->page_size);
+    if (m->anon) {
+        if ((e = vmm_object_shmem(r->sys, name, len, &obj)) < 0)
+            return engine_failed(r, s, m->path_col, e);
+    } else {
+        /* A shared writable mapping writes the file: it needs it read-write. */
+        bool rw = m->shared && m->writable;
+        int fd =
+            open_named(r, s, m->path_col, m->path_off, m->path_len, rw ? O_RDWR : O_RDONLY, path);
+        if (fd < 0)
+            return fd;
+        if ((e = vmm_object_file(r->sys, path, fd, rw, &obj)) < 0)
+            return engine_failed(r, s, m->path_col, e);
+        fsize = vmm__obj(r->sys, obj)->size;
+        if (!m->len_given) {
+            if (m->offset >= fsize)
+                return stop(r, s, m->path_col, VMM_ERANGE,
+                            "file %s has %" PRIu64 " bytes: nothing from offset %" PRIu64
+                            " to its end; expected len=SIZE (a page wholly beyond the end is a "
+                            "bus error when touched)",
+                            path, fsize, m->offset);
+            len = fsize - m->offset;
+        }
+    }
+    if ((e = place(r, s, len, &start)) < 0)
+        return e;
+    unsigned prot = VMM_PROT_READ | (m->writable ? VMM_PROT_WRITE : 0);
+    e = vmm_region_map(r->sys, pid, name, start, len, prot,
+                       m->shared ? VMM_MAP_SHARED : VMM_MAP_PRIVATE, obj, m->offset);
+    if (e < 0)
+        return engine_failed(r, s, m->path_col, e);
+    *mp = (struct rmap){start, len, s->line, true};
+    uint64_t pages = round_up(len, cfg->page_size) / cfg->page_size;
+    show_size(round_up(len, cfg->page_size), sz, sizeof sz);
+    if (m->anon)
+        say(r, s->line,
+            "P%u mmap %s: 0x%" PRIx64 " %s (%" PRIu64 " bytes, %" PRIu64
+            " page%s), new anonymous shared memory, %s",
+            pid, name, start, sz, len, pages, pages == 1 ? "" : "s", m->writable ? "rw-" : "r--");
+    else
+        say(r, s->line,
+            "P%u mmap %s: 0x%" PRIx64 " %s (%" PRIu64 " bytes, %" PRIu64
+            " page%s) of file %s (%" PRIu64 " bytes) from offset %" PRIu64 ", %s, %s",
+            pid, name, start, sz, len, pages, pages == 1 ? "" : "s", path, fsize, m->offset,
+            m->shared ? "shared" : "private", m->writable ? "rw-" : "r--");
+    return 0;
+}
+
+/* munmap P<n> NAME: the region goes, after a shared file mapping's dirty
+ * pages are written back (a write that fails kills the process). */
+static int run_munmap(struct run *r, const struct wl_stmt *s)
+{
+    uint32_t pid = pid_of(r, s);
+    struct rmap *mp;
+    struct vmm_stats before, after;
+    if (!running(r, s))
+        return 0;
+    int e = need_map(r, s, s->arg, s->addr_col, &mp);
+    if (e < 0)
+        return e;
+    vmm_stats_get(r->sys, &before);
+    e = vmm_region_remove(r->sys, pid, mp->start);
+    if (e < 0)
+        return engine_failed(r, s, s->addr_col, e);
+    mp->live = false;
+    if (e == VMM_KILLED) {
+        killed(r, s);
+        return 0;
+    }
+    vmm_stats_get(r->sys, &after);
+    uint64_t n = after.file_writes[VMM_WB_MUNMAP] - before.file_writes[VMM_WB_MUNMAP];
+    uint64_t page = vmm_system_config(r->sys)->page_size;
+    say(r, s->line,
+        "P%u munmap %s: [0x%" PRIx64 ", 0x%" PRIx64 ") removed; %" PRIu64
+        " dirty page%s written back",
+        pid, r->w->maps[s->arg].name, mp->start, mp->start + round_up(mp->len, page), n,
+        n == 1 ? "" : "s");
+    return 0;
+}
+
+/* msync P<n> NAME [async]: writes the mapping's dirty file pages back. */
+static int run_msync(struct run *r, const struct wl_stmt *s)
+{
+    uint32_t pid = pid_of(r, s);
+    struct rmap *mp;
+    uint64_t n = 0;
+    if (!running(r, s))
+        return 0;
+    int e = need_map(r, s, s->arg, s->addr_col, &mp);
+    if (e < 0)
+        return e;
+    e = vmm_region_sync(r->sys, pid, mp->start, s->mode, &n);
+    if (e < 0)
+        return engine_failed(r, s, s->addr_col, e);
+    if (e == VMM_KILLED) {
+        killed(r, s);
+        return 0;
+    }
+    say(r, s->line, "P%u msync %s: %" PRIu64 " dirty page%s written back%s", pid,
+        r->w->maps[s->arg].name, n, n == 1 ? "" : "s",
+        s->mode ? " (async: not waited for)"
+        : n     ? " and waited for on the disk"
+                : "");
+    return 0;
+}
+
 /* One function per statement kind; repeat is expanded by run_range. */
 static int (*const run_stmt[WS__COUNT])(struct run *r, const struct wl_stmt *s) = {
     [WS_SPAWN] = run_spawn,     [WS_EXIT] = run_exit,    [WS_READ] = run_access,
     [WS_WRITE] = run_access,    [WS_CHECK] = run_access, [WS_FORK] = run_fork,
     [WS_EXEC] = run_exec,       [WS_BRK] = run_brk,      [WS_TRACE] = run_trace,
-    [WS_PATTERN] = run_pattern,
+    [WS_PATTERN] = run_pattern, [WS_MMAP] = run_mmap,    [WS_MUNMAP] = run_munmap,
+    [WS_MSYNC] = run_msync,
 };
 
 /* Runs statements [from, to), expanding repeat blocks in place. */
@@ -701,6 +959,8 @@ int vmm_workload_run(struct vmm_system *sys, const struct vmm_workload *w, FILE 
                                         : vmm__fail(sys, VMM_ENOMEM, "%s: out of memory", w->name);
     if (log)
         fflush(log);
+    for (size_t i = 0; r.procs && i < w->nprocs; i++)
+        free(r.procs[i].maps);
     free(r.procs);
     free(r.image);
     free(r.buf);

@@ -22,7 +22,10 @@
  *  - every statement's proc index names a process whose spawn (or fork)
  *    statement comes earlier in the text (so it also runs earlier);
  *  - each process name (P<n>) is created by exactly one spawn or fork;
- *  - settings lines all come before the first statement that runs.
+ *  - settings lines all come before the first statement that runs;
+ *  - every mapping name an address, munmap or msync uses is defined by an
+ *    mmap statement earlier in the text (maps[i] by the first one naming it);
+ *  - a write or check with a string (mode 1) has its n >= 1 bytes in bytes[].
  *
  * The language grows by rows in the tables of workload_parse.c (keywords,
  * process actions, key=value arguments) and workload.c (one run function
@@ -43,6 +46,7 @@
 #define WL_MAX_ARGS     16                /* tokens after a statement's keyword */
 #define WL_NAME_MAX     32                /* program names, with the NUL (the engine keeps 32) */
 #define WL_PATH_MAX     1023              /* bytes of a path the script names */
+#define WL_MAX_MAP      (1ull << 40)      /* offset= and len= of mmap: 1 TiB */
 #define WL_MAX_FILE     (64u << 20)       /* vmm_workload_load refuses larger files */
 #define WL_CHUNK        (1u << 20)        /* bytes moved per vmm_access; >= the largest page */
 #define WL_TEXT_BASE    0x400000ull       /* where text starts (the x86-64 ELF default) */
@@ -53,6 +57,7 @@
 /* The regions a program can have, in address order (stack last, at the top). */
 enum wl_region { WR_TEXT, WR_DATA, WR_BSS, WR_HEAP, WR_STACK, WR__COUNT };
 #define WR_ABSOLUTE 0xffu /* an address not relative to a region */
+#define WR_MAPPING  0xfeu /* an address relative to a mapping (mmap NAME): its index in arg */
 
 struct wl_region_kind {
     const char *name; /* as written in scripts and given to vmm_region_add */
@@ -68,6 +73,7 @@ enum wl_setting {
     WSET_TLB,
     WSET_SEED,
     WSET_VA_BITS,
+    WSET_FLUSH,
     WSET__COUNT
 };
 
@@ -83,6 +89,9 @@ enum wl_stmt_kind {
     WS_BRK,     /* P<n> brk +SIZE | -SIZE | SIZE */
     WS_TRACE,   /* P<n> trace FILE|refs=LIST [format=] [region=] */
     WS_PATTERN, /* P<n> pattern KIND pages= refs= ... */
+    WS_MMAP,    /* mmap P<n> NAME file=PATH shared|private ... | anon shared len= */
+    WS_MUNMAP,  /* munmap P<n> NAME */
+    WS_MSYNC,   /* msync P<n> NAME [async] */
     WS__COUNT
 };
 
@@ -91,20 +100,27 @@ enum wl_brk { WB_SET, WB_GROW, WB_SHRINK };
 
 struct wl_stmt {
     uint8_t kind;      /* enum wl_stmt_kind */
-    uint8_t region;    /* access, trace: enum wl_region of ADDR / region=, or WR_ABSOLUTE */
-    uint8_t mode;      /* brk: enum wl_brk; trace: 1 = refs=LIST in the text, 0 = a file */
+    uint8_t region;    /* access, trace: enum wl_region of ADDR / region=, WR_ABSOLUTE, or
+                          (access) WR_MAPPING */
+    uint8_t mode;      /* brk: enum wl_brk; trace: 1 = refs=LIST in the text, 0 = a file;
+                          write/check: 1 = a "string" gives the bytes; msync: 1 = async */
     int16_t value;     /* write/check: byte to store or expect; -1 = not given */
     uint32_t line;     /* 1-based line of the statement's first token */
     uint32_t col;      /* 1-based column of that token */
     uint32_t proc;     /* index in vmm_workload.procs of the process it concerns */
     uint32_t arg;      /* spawn, exec: index in progs; repeat: index past the body; fork: the
                           child's index in procs; trace: enum vmm_trace_format; pattern: index
-                          in pats */
-    uint32_t addr_col; /* access: column of the ADDR token (trace: of FILE) */
+                          in pats; mmap: index in mmaps; munmap, msync and access with
+                          WR_MAPPING: index in maps */
+    uint32_t addr_col; /* access: column of the ADDR token (trace: of FILE; munmap, msync:
+                          of NAME) */
     uint32_t addr_off; /* access: ADDR as written is text[addr_off .. addr_off + addr_len) */
     uint32_t addr_len; /* its length in bytes (trace: FILE likewise) */
-    uint64_t addr;     /* access: offset in the region (two's complement), or absolute */
-    uint64_t n;        /* access: bytes (len=); repeat: count; brk: bytes */
+    uint32_t bytes;    /* write/check with a string: its bytes are w->bytes[bytes .. + n) */
+    uint64_t addr;     /* access: offset in the region or mapping (two's complement), or
+                          absolute */
+    uint64_t n;        /* access: bytes (len=, or the string's length); repeat: count; brk:
+                          bytes */
 };
 
 /* A pattern statement's arguments. */
@@ -113,6 +129,31 @@ struct wl_pattern {
     bool seeded;          /* seed= given; else the system's seed and the line */
     uint8_t region;       /* enum wl_region the pages lie in (default heap) */
     int16_t value;        /* byte written (default WL_DEFAULT_BYTE) */
+};
+
+/* A mapping name: what `mmap P<n> NAME` calls the region it adds. The
+ * first mmap statement naming it defines it; each process has its own
+ * mapping of it, or none (the runner's per-process table). */
+struct wl_map {
+    char name[WL_NAME_MAX]; /* as written */
+    uint32_t line;          /* the mmap statement that defines it */
+};
+
+/* An mmap statement's arguments. */
+struct wl_mmap {
+    uint32_t map;      /* index in maps of NAME */
+    bool anon;         /* anon: new shared memory; else file= */
+    bool shared;       /* shared (else private) */
+    bool writable;     /* prot=rw (the default); else prot=r */
+    bool offset_given; /* offset= written */
+    bool len_given;    /* len= written; else to the file's end */
+    uint32_t name_col; /* column of NAME */
+    uint32_t path_col; /* column of the file= token (anon: of the word anon) */
+    uint32_t path_off; /* file=PATH: PATH is text[path_off .. path_off + path_len) */
+    uint32_t path_len; /* its bytes */
+    uint32_t off_col;  /* column of the offset= token (0 = not given) */
+    uint64_t offset;   /* offset= in bytes (page aligned: checked when it runs) */
+    uint64_t len;      /* len= in bytes */
 };
 
 struct wl_program {
@@ -152,6 +193,13 @@ struct vmm_workload {
     size_t nstmts, cap_stmts; /* used, allocated */
     struct wl_pattern *pats;  /* pattern statements' arguments */
     size_t npats, cap_pats;   /* used, allocated */
+    struct wl_map *maps;      /* mapping names, in the order they are defined */
+    size_t nmaps, cap_maps;   /* used, allocated */
+    struct wl_mmap *mmaps;    /* mmap statements' arguments */
+    size_t nmmaps, cap_mmaps; /* used, allocated */
+    uint8_t *bytes;           /* the bytes of every "string", one after another */
+    size_t nbytes, cap_bytes; /* used, allocated */
+    uint64_t flush_interval;  /* flush-interval N */
 };
 
 #endif /* VMM_WORKLOAD_H */

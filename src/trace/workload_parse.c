@@ -9,12 +9,15 @@
  *     repeat 3 { P1 read data+0 ; P1 write heap+0 }
  *
  * is two statements in a block on one line. Columns count bytes from 1 (a
- * tab is one column).
+ * tab is one column). A '"' starts a byte string that runs to the next
+ * unescaped '"' on the same line: "a b # c" is one token, with the escapes
+ * \\ \" \n \t \r \0 \xHH; a '"' also ends a word before it.
  *
  * Parsing. A statement is a keyword (or a process name P<n>) followed by the
  * words up to the end of the statement. The keyword picks a row of `keywords`
- * (settings, program, spawn, exit, repeat); a process name picks a row of
- * `actions` (read, write, check) by the word after it. key=value arguments are
+ * (settings, program, spawn, exit, repeat, fork, exec, mmap, munmap, msync);
+ * a process name picks a row of `actions` (read, write, check, brk, trace,
+ * pattern) by the word after it. key=value arguments are
  * read by one function from a table per statement (`keyspec`). Adding a
  * statement is adding a row and its function; nothing else changes.
  *
@@ -41,10 +44,12 @@ const struct wl_region_kind wl_regions[WR__COUNT] = {
 
 enum tok_kind {
     TK_WORD,   /* anything else, up to a separator */
+    TK_STRING, /* "bytes", quotes and escapes as written (string_bytes decodes it) */
     TK_LBRACE, /* '{' */
     TK_RBRACE, /* '}' */
     TK_END,    /* a newline or ';': the end of a statement */
     TK_EOF,    /* the end of the text */
+    TK_BAD,    /* a malformed string: bad_col and bad say where and why */
 };
 
 struct tok {
@@ -69,6 +74,8 @@ struct parser {
     uint32_t set_line[WSET__COUNT]; /* line of each setting given */
     uint32_t *pid_proc;             /* pid -> index in w->procs + 1; 0 = not spawned */
     size_t cap_pid;                 /* entries of pid_proc */
+    char bad[128];                  /* TK_BAD: what is wrong with the string */
+    uint32_t bad_col;               /* TK_BAD: the column it points at */
     char *err;                      /* message out */
     size_t errlen;                  /* its size */
 };
@@ -76,7 +83,98 @@ struct parser {
 static bool is_sep(char c)
 {
     return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '#' || c == ';' || c == '{' ||
-           c == '}' || c == '\0';
+           c == '}' || c == '"' || c == '\0';
+}
+
+static int hex_digit(char c)
+{
+    return c >= '0' && c <= '9'   ? c - '0'
+           : c >= 'a' && c <= 'f' ? c - 'a' + 10
+           : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                  : -1;
+}
+
+/* Scans the string that starts at the '"' at p. Returns the byte after its
+ * closing '"', or NULL with ps->bad / ps->bad_col set (line_start is the
+ * start of its line, for columns). */
+static const char *scan_string(struct parser *ps, const char *p, const char *line_start)
+{
+    const char *open = p++;
+    for (;;) {
+        char c = *p;
+        if (c == '"')
+            return p + 1;
+        if (c == '\0' || c == '\n' || (c == '\r' && p[1] == '\n')) {
+            snprintf(ps->bad, sizeof ps->bad,
+                     "unterminated string; expected a closing '\"' on the same line");
+            ps->bad_col = (uint32_t)(open - line_start) + 1;
+            return NULL;
+        }
+        if (c != '\\') {
+            p++;
+            continue;
+        }
+        switch (p[1]) {
+        case '\\':
+        case '"':
+        case 'n':
+        case 't':
+        case 'r':
+        case '0':
+            p += 2;
+            continue;
+        case 'x':
+            if (hex_digit(p[2]) >= 0 && hex_digit(p[3]) >= 0) {
+                p += 4;
+                continue;
+            }
+            break;
+        default:
+            break;
+        }
+        snprintf(ps->bad, sizeof ps->bad,
+                 "bad escape '\\%.*s' in a string; expected \\\\, \\\", \\n, \\t, \\r, \\0 or "
+                 "\\xHH (two hex digits)",
+                 p[1] && p[1] != '\n' && p[1] != '\r' ? 1 : 0, p + 1);
+        ps->bad_col = (uint32_t)(p - line_start) + 1;
+        return NULL;
+    }
+}
+
+/* Decodes the string token t (scanned by scan_string) into out, which has
+ * room for t->len bytes. Returns the number of bytes. */
+static size_t string_bytes(const struct tok *t, uint8_t *out)
+{
+    size_t n = 0;
+    for (const char *p = t->s + 1, *end = t->s + t->len - 1; p < end; p++) {
+        if (*p != '\\') {
+            out[n++] = (uint8_t)*p;
+            continue;
+        }
+        p++;
+        switch (*p) {
+        case 'n':
+            out[n++] = '\n';
+            break;
+        case 't':
+            out[n++] = '\t';
+            break;
+        case 'r':
+            out[n++] = '\r';
+            break;
+        case '0':
+            out[n++] = 0;
+            break;
+        case 'x':
+            out[n++] = (uint8_t)(hex_digit(p[1]) * 16 + hex_digit(p[2]));
+            p += 2;
+            break;
+        default: /* \\ and \" */
+            out[n++] = (uint8_t)*p;
+            break;
+        }
+    }
+    return n;
 }
 
 static void lex(struct parser *ps, struct tok *t)
@@ -124,6 +222,19 @@ static void lex(struct parser *ps, struct tok *t)
         t->kind = TK_RBRACE;
         p++;
         break;
+    case '"': {
+        const char *e = scan_string(ps, p, ps->line_start);
+        if (!e) { /* the rest of the line is not read: the parse ends here */
+            t->kind = TK_BAD;
+            while (*p && *p != '\n')
+                p++;
+            break;
+        }
+        t->kind = TK_STRING;
+        t->len = (uint32_t)(e - p);
+        p = e;
+        break;
+    }
     default:
         t->kind = TK_WORD;
         while (!is_sep(*p))
@@ -158,6 +269,13 @@ static const char *found(const struct tok *t, char *buf, size_t len)
         snprintf(buf, len, "'%.*s%s'", (int)(t->len < SHOW_MAX ? t->len : SHOW_MAX), t->s,
                  t->len > SHOW_MAX ? "..." : "");
         break;
+    case TK_BAD:
+        snprintf(buf, len, "a malformed string");
+        break;
+    case TK_STRING:
+        snprintf(buf, len, "string %.*s%s", (int)(t->len < SHOW_MAX ? t->len : SHOW_MAX), t->s,
+                 t->len > SHOW_MAX ? "...\"" : "");
+        break;
     case TK_LBRACE:
         snprintf(buf, len, "'{'");
         break;
@@ -190,6 +308,14 @@ static int fail(struct parser *ps, const struct tok *at, const char *fmt, ...)
         va_end(ap);
     }
     return VMM_EPARSE;
+}
+
+/* The error of a TK_BAD token: at the column the lexer found wrong. */
+static int bad_string(struct parser *ps, const struct tok *t)
+{
+    struct tok at = *t;
+    at.col = ps->bad_col;
+    return fail(ps, &at, "%s", ps->bad);
 }
 
 static int oom(struct parser *ps)
@@ -310,13 +436,101 @@ static int find_region(const char *s, size_t len)
     return -1;
 }
 
-/* Reads ADDR: REGION, REGION+OFFSET, or an absolute address. */
+/* The characters of program and mapping names: a letter or '_' first, then
+ * also digits, '-' and '.'. */
+static bool name_char(char ch, bool first)
+{
+    return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || ch == '_' ||
+           (!first && ((ch >= '0' && ch <= '9') || ch == '-' || ch == '.'));
+}
+
+/* True if t is a word that is a valid program or mapping name. */
+static bool valid_name(const struct tok *t)
+{
+    bool ok = t->kind == TK_WORD && t->len < WL_NAME_MAX && name_char(t->s[0], true);
+    for (uint32_t i = 1; ok && i < t->len; i++)
+        ok = name_char(t->s[i], false);
+    return ok;
+}
+
+/* Index in w->maps of the mapping name s (len bytes), or -1. */
+static long find_map(const struct vmm_workload *w, const char *s, size_t len)
+{
+    for (size_t i = 0; i < w->nmaps; i++)
+        if (strlen(w->maps[i].name) == len && memcmp(w->maps[i].name, s, len) == 0)
+            return (long)i;
+    return -1;
+}
+
+/* The mapping names defined so far, "buf, log", cut short with "..." if long. */
+static void map_list(const struct vmm_workload *w, char *buf, size_t len)
+{
+    buf[0] = '\0';
+    for (size_t i = 0; i < w->nmaps; i++) {
+        size_t l = strlen(buf);
+        if (l + strlen(w->maps[i].name) + 8 > len) {
+            snprintf(buf + l, len - l, ", ...");
+            return;
+        }
+        snprintf(buf + l, len - l, "%s%s", i ? ", " : "", w->maps[i].name);
+    }
+}
+
+/* Reads the mapping name t of an mmap (define: a new name is defined here)
+ * or of munmap / msync (it must be defined earlier); *index is its place in
+ * w->maps. */
+static int map_name(struct parser *ps, const struct tok *t, bool define, uint32_t *index)
+{
+    char b[64], list[160];
+    struct vmm_workload *w = ps->w;
+    long i = t->kind == TK_WORD ? find_map(w, t->s, t->len) : -1;
+    if (i >= 0) {
+        *index = (uint32_t)i;
+        return 0;
+    }
+    if (!define) {
+        map_list(w, list, sizeof list);
+        if (!w->nmaps)
+            return fail(ps, t,
+                        "unknown mapping %s; expected a name that an earlier 'mmap P<n> NAME ...' "
+                        "gives (there is none)",
+                        found(t, b, sizeof b));
+        return fail(ps, t, "unknown mapping %s; expected a name that an earlier mmap gives (%s)",
+                    found(t, b, sizeof b), list);
+    }
+    if (!valid_name(t))
+        return fail(ps, t,
+                    "%s is not a mapping name; expected a letter or '_' then letters, digits, "
+                    "'_', '-' or '.', at most %d bytes",
+                    found(t, b, sizeof b), WL_NAME_MAX - 1);
+    if (find_region(t->s, t->len) >= 0)
+        return fail(ps, t,
+                    "%s is a region's name; expected a mapping name other than text, data, bss, "
+                    "heap and stack",
+                    found(t, b, sizeof b));
+    if (grow((void **)&w->maps, &w->cap_maps, w->nmaps, sizeof *w->maps) < 0)
+        return oom(ps);
+    struct wl_map *m = &w->maps[w->nmaps];
+    memset(m, 0, sizeof *m);
+    memcpy(m->name, t->s, t->len);
+    m->line = t->line;
+    *index = (uint32_t)w->nmaps++;
+    return 0;
+}
+
+/* Reads ADDR: REGION, REGION+OFFSET, NAME, NAME+OFFSET (a mapping), or an
+ * absolute address. */
 static int address(struct parser *ps, const struct tok *t, struct wl_stmt *st)
 {
-    char b[64];
+    char b[64], list[160];
     st->addr_col = t->col;
     st->addr_off = (uint32_t)(t->s - ps->w->text);
     st->addr_len = t->len;
+    if (t->kind != TK_WORD)
+        return fail(ps, t,
+                    "found %s; expected an address: REGION, REGION+OFFSET, a mapping NAME or "
+                    "NAME+OFFSET, or an absolute address",
+                    found(t, b, sizeof b));
     if (t->s[0] >= '0' && t->s[0] <= '9') {
         st->region = WR_ABSOLUTE;
         return number_tok(ps, t, t->s, t->len, false, 0, UINT64_MAX, "address", &st->addr);
@@ -326,12 +540,22 @@ static int address(struct parser *ps, const struct tok *t, struct wl_stmt *st)
         plus++;
     size_t nlen = (size_t)(plus - t->s);
     int reg = find_region(t->s, nlen);
-    if (reg < 0)
+    long map = reg < 0 ? find_map(ps->w, t->s, nlen) : -1;
+    if (reg < 0 && map < 0 && !ps->w->nmaps)
         return fail(ps, t,
                     "unknown region '%.*s' in %s; expected text, data, bss, heap or stack "
                     "(REGION or REGION+OFFSET), or an absolute address",
                     (int)(nlen < SHOW_MAX ? nlen : SHOW_MAX), t->s, found(t, b, sizeof b));
-    st->region = (uint8_t)reg;
+    if (reg < 0 && map < 0) {
+        map_list(ps->w, list, sizeof list);
+        return fail(ps, t,
+                    "unknown region or mapping '%.*s' in %s; expected text, data, bss, heap or "
+                    "stack (REGION or REGION+OFFSET), a mapping an earlier mmap names (%s; NAME "
+                    "or NAME+OFFSET), or an absolute address",
+                    (int)(nlen < SHOW_MAX ? nlen : SHOW_MAX), t->s, found(t, b, sizeof b), list);
+    }
+    st->region = reg >= 0 ? (uint8_t)reg : WR_MAPPING;
+    st->arg = map >= 0 ? (uint32_t)map : 0;
     st->addr = 0;
     /* Terms added or subtracted: heap+4K+16, stack-8K. The sum is kept modulo
      * 2^64 (two's complement), so a region's start plus it is the address. */
@@ -368,6 +592,8 @@ enum key_type {
     KEY_REAL,   /* a decimal fraction, min .. max (write=0.3, alpha=1.2) */
     KEY_REGION, /* a region name (region=heap): its enum wl_region */
     KEY_FORMAT, /* a trace format name (format=lackey): its enum vmm_trace_format */
+    KEY_PATH,   /* a file's path (file=data.bin), 1 .. WL_PATH_MAX bytes; u is unused */
+    KEY_PROT,   /* prot=r (0) or prot=rw (1) */
 };
 
 /* A key's value: u for every type but KEY_REAL, d for it. */
@@ -452,6 +678,17 @@ static int key_value(struct parser *ps, const struct tok *t, const struct keyspe
         out->u = (uint64_t)fmt;
         return 0;
     }
+    case KEY_PATH:
+        if (vlen == 0 || vlen > WL_PATH_MAX)
+            return fail(ps, t, "%s is no path; expected %s=PATH of 1 .. %d bytes",
+                        found(t, b, sizeof b), spec->key, WL_PATH_MAX);
+        return 0;
+    case KEY_PROT:
+        if ((vlen != 1 || v[0] != 'r') && (vlen != 2 || memcmp(v, "rw", 2) != 0))
+            return fail(ps, t, "unknown protection in %s; expected %s=r or %s=rw",
+                        found(t, b, sizeof b), spec->key, spec->key);
+        out->u = vlen == 2;
+        return 0;
     }
     return VMM_EPARSE;
 }
@@ -472,7 +709,7 @@ static int keys(struct parser *ps, const struct tok *args, size_t n, const struc
     }
     for (size_t i = 0; i < n; i++) {
         const struct tok *t = &args[i];
-        const char *eq = memchr(t->s, '=', t->len);
+        const char *eq = t->kind == TK_WORD ? memchr(t->s, '=', t->len) : NULL;
         size_t klen = eq ? (size_t)(eq - t->s) : 0;
         size_t k = 0;
         while (k < nspec &&
@@ -572,6 +809,14 @@ static int p_seed(struct parser *ps, const struct stmt_ctx *c)
                               "seed", &ps->w->seed);
 }
 
+static int p_flush_interval(struct parser *ps, const struct stmt_ctx *c)
+{
+    int r = setting_start(ps, c, WSET_FLUSH, "flush-interval N");
+    return r < 0 ? r
+                 : number_tok(ps, &c->args[0], c->args[0].s, c->args[0].len, false, 0, UINT64_MAX,
+                              "flush-interval", &ps->w->flush_interval);
+}
+
 static int p_tlb(struct parser *ps, const struct stmt_ctx *c)
 {
     uint64_t v;
@@ -644,12 +889,6 @@ static int p_policy(struct parser *ps, const struct stmt_ctx *c)
     return 0;
 }
 
-static bool name_char(char ch, bool first)
-{
-    return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || ch == '_' ||
-           (!first && ((ch >= '0' && ch <= '9') || ch == '-' || ch == '.'));
-}
-
 static int p_program(struct parser *ps, const struct stmt_ctx *c)
 {
     static const struct keyspec spec[] = {
@@ -673,10 +912,7 @@ static int p_program(struct parser *ps, const struct stmt_ctx *c)
     if (ps->depth)
         return fail(ps, c->kw, "a program definition inside a repeat block; expected it outside");
     const struct tok *n = &c->args[0];
-    bool ok = n->len < WL_NAME_MAX && name_char(n->s[0], true);
-    for (uint32_t i = 1; ok && i < n->len; i++)
-        ok = name_char(n->s[i], false);
-    if (!ok)
+    if (!valid_name(n))
         return fail(ps, n,
                     "%s is not a program name; expected a letter or '_' then letters, digits, "
                     "'_', '-' or '.', at most %d bytes",
@@ -854,6 +1090,152 @@ static int p_repeat(struct parser *ps, const struct stmt_ctx *c)
     return 0;
 }
 
+/* ---- mappings: mmap, munmap, msync ----------------------------------------------- */
+
+/* The token of args[0 .. n) that starts with prefix ("file="), or NULL. */
+static const struct tok *key_tok(const struct tok *args, size_t n, const char *prefix)
+{
+    size_t l = strlen(prefix);
+    for (size_t i = 0; i < n; i++)
+        if (args[i].kind == TK_WORD && args[i].len >= l && memcmp(args[i].s, prefix, l) == 0)
+            return &args[i];
+    return NULL;
+}
+
+/* mmap P<n> NAME file=PATH shared|private [offset=SIZE] [len=SIZE] [prot=r|rw], or
+ * mmap P<n> NAME anon shared len=SIZE [prot=r|rw]; the words and keys after NAME in
+ * any order. */
+static int p_mmap(struct parser *ps, const struct stmt_ctx *c)
+{
+    static const struct keyspec spec[] = {
+        {"file", KEY_PATH, false, 0, 0},         {"offset", KEY_SIZE, false, 0, WL_MAX_MAP},
+        {"len", KEY_SIZE, false, 1, WL_MAX_MAP}, {"prot", KEY_PROT, false, 0, 0},
+        {NULL, KEY_SIZE, false, 0, 0},
+    };
+    const char *usage = "mmap P<n> NAME file=PATH shared|private [offset=SIZE] [len=SIZE] "
+                        "[prot=r|rw], or mmap P<n> NAME anon shared len=SIZE [prot=r|rw]";
+    char b[64];
+    struct kval val[KEYS_MAX];
+    bool seen[KEYS_MAX];
+    struct tok kv[WL_MAX_ARGS];
+    const struct tok *word[3] = {NULL, NULL, NULL}; /* shared, private, anon */
+    static const char *const words[3] = {"shared", "private", "anon"};
+    struct vmm_workload *w = ps->w;
+    uint32_t proc, map;
+    size_t nkv = 0;
+    int r = arity(ps, c, 3, WL_MAX_ARGS, usage);
+    if (r < 0 || (r = known_proc(ps, &c->args[0], &proc)) < 0 ||
+        (r = map_name(ps, &c->args[1], true, &map)) < 0)
+        return r;
+    for (size_t i = 2; i < c->nargs; i++) {
+        const struct tok *t = &c->args[i];
+        int k = 0;
+        while (k < 3 && !tok_is(t, words[k]))
+            k++;
+        if (k == 3) {
+            kv[nkv++] = *t;
+            continue;
+        }
+        if (word[k])
+            return fail(ps, t, "%s given twice; expected it once", words[k]);
+        word[k] = t;
+    }
+    if ((r = keys(ps, kv, nkv, spec, val, seen, usage, c->end)) < 0)
+        return r;
+    const struct tok *shared = word[0], *private = word[1], *anon = word[2];
+    /* Tokens of c->args, so that which comes later can be told. */
+    const struct tok *file = key_tok(c->args + 2, c->nargs - 2, "file="),
+                     *off = key_tok(c->args + 2, c->nargs - 2, "offset=");
+    if (shared && private)
+        return fail(ps, shared < private ? private : shared,
+                    "both shared and private; expected one of them");
+    if (!anon && !file)
+        return fail(ps, c->end, "found %s without file= or anon; expected '%s'",
+                    found(c->end, b, sizeof b), usage);
+    if (anon && file)
+        return fail(ps, anon > file ? anon : file,
+                    "both file= and anon; expected a file or anonymous shared memory ('%s')",
+                    usage);
+    if (anon && private)
+        return fail(ps, private,
+                    "anon private; expected anon shared (private anonymous memory is what data, "
+                    "bss and heap are)");
+    if (anon && off)
+        return fail(ps, off, "offset= with anon; expected it only with file=");
+    if (anon && !shared)
+        return fail(ps, c->end,
+                    "found %s without shared; expected 'mmap P<n> NAME anon shared "
+                    "len=SIZE [prot=r|rw]'",
+                    found(c->end, b, sizeof b));
+    if (anon && !seen[2])
+        return fail(ps, c->end,
+                    "found %s without len=; expected len=SIZE with anon (the size of the shared "
+                    "memory)",
+                    found(c->end, b, sizeof b));
+    if (!anon && !shared && !private)
+        return fail(ps, c->end, "found %s without shared or private; expected '%s'",
+                    found(c->end, b, sizeof b), usage);
+    if (grow((void **)&w->mmaps, &w->cap_mmaps, w->nmmaps, sizeof *w->mmaps) < 0)
+        return oom(ps);
+    struct wl_stmt *st = new_stmt(ps, c, WS_MMAP);
+    if (!st)
+        return oom(ps);
+    struct wl_mmap *m = &w->mmaps[w->nmmaps];
+    *m = (struct wl_mmap){
+        .map = map,
+        .anon = anon != NULL,
+        .shared = shared != NULL,
+        .writable = !seen[3] || val[3].u == 1,
+        .offset_given = seen[1],
+        .len_given = seen[2],
+        .name_col = c->args[1].col,
+        .path_col = file ? file->col : anon->col,
+        .path_off = file ? (uint32_t)(file->s + 5 - w->text) : 0,
+        .path_len = file ? file->len - 5 : 0,
+        .off_col = off ? off->col : 0,
+        .offset = seen[1] ? val[1].u : 0,
+        .len = seen[2] ? val[2].u : 0,
+    };
+    st->proc = proc;
+    st->arg = (uint32_t)w->nmmaps++;
+    st->addr_col = c->args[1].col;
+    runs(ps, c);
+    return 0;
+}
+
+/* munmap P<n> NAME, msync P<n> NAME [async] */
+static int map_stmt(struct parser *ps, const struct stmt_ctx *c, unsigned kind, const char *usage)
+{
+    char b[64];
+    uint32_t proc, map;
+    int r = arity(ps, c, 2, kind == WS_MSYNC ? 3 : 2, usage);
+    if (r < 0 || (r = known_proc(ps, &c->args[0], &proc)) < 0 ||
+        (r = map_name(ps, &c->args[1], false, &map)) < 0)
+        return r;
+    if (c->nargs == 3 && !tok_is(&c->args[2], "async"))
+        return fail(ps, &c->args[2], "unexpected %s; expected async or nothing ('%s')",
+                    found(&c->args[2], b, sizeof b), usage);
+    struct wl_stmt *st = new_stmt(ps, c, kind);
+    if (!st)
+        return oom(ps);
+    st->proc = proc;
+    st->arg = map;
+    st->mode = c->nargs == 3;
+    st->addr_col = c->args[1].col;
+    runs(ps, c);
+    return 0;
+}
+
+static int p_munmap(struct parser *ps, const struct stmt_ctx *c)
+{
+    return map_stmt(ps, c, WS_MUNMAP, "munmap P<n> NAME");
+}
+
+static int p_msync(struct parser *ps, const struct stmt_ctx *c)
+{
+    return map_stmt(ps, c, WS_MSYNC, "msync P<n> NAME [async]");
+}
+
 /* ---- process actions: P<n> VERB ... ------------------------------------------------ */
 
 static const struct keyspec read_keys[] = {
@@ -880,7 +1262,45 @@ struct action {
                  uint32_t proc);
 };
 
-/* read, write, check: ADDR then key=value. */
+/* write and check with a "string" (the token str): nothing else may follow
+ * ADDR. Appends its bytes to w->bytes: *at is where they start, *n how many. */
+static int string_arg(struct parser *ps, const struct stmt_ctx *c, const struct tok *str,
+                      uint32_t *at, uint64_t *n)
+{
+    char b[64];
+    struct vmm_workload *w = ps->w;
+    for (size_t i = 2; i < c->nargs; i++) {
+        const struct tok *t = &c->args[i];
+        if (t == str)
+            continue;
+        if (t->kind == TK_STRING)
+            return fail(ps, t, "a second string; expected one string after the address");
+        return fail(ps, t,
+                    "unexpected %s with a string; expected the string alone (its bytes are the "
+                    "values, its length the length)",
+                    found(t, b, sizeof b));
+    }
+    if (w->nbytes + str->len > w->cap_bytes) {
+        size_t cap = w->cap_bytes ? w->cap_bytes : 256;
+        while (cap < w->nbytes + str->len)
+            cap *= 2;
+        uint8_t *nb = realloc(w->bytes, cap);
+        if (!nb)
+            return oom(ps);
+        w->bytes = nb;
+        w->cap_bytes = cap;
+    }
+    size_t len = string_bytes(str, w->bytes + w->nbytes);
+    if (len == 0 || len > WL_MAX_LEN)
+        return fail(ps, str, "%s has %zu bytes; expected 1 .. %llu", found(str, b, sizeof b), len,
+                    WL_MAX_LEN);
+    *at = (uint32_t)w->nbytes;
+    *n = len;
+    w->nbytes += len;
+    return 0;
+}
+
+/* read, write, check: ADDR then key=value; write and check: or ADDR "string". */
 static int p_access(struct parser *ps, const struct stmt_ctx *c, const struct action *a,
                     uint32_t proc)
 {
@@ -890,22 +1310,40 @@ static int p_access(struct parser *ps, const struct stmt_ctx *c, const struct ac
     int r = arity(ps, c, 2, WL_MAX_ARGS, a->usage);
     if (r < 0)
         return r;
+    const struct tok *str = NULL;
+    for (size_t i = 2; a->kind != WS_READ && !str && i < c->nargs; i++)
+        if (c->args[i].kind == TK_STRING)
+            str = &c->args[i];
     struct wl_stmt tmp = {0};
-    if ((r = address(ps, &c->args[1], &tmp)) < 0 ||
-        (r = keys(ps, c->args + 2, c->nargs - 2, a->keys, val, seen, a->usage, c->end)) < 0)
+    uint32_t at = 0;
+    uint64_t n = 0;
+    if ((r = address(ps, &c->args[1], &tmp)) < 0)
+        return r;
+    if (str)
+        r = string_arg(ps, c, str, &at, &n);
+    else
+        r = keys(ps, c->args + 2, c->nargs - 2, a->keys, val, seen, a->usage, c->end);
+    if (r < 0)
         return r;
     struct wl_stmt *st = new_stmt(ps, c, a->kind);
     if (!st)
         return oom(ps);
     st->proc = proc;
     st->region = tmp.region;
+    st->arg = tmp.arg;
     st->addr = tmp.addr;
     st->addr_col = tmp.addr_col;
     st->addr_off = tmp.addr_off;
     st->addr_len = tmp.addr_len;
-    st->n = seen[0] ? val[0].u : 1;
-    if (a->keys[1].key && seen[1])
-        st->value = (int16_t)val[1].u;
+    if (str) {
+        st->mode = 1;
+        st->bytes = at;
+        st->n = n;
+    } else {
+        st->n = seen[0] ? val[0].u : 1;
+        if (a->keys[1].key && seen[1])
+            st->value = (int16_t)val[1].u;
+    }
     runs(ps, c);
     return 0;
 }
@@ -941,6 +1379,7 @@ static int p_brk(struct parser *ps, const struct stmt_ctx *c, const struct actio
 static int p_trace(struct parser *ps, const struct stmt_ctx *c, const struct action *a,
                    uint32_t proc)
 {
+    char b[64];
     struct kval val[KEYS_MAX];
     bool seen[KEYS_MAX];
     int r = arity(ps, c, 2, 4, a->usage);
@@ -948,6 +1387,9 @@ static int p_trace(struct parser *ps, const struct stmt_ctx *c, const struct act
         (r = keys(ps, c->args + 2, c->nargs - 2, a->keys, val, seen, a->usage, c->end)) < 0)
         return r;
     const struct tok *f = &c->args[1];
+    if (f->kind != TK_WORD)
+        return fail(ps, f, "found %s; expected a file's path or refs=LIST ('%s')",
+                    found(f, b, sizeof b), a->usage);
     bool inline_refs = f->len > 5 && memcmp(f->s, "refs=", 5) == 0;
     if (inline_refs && seen[0])
         return fail(ps, f, "refs= is a list of page numbers; expected no format= with it");
@@ -1044,8 +1486,10 @@ static const struct keyspec pattern_keys[] = {
 
 static const struct action actions[] = {
     {"read", WS_READ, read_keys, "P<n> read ADDR [len=SIZE]", p_access},
-    {"write", WS_WRITE, write_keys, "P<n> write ADDR [len=SIZE] [value=BYTE]", p_access},
-    {"check", WS_CHECK, check_keys, "P<n> check ADDR value=BYTE [len=SIZE]", p_access},
+    {"write", WS_WRITE, write_keys,
+     "P<n> write ADDR [len=SIZE] [value=BYTE] or P<n> write ADDR \"TEXT\"", p_access},
+    {"check", WS_CHECK, check_keys,
+     "P<n> check ADDR value=BYTE [len=SIZE] or P<n> check ADDR \"TEXT\"", p_access},
     {"brk", WS_BRK, brk_keys, "P<n> brk +SIZE|-SIZE|SIZE", p_brk},
     {"trace", WS_TRACE, trace_keys,
      "P<n> trace FILE [format=NAME] [region=NAME] or P<n> trace refs=P,P,... [region=NAME]",
@@ -1083,9 +1527,22 @@ struct keyword {
 };
 
 static const struct keyword keywords[] = {
-    {"frames", p_frames}, {"policy", p_policy},   {"page-size", p_page_size}, {"tlb", p_tlb},
-    {"seed", p_seed},     {"va-bits", p_va_bits}, {"program", p_program},     {"spawn", p_spawn},
-    {"exit", p_exit},     {"repeat", p_repeat},   {"fork", p_fork},           {"exec", p_exec},
+    {"frames", p_frames},
+    {"policy", p_policy},
+    {"page-size", p_page_size},
+    {"tlb", p_tlb},
+    {"seed", p_seed},
+    {"va-bits", p_va_bits},
+    {"flush-interval", p_flush_interval},
+    {"program", p_program},
+    {"spawn", p_spawn},
+    {"exit", p_exit},
+    {"repeat", p_repeat},
+    {"fork", p_fork},
+    {"exec", p_exec},
+    {"mmap", p_mmap},
+    {"munmap", p_munmap},
+    {"msync", p_msync},
 };
 #define NKEYWORDS (sizeof keywords / sizeof keywords[0])
 
@@ -1107,7 +1564,9 @@ static int statement(struct parser *ps, const struct tok *kw)
     size_t n = 0;
     for (;;) {
         lex(ps, &end);
-        if (end.kind != TK_WORD)
+        if (end.kind == TK_BAD)
+            return bad_string(ps, &end);
+        if (end.kind != TK_WORD && end.kind != TK_STRING)
             break;
         if (n == WL_MAX_ARGS)
             return fail(ps, &end, "%s is word %d after %.*s; expected at most %d",
@@ -1170,6 +1629,11 @@ static int parse_all(struct parser *ps)
         case TK_WORD:
             r = statement(ps, &t);
             break;
+        case TK_STRING:
+            return fail(ps, &t, "found %s; expected a statement (a string follows an address)",
+                        found(&t, b, sizeof b));
+        case TK_BAD:
+            return bad_string(ps, &t);
         }
         if (r < 0)
             return r;
@@ -1196,6 +1660,9 @@ void vmm_workload_free(struct vmm_workload *w)
     free(w->files);
     free(w->text);
     free(w->pats);
+    free(w->maps);
+    free(w->mmaps);
+    free(w->bytes);
     free(w->progs);
     free(w->procs);
     free(w->stmts);
@@ -1362,4 +1829,6 @@ void vmm_workload_settings(const struct vmm_workload *w, struct vmm_config *cfg)
         cfg->seed = w->seed;
     if (w->set & (1u << WSET_VA_BITS))
         cfg->va_bits = w->va_bits;
+    if (w->set & (1u << WSET_FLUSH))
+        cfg->flush_interval = w->flush_interval;
 }

@@ -219,3 +219,64 @@ $ vmm replay --fail-write x --refs 1
 $ vmm replay --files . --refs 1
 ? 1
 2> vmm: --files: only for vmm run (the files a workload names)
+
+# an unterminated string: at its opening quote
+$ printf 'program ed text=8K data=4K heap=8K stack=4K\nspawn P1 ed\nP1 write heap "abc\n' | vmm run -
+? 2
+2> vmm: stdin:3:15: unterminated string; expected a closing '"' on the same line
+
+# a bad escape in a string: at its backslash
+$ printf 'program ed text=8K data=4K heap=8K stack=4K\nspawn P1 ed\nP1 check heap "ab\\e"\n' | vmm run -
+? 2
+2> vmm: stdin:3:18: bad escape '\e' in a string; expected \\, \", \n, \t, \r, \0 or \xHH (two hex digits)
+
+# a string with len=
+$ printf 'program ed text=8K data=4K heap=8K stack=4K\nspawn P1 ed\nP1 write heap "ab" len=2\n' | vmm run -
+? 2
+2> vmm: stdin:3:20: unexpected 'len=2' with a string; expected the string alone (its bytes are the values, its length the length)
+
+# munmap of a name no mmap gives
+$ printf 'program ed text=8K data=4K heap=8K stack=4K\nspawn P1 ed\nmmap P1 buf anon shared len=4K\nmunmap P1 buff\n' | vmm run -
+? 2
+2> vmm: stdin:4:11: unknown mapping 'buff'; expected a name that an earlier mmap gives (buf)
+
+# anon without len=
+$ printf 'program ed text=8K data=4K heap=8K stack=4K\nspawn P1 ed\nmmap P1 buf anon shared\n' | vmm run -
+? 2
+2> vmm: stdin:3:24: found end of line without len=; expected len=SIZE with anon (the size of the shared memory)
+
+# a private mapping of a file read back with string checks: they pass (exit 0); the write stays private
+$ printf 'program ed text=8K data=4K heap=8K stack=4K\nspawn P1 ed\nmmap P1 m file=inputs/small.lackey private\nP1 check m "==123== Lackey\\n"\nP1 write m "changed"\nP1 check m+87 "\\0"\n' | vmm run - > /dev/null
+? 0
+
+# mmap of a file that is not there: at its file= token
+$ printf 'program ed text=8K data=4K heap=8K stack=4K\nspawn P1 ed\nmmap P1 m file=nosuch shared\n' | vmm run -
+? 2
+1> stdin:2: P1 spawned (ed): text 0x400000 8K r-x, data 0x402000 4K rw-, heap 0x403000 8K rw-, stack 0x7fffffffe000 4K rw-
+2> vmm: stdin:3:11: nosuch: cannot open: No such file or directory
+
+# mmap of a file outside the files directory
+$ printf 'program ed text=8K data=4K heap=8K stack=4K\nspawn P1 ed\nmmap P1 m file=../golden/inputs/small.lackey private\n' | vmm run -
+? 2
+1> stdin:2: P1 spawned (ed): text 0x400000 8K r-x, data 0x402000 4K rw-, heap 0x403000 8K rw-, stack 0x7fffffffe000 4K rw-
+2> vmm: stdin:3:11: ../golden/inputs/small.lackey: '..' is not allowed; expected a path inside . (the files directory, --files DIR)
+
+# with --files, file= paths start there: the first check passes, the second finds '3' (0x33)
+$ printf 'program ed text=8K data=4K heap=8K stack=4K\nspawn P1 ed\nmmap P1 m file=small.lackey private prot=r\nP1 check m "==123=="\nP1 check m "==124=="\n' | vmm run --files inputs - | grep check
+? 0
+1> stdin:5: check failed: P1 m (0x7fffff7fc000): expected 0x34, found 0x33 at byte 4
+2> vmm: 1 check(s) failed
+
+# an address in a mapping the process does not have now
+$ printf 'program ed text=8K data=4K heap=8K stack=4K\nspawn P1 ed\nspawn P2 ed\nmmap P1 m anon shared len=4K\nP2 read m+16\n' | vmm run -
+? 2
+1> stdin:2: P1 spawned (ed): text 0x400000 8K r-x, data 0x402000 4K rw-, heap 0x403000 8K rw-, stack 0x7fffffffe000 4K rw-
+1> stdin:3: P2 spawned (ed): text 0x400000 8K r-x, data 0x402000 4K rw-, heap 0x403000 8K rw-, stack 0x7fffffffe000 4K rw-
+1> stdin:4: P1 mmap m: 0x7fffff7fc000 4K (4096 bytes, 1 page), new anonymous shared memory, rw-
+2> vmm: stdin:5:9: P2 has no mapping m now; expected one of its mappings (none), or 'mmap P2 m ...' before this statement
+
+# an offset that is not page aligned: at its offset= token
+$ printf 'program ed text=8K data=4K heap=8K stack=4K\nspawn P1 ed\nmmap P1 m file=inputs/small.lackey private offset=16\n' | vmm run -
+? 2
+1> stdin:2: P1 spawned (ed): text 0x400000 8K r-x, data 0x402000 4K rw-, heap 0x403000 8K rw-, stack 0x7fffffffe000 4K rw-
+2> vmm: stdin:3:44: offset=16 is not a multiple of the page size (4096); expected a page-aligned offset
