@@ -1852,3 +1852,30 @@ TEST_IN_DIR(workload_mmap_eof_tail_zero_when_mapped_again)
         SKIP("engine bug: a byte written past the end of a file is seen again by a new mapping "
              "of its last page (expected zero)");
 }
+
+/* exit and exec write a shared mapping's dirty pages back, and say how many. */
+TEST_IN_DIR(workload_mmap_exit_and_exec_write_back)
+{
+    static uint8_t page[2 * 4096], got[2 * 4096 + 1];
+    memset(page, '-', sizeof page);
+    CHECK(fdir_put(d, "f", page, sizeof page));
+    struct wl x;
+    if (!wl_run_in(&x, d,
+                   PROG "spawn P1 ed\nspawn P2 ed\n"
+                        "mmap P1 m file=f shared\nmmap P2 m file=f shared\n"
+                        "P1 write m \"one\"\nP1 write m+4K \"two\"\n"
+                        "exit P1\n" /* line 8: two dirty pages */
+                        "P2 write m+4K \"TWO\"\n"
+                        "exec P2 ed\n", /* line 10: one dirty page */
+                   NULL))
+        return;
+    CHECK_EQ_I64(x.rc, 0);
+    CHECK_CONTAINS(x.logbuf, "t.vmw:8: P1 exited: freed 0 frames and 0 swap slots, 2 dirty file "
+                             "pages written back\n");
+    CHECK_CONTAINS(x.logbuf, "t.vmw:10: P2 exec ed: old image dropped, 1 dirty file page written "
+                             "back; ");
+    CHECK_EQ_I64(fdir_get(d, "f", got, sizeof got), (long)sizeof page);
+    CHECK(memcmp(got, "one-", 4) == 0);
+    CHECK(memcmp(got + 4096, "TWO-", 4) == 0);
+    wl_done(&x);
+}

@@ -328,22 +328,38 @@ static int run_fork(struct run *r, const struct wl_stmt *s)
     return 0;
 }
 
+/* ", 2 dirty file pages written back" for the pages an exit or exec wrote
+ * back between before and after; "" if none. */
+static void written_back(const struct vmm_stats *before, const struct vmm_stats *after, char *out,
+                         size_t len)
+{
+    uint64_t n = after->file_writes[VMM_WB_EXIT] - before->file_writes[VMM_WB_EXIT];
+    if (n)
+        snprintf(out, len, ", %" PRIu64 " dirty file page%s written back", n, n == 1 ? "" : "s");
+    else
+        out[0] = '\0';
+}
+
 static int run_exec(struct run *r, const struct wl_stmt *s)
 {
     const struct wl_program *pg = &r->w->progs[s->arg];
     uint32_t pid = pid_of(r, s);
-    char map[400];
+    char map[400], wb[64];
+    struct vmm_stats before, after;
     if (!running(r, s))
         return 0;
+    vmm_stats_get(r->sys, &before);
     int e = vmm_process_exec(r->sys, pid, pg->name);
     if (e < 0)
         return engine_failed(r, s, s->col, e);
+    vmm_stats_get(r->sys, &after);
+    written_back(&before, &after, wb, sizeof wb);
     struct rproc *rp = &r->procs[s->proc];
     if (rp->maps) /* the old image's mappings went with it */
         memset(rp->maps, 0, r->w->nmaps * sizeof *rp->maps);
     if ((e = load(r, s, pid, &r->procs[s->proc], s->arg, map, sizeof map)) < 0)
         return e;
-    say(r, s->line, "P%u exec %s: old image dropped; %s", pid, pg->name, map);
+    say(r, s->line, "P%u exec %s: old image dropped%s; %s", pid, pg->name, wb, map);
     return 0;
 }
 
@@ -362,8 +378,10 @@ static int run_exit(struct run *r, const struct wl_stmt *s)
     /* Frames and slots the process shared stay with the others. */
     uint64_t frames = before.frames_used - after.frames_used,
              slots = before.swap_slots_used - after.swap_slots_used;
-    say(r, s->line, "P%u exited: freed %" PRIu64 " frame%s and %" PRIu64 " swap slot%s", pid,
-        frames, frames == 1 ? "" : "s", slots, slots == 1 ? "" : "s");
+    char wb[64];
+    written_back(&before, &after, wb, sizeof wb);
+    say(r, s->line, "P%u exited: freed %" PRIu64 " frame%s and %" PRIu64 " swap slot%s%s", pid,
+        frames, frames == 1 ? "" : "s", slots, slots == 1 ? "" : "s", wb);
     return 0;
 }
 
