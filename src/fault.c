@@ -387,14 +387,8 @@ static int handle(struct vmm_system *sys, struct proc *p, const struct region *r
             frame_t f = pte_frame(e);
             struct frame *fr = &sys->frames[f];
             bool file = (fr->flags & FR_FILE) != 0;
-            VMM_ASSERT(want_write && !(e & PTE_WRITE));
-            if (file && r->shared) { /* a shared mapping's page: just allow the write */
-                *pte = e | PTE_WRITE | PTE_DIRTY | PTE_REF;
-                vmm__tlb_invalidate(&sys->tlb, p->asid, vpn);
-                if (sys->pol_access)
-                    sys->pol->on_access(sys->pol_state, f, op, sys->next_use);
-                return 0;
-            }
+            /* (a shared writable mapping's pages are mapped writable: never here) */
+            VMM_ASSERT(want_write && !(e & PTE_WRITE) && !(file && r->shared));
             if (!file && fr->link == RMAP_NONE &&
                 (fr->slot == SLOT_NONE || swap_count(sys, fr->slot) == 1)) {
                 if (fr->slot != SLOT_NONE) { /* the swap copy is about to be stale */

@@ -348,6 +348,7 @@ struct vmm_system {
     uint64_t tick_span;               /* references that countdown started from */
     uint64_t pol_left;                /* references until the policy's next tick */
     uint64_t flush_left;              /* references until the flusher's next run */
+    bool flush_due;                   /* the flusher runs once vmm_access has stored bytes */
     uint64_t next_use;                /* next-use time of the current reference (OPT) */
     struct vmm_stats st;              /* global counters */
     struct vmm_observer obs[VMM_MAX_OBSERVERS]; /* attached observers */

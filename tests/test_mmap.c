@@ -704,3 +704,210 @@ TEST(mmap_msync_error_kills_the_caller)
     vmm_system_destroy(sys);
     tfile_remove(&t);
 }
+
+/* ---- randomized, against a shadow --------------------------------------------------------- */
+
+/*
+ * Up to 4 processes map one file (1..5 pages, its last page partial or not),
+ * each shared or private, plus an anonymous heap for pressure, with 1..5
+ * frames: pages are evicted and read back all the time. Random writes,
+ * reads, msync, munmap and map again (switching kind), fork, exit and spawn,
+ * with the checker after every reference. The shadow:
+ *   view[]     what a shared mapping reads: the file with every write through
+ *              a shared mapping applied (no write goes past the end of the file;
+ *              past it, reads give zeros);
+ *   copy[p][]  a private mapping's pages it has written (copied): those read
+ *              its own bytes; the others read view[] (the page cache or the
+ *              file, which agree on clean pages);
+ *   heap[p][]  the anonymous bytes.
+ * At the end the file on disk must equal view[] exactly, size unchanged.
+ */
+enum { RP = 512, RMAXP = 5, RPROCS = 4, RHEAP = 3 };
+
+struct rproc {
+    uint32_t pid;
+    bool mapped, shared;
+    bool copied[RMAXP];
+    uint8_t copy[RMAXP * RP];
+    uint8_t heap[RHEAP * RP];
+};
+
+struct rworld {
+    struct vmm_system *sys;
+    struct tfile t;
+    uint32_t obj;
+    size_t size, pages;
+    uint8_t view[RMAXP * RP];
+    struct rproc p[RPROCS];
+    size_t n;
+    uint32_t next_pid;
+    uint64_t rng;
+};
+
+static uint64_t rnd(struct rworld *w, uint64_t n)
+{
+    w->rng ^= w->rng << 13;
+    w->rng ^= w->rng >> 7;
+    w->rng ^= w->rng << 17;
+    return n ? w->rng % n : 0;
+}
+
+static bool rmap(struct rworld *w, struct rproc *q, bool shared)
+{
+    q->mapped = true;
+    q->shared = shared;
+    memset(q->copied, 0, sizeof q->copied);
+    return vmm_region_map(w->sys, q->pid, "m", BASE, w->pages * RP, RW,
+                          shared ? VMM_MAP_SHARED : VMM_MAP_PRIVATE, w->obj, 0) == 0;
+}
+
+static bool rspawn(struct rworld *w)
+{
+    struct rproc *q = &w->p[w->n++];
+    memset(q, 0, sizeof *q);
+    q->pid = w->next_pid++;
+    return vmm_process_spawn(w->sys, q->pid, "r") == 0 &&
+           vmm_region_add(w->sys, q->pid, "heap", ANON, RHEAP * RP, RW) == 0 &&
+           rmap(w, q, rnd(w, 2));
+}
+
+/* What q reads at byte off of the mapping. */
+static uint8_t rexpect(const struct rworld *w, const struct rproc *q, size_t off)
+{
+    if (off >= w->size)
+        return 0;
+    return !q->shared && q->copied[off / RP] ? q->copy[off] : w->view[off];
+}
+
+static bool rstep(struct rworld *w, uint64_t seed, int step)
+{
+    struct rproc *q = &w->p[rnd(w, w->n)];
+    uint8_t b[64];
+    int op = (int)rnd(w, 10);
+    if (getenv("VMM_EXPLAIN_FROM") && step == atoi(getenv("VMM_EXPLAIN_FROM")))
+        vmm_explain_attach(w->sys, stderr);
+    if (getenv("VMM_VERBOSE"))
+        fprintf(stderr, "step %d: P%u (%s%s) op %d\n", step, q->pid, q->mapped ? "" : "unmapped ",
+                q->shared ? "shared" : "private", op);
+    if (op <= 2 && q->mapped) { /* write through the mapping, not past the end */
+        size_t off = rnd(w, w->size), len = 1 + rnd(w, sizeof b);
+        if (len > w->size - off)
+            len = w->size - off;
+        if ((off % RP) + len > RP)
+            len = RP - off % RP; /* one page: its copy is taken as a whole */
+        for (size_t i = 0; i < len; i++)
+            b[i] = (uint8_t)rnd(w, 256);
+        if (put(w->sys, q->pid, BASE + off, b, len) < 0)
+            return false;
+        if (getenv("VMM_VERBOSE"))
+            fprintf(stderr, "  write [%zu, %zu) first 0x%02x\n", off, off + len, b[0]);
+        if (q->shared) {
+            memcpy(w->view + off, b, len);
+        } else {
+            size_t pg = off / RP;
+            if (!q->copied[pg]) {
+                for (size_t i = pg * RP; i < (pg + 1) * RP; i++)
+                    q->copy[i] = rexpect(w, q, i);
+                q->copied[pg] = true;
+            }
+            memcpy(q->copy + off, b, len);
+        }
+    } else if (op <= 4 && q->mapped) { /* read the whole mapping and compare */
+        static uint8_t got[RMAXP * RP];
+        if (vmm_access(w->sys, q->pid, BASE, VMM_READ, got, w->pages * RP) < 0)
+            return false;
+        for (size_t i = 0; i < w->pages * RP; i++)
+            if (got[i] != rexpect(w, q, i)) {
+                test_fail(__FILE__, __LINE__,
+                          "seed %" PRIu64 " step %d: P%u (%s) reads 0x%02x at %zu, expected "
+                          "0x%02x",
+                          seed, step, q->pid, q->shared ? "shared" : "private", got[i], i,
+                          rexpect(w, q, i));
+                return false;
+            }
+    } else if (op == 5) { /* the heap: pressure, and its own bytes */
+        size_t off = rnd(w, RHEAP * RP - 8);
+        for (size_t i = 0; i < 8; i++)
+            b[i] = (uint8_t)rnd(w, 256);
+        if (put(w->sys, q->pid, ANON + off, b, 8) < 0)
+            return false;
+        memcpy(q->heap + off, b, 8);
+        static uint8_t got[RHEAP * RP];
+        if (vmm_access(w->sys, q->pid, ANON, VMM_READ, got, sizeof got) < 0 ||
+            memcmp(got, q->heap, sizeof got) != 0) {
+            test_fail(__FILE__, __LINE__, "seed %" PRIu64 " step %d: P%u heap differs", seed, step,
+                      q->pid);
+            return false;
+        }
+    } else if (op == 6 && q->mapped) { /* msync, or munmap and map again */
+        if (rnd(w, 2)) {
+            if (vmm_region_sync(w->sys, q->pid, BASE, rnd(w, 2), NULL) != 0)
+                return false;
+        } else if (vmm_region_remove(w->sys, q->pid, BASE) != 0 || !rmap(w, q, rnd(w, 2))) {
+            return false;
+        }
+    } else if (op == 7 && w->n < RPROCS) { /* fork: the child has the same view */
+        struct rproc *c = &w->p[w->n++];
+        *c = *q;
+        c->pid = w->next_pid++;
+        if (vmm_process_fork(w->sys, q->pid, c->pid) != 0)
+            return false;
+    } else if (op == 8 && w->n > 1) { /* exit */
+        if (vmm_process_exit(w->sys, q->pid) != 0)
+            return false;
+        *q = w->p[--w->n];
+    } else if (op == 9 && w->n < RPROCS) {
+        if (!rspawn(w))
+            return false;
+    }
+    int e = vmm_system_check(w->sys);
+    if (e < 0)
+        test_fail(__FILE__, __LINE__, "seed %" PRIu64 " step %d: %s", seed, step,
+                  vmm_system_error(w->sys));
+    return e == 0;
+}
+
+static void rrun(uint64_t seed)
+{
+    static struct rworld w;
+    memset(&w, 0, sizeof w);
+    w.rng = seed * 0x9E3779B97F4A7C15ull + 1;
+    w.pages = 1 + rnd(&w, RMAXP);
+    w.size = w.pages * RP - (rnd(&w, 2) ? rnd(&w, RP - 1) : 0);
+    if (!tfile_make(&w.t, w.size)) {
+        test_fail(__FILE__, __LINE__, "cannot make a file");
+        return;
+    }
+    for (size_t i = 0; i < w.size; i++)
+        w.view[i] = orig(i);
+    struct vmm_config c;
+    vmm_config_default(&c);
+    c.page_size = RP;
+    c.frames = 1 + rnd(&w, 5);
+    c.check = true;
+    c.flush_interval = rnd(&w, 2) ? 1 + rnd(&w, 50) : 0;
+    c.policy = rnd(&w, 2) ? "clock" : "lru";
+    w.sys = sys_cfg(&c);
+    w.next_pid = 1;
+    bool ok = w.sys && (w.obj = file_obj(w.sys, &w.t, false)) != 0 && rspawn(&w);
+    for (int step = 0; ok && step < 120; step++)
+        ok = rstep(&w, seed, step);
+    if (!ok && w.sys && vmm_system_error(w.sys)[0])
+        test_fail(__FILE__, __LINE__, "seed %" PRIu64 ": %s", seed, vmm_system_error(w.sys));
+    while (ok && w.n)
+        ok = vmm_process_exit(w.sys, w.p[--w.n].pid) == 0;
+    vmm_system_destroy(w.sys);
+    if (ok)
+        CHECK_FILE(&w.t, w.view, w.size);
+    tfile_remove(&w.t);
+}
+
+TEST(mmap_random_against_a_shadow)
+{
+    const char *env = getenv("VMM_RANDOM_SEEDS");
+    const char *one = getenv("VMM_SEED");
+    uint64_t seeds = env ? strtoull(env, NULL, 10) : 150;
+    for (uint64_t s = one ? strtoull(one, NULL, 10) : 1;
+         s <= (one ? strtoull(one, NULL, 10) : seeds); s++)
+        rrun(s);
+}
