@@ -199,8 +199,8 @@ TEST(report_shared_text_fork_cow_exec)
     vmm_report_text(sys, NULL, txt.f);
     const char *t = sink_text(&txt);
     CHECK_HAS(t, "zero-fills                  2   minor faults handing out a new zeroed page\n");
-    CHECK_HAS(t, "page-cache hits             1   minor faults on program pages already in "
-                 "memory; file reads 1 (major)\n");
+    CHECK_HAS(t, "page-cache hits             1   minor faults on pages already in the page "
+                 "cache; file reads 1 (major)\n");
     CHECK_HAS(t, "copy-on-write               1   pages copied; 1 made writable in place");
     CHECK_HAS(t, "forks                       1   execs 0; processes created 3\n");
     CHECK_HAS(t, "stack growths               1");
