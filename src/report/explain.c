@@ -54,8 +54,9 @@ static void add(struct explain *x, const char *fmt, ...)
 
 static const char op_char[] = {'R', 'W', 'X'};
 
-/* Ends the last step of the line with ';' unless it ended one already (a
- * kill ends the line without one: more may follow it in the same reference). */
+/* Ends the last step of the line with ';' unless it ended one already. A
+ * segfault's step has none, being meant to end the line, but the process's
+ * release may still write its files back within the same reference. */
 static void sep(struct explain *x)
 {
     if (x->len && x->line[x->len - 1] != ';' && x->line[x->len - 1] != ':')
@@ -230,7 +231,7 @@ static void on_event(void *ctx, const struct vmm_event *ev)
          * shared page ends every process that maps it; OOM named it). */
         if (!strstr(x->line, ev->text))
             add(x, " %s;", ev->text);
-        add(x, " %s", who);
+        add(x, " %s;", who); /* REF_END drops the ';' if the line ends here */
         break;
     }
     case VMM_EV_FILE_WRITE:
