@@ -19,9 +19,11 @@
  * cache holds it; a dirty file page is written back to its file:
  *
  *   #9 P1 R 0x600000: walk: PTE invalid; page fault; legal (heap); no free
- *      frame; victim frame 2 = page 0 of file data, held only by the page
- *      cache (dirty): write back to file data; zero-fill frame 2; PTE valid;
+ *      frame; victim frame 2 = page 0 of file data, mapped by P2 page 0x30000
+ *      (dirty): write back to file data; zero-fill frame 2; PTE valid;
  *      restart: hit
+ *
+ * (a page no process maps reads "held only by the page cache" instead).
  *
  * Process events (spawn, fork, exec, exit, kill) get lines of their own, and
  * so do write-backs and I/O errors outside a reference (msync, munmap, exit,
