@@ -198,23 +198,38 @@ static bool maps_obj(const struct proc *p, uint32_t obj)
 }
 
 /* Writing victim f back failed (sys->err says how): its contents are lost.
- * Every process that could see them is ended - those mapping f, and for an
- * object's page every process mapping the object - and the page leaves the
- * cache. Other processes' pages are untouched. */
+ * An anonymous page: the processes mapping it are ended (freeing it). An
+ * object's page: it leaves every page table and the cache first (so no later
+ * write-back delivers half a story), then every process mapping the object
+ * is ended - none may go on believing the file or the shared memory holds
+ * what it wrote. Other processes' pages are untouched. */
 static void io_kill(struct vmm_system *sys, frame_t f)
 {
     char why[160];
     snprintf(why, sizeof why, "I/O error, a page it holds is lost: %.115s", sys->err);
-    uint32_t obj = (sys->frames[f].flags & FR_FILE) ? sys->fpage[f].obj : 0;
-    for (size_t pid = 1; obj && pid < sys->cap_procs; pid++) {
+    if (!(sys->frames[f].flags & FR_FILE)) {
+        for (struct proc *q; sys->frames[f].pte && (q = first_user(sys, f)) != NULL;)
+            vmm__kill(sys, q, 0, why); /* freed with its last mapping */
+        return;
+    }
+    uint32_t obj = sys->fpage[f].obj;
+    for (;;) {
+        struct mapping m;
+        uint32_t c = RMAP_FIRST;
+        bool found = false;
+        while (!found && frame_mapping(sys, f, &c, &m))
+            found = m.pid != 0;
+        if (!found)
+            break;
+        vmm__unmap_pte(sys, vmm__proc(sys, m.pid), m.vpn, m.pte);
+        *m.pte = 0;
+    }
+    vmm__cache_drop(sys, f);
+    for (size_t pid = 1; pid < sys->cap_procs; pid++) {
         struct proc *q = sys->procs[pid];
         if (q && q->live && maps_obj(q, obj))
             vmm__kill(sys, q, 0, why);
     }
-    for (struct proc *q; sys->frames[f].pte && (q = first_user(sys, f)) != NULL;)
-        vmm__kill(sys, q, 0, why); /* an anonymous page: freed with its last mapping */
-    if (obj && sys->frames[f].pte && (sys->frames[f].flags & FR_FILE))
-        vmm__cache_drop(sys, f);
 }
 
 /*
@@ -372,14 +387,8 @@ static int handle(struct vmm_system *sys, struct proc *p, const struct region *r
             frame_t f = pte_frame(e);
             struct frame *fr = &sys->frames[f];
             bool file = (fr->flags & FR_FILE) != 0;
-            VMM_ASSERT(want_write && !(e & PTE_WRITE));
-            if (file && r->shared) { /* a shared mapping's page: just allow the write */
-                *pte = e | PTE_WRITE | PTE_DIRTY | PTE_REF;
-                vmm__tlb_invalidate(&sys->tlb, p->asid, vpn);
-                if (sys->pol_access)
-                    sys->pol->on_access(sys->pol_state, f, op, sys->next_use);
-                return 0;
-            }
+            /* (a shared writable mapping's pages are mapped writable: never here) */
+            VMM_ASSERT(want_write && !(e & PTE_WRITE) && !(file && r->shared));
             if (!file && fr->link == RMAP_NONE &&
                 (fr->slot == SLOT_NONE || swap_count(sys, fr->slot) == 1)) {
                 if (fr->slot != SLOT_NONE) { /* the swap copy is about to be stale */

@@ -348,6 +348,7 @@ struct vmm_system {
     uint64_t tick_span;               /* references that countdown started from */
     uint64_t pol_left;                /* references until the policy's next tick */
     uint64_t flush_left;              /* references until the flusher's next run */
+    bool flush_due;                   /* the flusher runs once vmm_access has stored bytes */
     uint64_t next_use;                /* next-use time of the current reference (OPT) */
     struct vmm_stats st;              /* global counters */
     struct vmm_observer obs[VMM_MAX_OBSERVERS]; /* attached observers */
@@ -557,6 +558,9 @@ static inline unsigned frame_users(const struct vmm_system *sys, frame_t f)
 /* Counts one read or write of the backing store; VMM_EIO (message set) when
  * the test hook fails it. what names it in the message. */
 int vmm__io_begin(struct vmm_system *sys, bool write, const char *what);
+/* A read or write of the backing store failed: counts it, tells observers and
+ * records "what: why"; returns VMM_EIO. */
+int vmm__io_error(struct vmm_system *sys, bool write, const char *what, const char *why);
 /* Caches page idx of object id in frame f (unmapped, taken for it): the
  * object's PTE becomes f's first mapping. */
 void vmm__cache_insert(struct vmm_system *sys, uint32_t id, uint64_t idx, frame_t f);

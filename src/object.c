@@ -33,16 +33,23 @@ const char *vmm_wb_cause_name(int cause)
     return cause >= 0 && cause < VMM_WB__COUNT ? names[cause] : "?";
 }
 
+int vmm__io_error(struct vmm_system *sys, bool write, const char *what, const char *why)
+{
+    sys->st.io_errors++;
+    EMIT(sys, VMM_EV_IO_ERROR, .op = write ? VMM_WRITE : VMM_READ, .text = what);
+    return vmm__fail(sys, VMM_EIO, "%s: %s", what, why);
+}
+
 int vmm__io_begin(struct vmm_system *sys, bool write, const char *what)
 {
     uint64_t n = write ? ++sys->st.io_writes : ++sys->st.io_reads;
     uint64_t fail = write ? sys->cfg.fail_write : sys->cfg.fail_read;
     if (VMM_LIKELY(n != fail))
         return 0;
-    sys->st.io_errors++;
-    EMIT(sys, VMM_EV_IO_ERROR, .op = write ? VMM_WRITE : VMM_READ, .text = what);
-    return vmm__fail(sys, VMM_EIO, "%s: I/O error (injected: %s number %" PRIu64 ")", what,
-                     write ? "write" : "read", n);
+    char why[64];
+    snprintf(why, sizeof why, "I/O error (injected: %s number %" PRIu64 ")",
+             write ? "write" : "read", n);
+    return vmm__io_error(sys, write, what, why);
 }
 
 /* ---- creating objects ---------------------------------------------------------- */
@@ -169,7 +176,7 @@ int vmm__file_read(struct vmm_system *sys, const struct vobj *o, uint64_t idx, f
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0)
-            return vmm__fail(sys, VMM_EIO, "%s: %s", what, strerror(errno));
+            return vmm__io_error(sys, false, what, strerror(errno));
         if (n == 0)
             break; /* the file shrank under us: the rest reads as zeros */
         got += (size_t)n;
@@ -197,12 +204,8 @@ int vmm__file_writeback(struct vmm_system *sys, frame_t f, int cause)
             ssize_t n = pwrite(o->fd, m + done, want - done, (off_t)(off + done));
             if (n < 0 && errno == EINTR)
                 continue;
-            if (n <= 0) {
-                sys->st.io_errors++;
-                EMIT(sys, VMM_EV_IO_ERROR, .op = VMM_WRITE, .text = what);
-                return vmm__fail(sys, VMM_EIO, "%s: %s", what,
-                                 n < 0 ? strerror(errno) : "nothing written");
-            }
+            if (n <= 0)
+                return vmm__io_error(sys, true, what, n < 0 ? strerror(errno) : "nothing written");
             done += (size_t)n;
         }
     }

@@ -127,11 +127,8 @@ int vmm__swap_write(struct vmm_system *sys, slot_t s, const uint8_t *page)
     if (e < 0)
         return e;
     ssize_t n = pwrite(sys->swap.fd, page, ps, (off_t)((uint64_t)s << sys->page_shift));
-    if (n != (ssize_t)ps) {
-        sys->st.io_errors++;
-        return vmm__fail(sys, VMM_EIO, "swap file: writing slot %u failed: %s", (unsigned)s,
-                         n < 0 ? strerror(errno) : "short write");
-    }
+    if (n != (ssize_t)ps)
+        return vmm__io_error(sys, true, what, n < 0 ? strerror(errno) : "short write");
     return 0;
 }
 
@@ -144,10 +141,7 @@ int vmm__swap_read(struct vmm_system *sys, slot_t s, uint8_t *page)
     if (e < 0)
         return e;
     ssize_t n = pread(sys->swap.fd, page, ps, (off_t)((uint64_t)s << sys->page_shift));
-    if (n < 0 || (size_t)n < ps) { /* a written slot is whole; a short read is a broken file */
-        sys->st.io_errors++;
-        return vmm__fail(sys, VMM_EIO, "swap file: reading slot %u failed: %s", (unsigned)s,
-                         n < 0 ? strerror(errno) : "it is truncated");
-    }
+    if (n < 0 || (size_t)n < ps) /* a written slot is whole; a short read is a broken file */
+        return vmm__io_error(sys, false, what, n < 0 ? strerror(errno) : "the slot is truncated");
     return 0;
 }

@@ -33,7 +33,13 @@ static __attribute__((noinline)) void periodic(struct vmm_system *sys)
     }
     if (sys->flush_left && (sys->flush_left -= elapsed) == 0) {
         sys->flush_left = sys->cfg.flush_interval;
-        vmm__flush_all(sys, VMM_WB_PERIODIC); /* a failed page stays dirty: next time */
+        /* With data on, the reference's bytes are stored after this tick
+         * (vmm_access): writing its page back now would clear its dirty bit
+         * before they land. So the flusher runs once they have. */
+        if (sys->cfg.data)
+            sys->flush_due = true;
+        else
+            vmm__flush_all(sys, VMM_WB_PERIODIC);
     }
     schedule(sys);
 }
@@ -276,6 +282,10 @@ int vmm_access(struct vmm_system *sys, uint32_t pid, uint64_t addr, enum vmm_op 
                 memcpy(m, b, n);
             else
                 memcpy(b, m, n);
+        }
+        if (VMM_UNLIKELY(sys->flush_due)) { /* the periodic flusher, bytes stored */
+            sys->flush_due = false;
+            vmm__flush_all(sys, VMM_WB_PERIODIC); /* a failed page stays dirty: next time */
         }
         if (b)
             b += n;

@@ -14,7 +14,20 @@
  *       (heap); free frame 5; copy-on-write: copied frame 2 to frame 5; PTE
  *       valid; restart: hit
  *
- * Process events (spawn, fork, exec, exit, kill) get lines of their own.
+ * A victim that is a page of an object (a program, a file, shared memory)
+ * is named by its page in the object, with who maps it, or that only the page
+ * cache holds it; a dirty file page is written back to its file:
+ *
+ *   #9 P1 R 0x600000: walk: PTE invalid; page fault; legal (heap); no free
+ *      frame; victim frame 2 = page 0 of file data, mapped by P2 page 0x30000
+ *      (dirty): write back to file data; zero-fill frame 2; PTE valid;
+ *      restart: hit
+ *
+ * (a page no process maps reads "held only by the page cache" instead).
+ *
+ * Process events (spawn, fork, exec, exit, kill) get lines of their own, and
+ * so do write-backs and I/O errors outside a reference (msync, munmap, exit,
+ * the periodic flusher).
  */
 #include "internal.h"
 
@@ -42,6 +55,53 @@ static void add(struct explain *x, const char *fmt, ...)
 }
 
 static const char op_char[] = {'R', 'W', 'X'};
+
+/* Ends the last step of the line with ';' unless it ended one already. A
+ * segfault's step has none, being meant to end the line, but the process's
+ * release may still write its files back within the same reference. */
+static void sep(struct explain *x)
+{
+    if (x->len && x->line[x->len - 1] != ';' && x->line[x->len - 1] != ':')
+        add(x, ";");
+}
+
+/* "file data", "shared memory shm", or a program's name. */
+static void add_obj(struct explain *x, const struct vobj *o)
+{
+    add(x, "%s%s",
+        o->kind == OBJ_FILE    ? "file "
+        : o->kind == OBJ_SHMEM ? "shared memory "
+                               : "",
+        o->name);
+}
+
+/*
+ * A victim whose first mapping is its object's own PTE (vpid 0): a page in
+ * the page cache, vvpn its page in the object. The eviction has not happened
+ * yet, so the frame still shows which processes map it.
+ */
+static void add_cached_victim(struct explain *x, const struct vmm_event *ev)
+{
+    const struct vmm_system *sys = x->sys;
+    frame_t f = (frame_t)ev->frame;
+    if (f >= sys->nframes || !(sys->frames[f].flags & FR_FILE)) { /* not expected */
+        add(x, "P%u page 0x%" PRIx64, ev->vpid, ev->vvpn);
+        return;
+    }
+    add(x, "page %" PRIu64 " of ", ev->vvpn);
+    add_obj(x, frame_obj(sys, f));
+    struct mapping m, first = {NULL, 0, 0};
+    unsigned n = 0;
+    for (uint32_t c = RMAP_FIRST; frame_mapping(sys, f, &c, &m);)
+        if (m.pid && !n++)
+            first = m;
+    if (n == 0)
+        add(x, ", held only by the page cache");
+    else
+        add(x, ", mapped by P%u page 0x%" PRIx64, first.pid, first.vpn);
+    if (n > 1)
+        add(x, " and %u more", n - 1);
+}
 
 static void on_event(void *ctx, const struct vmm_event *ev)
 {
@@ -77,8 +137,12 @@ static void on_event(void *ctx, const struct vmm_event *ev)
         add(x, " free frame %" PRIu64 ";", ev->frame);
         break;
     case VMM_EV_VICTIM:
-        add(x, " no free frame; victim frame %" PRIu64 " = P%u page 0x%" PRIx64 " (%s):", ev->frame,
-            ev->vpid, ev->vvpn, ev->valid ? "dirty" : "clean");
+        add(x, " no free frame; victim frame %" PRIu64 " = ", ev->frame);
+        if (ev->vpid)
+            add(x, "P%u page 0x%" PRIx64, ev->vpid, ev->vvpn);
+        else
+            add_cached_victim(x, ev);
+        add(x, " (%s):", ev->valid ? "dirty" : "clean");
         break;
     case VMM_EV_WRITEBACK:
         add(x, " write to swap slot %" PRIu64 ";", ev->slot);
@@ -102,6 +166,8 @@ static void on_event(void *ctx, const struct vmm_event *ev)
     case VMM_EV_REF_END:
         if (ev->outcome != VMM_KILLED)
             add(x, " hit");
+        else if (x->len && x->line[x->len - 1] == ';') /* the last step was a kill's aftermath */
+            x->line[--x->len] = '\0';
         fprintf(x->out, "%s\n", x->line);
         x->len = 0;
         break;
@@ -153,11 +219,50 @@ static void on_event(void *ctx, const struct vmm_event *ev)
                 "P%u execs %s: its old image is dropped (pages no one else holds are freed)\n",
                 ev->pid, ev->text);
         break;
-    case VMM_EV_KILL:
-        if (x->len == 0) /* not inside a reference line (SEGV already said it) */
+    case VMM_EV_KILL: {
+        char who[32];
+        snprintf(who, sizeof who, "P%u terminated", ev->pid);
+        if (x->len == 0) { /* not inside a reference line */
             fprintf(x->out, "P%u killed: %s\n", ev->pid, ev->text);
-        else if (!strstr(x->line, ev->text))
-            add(x, " %s; P%u terminated", ev->text, ev->pid);
+            break;
+        }
+        if (strstr(x->line, who)) /* SEGV said it already */
+            break;
+        sep(x);
+        /* The reason once, however many processes it ends (an I/O error on a
+         * shared page ends every process that maps it; OOM named it). */
+        if (!strstr(x->line, ev->text))
+            add(x, " %s;", ev->text);
+        add(x, " %s;", who); /* REF_END drops the ';' if the line ends here */
+        break;
+    }
+    case VMM_EV_FILE_WRITE:
+        if (x->len == 0) { /* msync, munmap, exit, the flusher, the end of the run */
+            fprintf(x->out,
+                    "page %" PRIu64 " of file %s written back from frame %" PRIu64 " (%s)\n",
+                    ev->vpn, ev->text, ev->frame, vmm_wb_cause_name(ev->op));
+            break;
+        }
+        sep(x);
+        if (ev->op == VMM_WB_EVICT) /* right after the victim's "(dirty):" */
+            add(x, " write back to file %s;", ev->text);
+        else /* a process killed in this reference leaves its writes behind */
+            add(x, " page %" PRIu64 " of file %s written back from frame %" PRIu64 " (%s);",
+                ev->vpn, ev->text, ev->frame, vmm_wb_cause_name(ev->op));
+        break;
+    case VMM_EV_OOM:
+        if (x->len == 0) /* the kill's own line tells it */
+            break;
+        sep(x);
+        add(x, " the OOM killer chooses P%u: %s;", ev->vpid, ev->text);
+        break;
+    case VMM_EV_IO_ERROR:
+        if (x->len == 0) {
+            fprintf(x->out, "I/O error %s\n", ev->text);
+            break;
+        }
+        sep(x);
+        add(x, " I/O error %s;", ev->text);
         break;
     default:
         break;

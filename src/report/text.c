@@ -1,10 +1,14 @@
 /*
  * text.c - the summary a person reads at a glance: the machine modelled, the
  * fault counts and how the faults were served, what the dirty bit saved, the
- * TLB, the effective access time from the cost model next to the textbook
- * formula, and one row per process with its memory as Linux counts it (RSS
- * split into anonymous and file pages, shared and private pages, PSS, swap;
- * docs/metrics.md maps each to /proc and cgroup counters).
+ * page cache and write-back to mapped files, the TLB, the processes the
+ * system ended (segfault, bus error, out of memory) and failed I/O, the
+ * effective access time from the cost model next to the textbook formula,
+ * and one row per process with its memory as Linux counts it (RSS split into
+ * anonymous, file and shared-memory pages, shared and private pages, PSS,
+ * swap; docs/metrics.md maps each to /proc and cgroup counters). Lines and
+ * columns about sharing, files and failures appear only when they have
+ * something to say, so a plain replay's summary stays short.
  *
  * The JSON object (vmm_report_json) carries every counter of struct vmm_stats
  * and struct vmm_proc_stats (docs/metrics.md gives their Linux names); keys
@@ -67,7 +71,7 @@ static void fault_kinds(const struct vmm_stats *st, FILE *out)
     if (st->page_cache_hits || st->file_reads)
         fprintf(out,
                 "page-cache hits  %12" PRIu64
-                "   minor faults on program pages already in memory; file reads %" PRIu64
+                "   minor faults on pages already in the page cache; file reads %" PRIu64
                 " (major)\n",
                 st->page_cache_hits, st->file_reads);
     if (st->swap_cache_hits)
@@ -80,6 +84,69 @@ static void fault_kinds(const struct vmm_stats *st, FILE *out)
                 "copy-on-write    %12" PRIu64 "   pages copied; %" PRIu64
                 " made writable in place (no longer shared)\n",
                 st->cow_copies, st->cow_reuses);
+}
+
+/* Which kinds of object the run created: files, shared anonymous memory. */
+struct obj_use {
+    bool files; /* some vmm_object_file */
+    bool shmem; /* some vmm_object_shmem */
+};
+
+static struct obj_use obj_use(const struct vmm_system *sys)
+{
+    struct obj_use u = {false, false};
+    for (uint32_t i = 0; i < sys->nobjs; i++) {
+        u.files |= sys->objs[i].kind == OBJ_FILE;
+        u.shmem |= sys->objs[i].kind == OBJ_SHMEM;
+    }
+    return u;
+}
+
+/*
+ * The page cache, write-back to files, and the ways the system ends a
+ * process besides a segfault. Each line appears only when it says something:
+ * the page cache once files or shared memory are in use or it holds pages no
+ * process maps; write-backs once files are in use; the kills and I/O errors
+ * when they happened. A plain replay (anonymous memory only) shows none.
+ */
+static void file_lines(const struct vmm_stats *st, struct obj_use u, FILE *out)
+{
+    uint64_t written = 0;
+    for (int i = 0; i < VMM_WB__COUNT; i++)
+        written += st->file_writes[i];
+    if (u.files || u.shmem || st->page_cache_pages != st->page_cache_mapped || st->dirty_pages)
+        fprintf(out,
+                "page cache       %12" PRIu64 "   pages now: mapped %" PRIu64
+                ", cached only %" PRIu64 "; dirty %" PRIu64 " (not yet written back)\n",
+                st->page_cache_pages, st->page_cache_mapped,
+                st->page_cache_pages - st->page_cache_mapped, st->dirty_pages);
+    if (u.files || written) {
+        fprintf(out, "file write-backs %12" PRIu64 "  ", written);
+        for (int i = 0; i < VMM_WB__COUNT; i++)
+            fprintf(out, "%s %s %" PRIu64, i ? "," : "", vmm_wb_cause_name(i), st->file_writes[i]);
+        fputc('\n', out);
+    }
+}
+
+/* Processes the system ended other than for a segfault, and failed I/O. */
+static void kill_lines(const struct vmm_stats *st, FILE *out)
+{
+    if (st->bus_errors)
+        fprintf(out,
+                "bus errors       %12" PRIu64
+                "   processes killed touching a page beyond the end of a file\n",
+                st->bus_errors);
+    if (st->oom_kills)
+        fprintf(out,
+                "OOM kills        %12" PRIu64
+                "   processes killed by the out-of-memory killer: the backing store was full\n",
+                st->oom_kills);
+    if (st->io_errors)
+        fprintf(out,
+                "I/O errors       %12" PRIu64
+                "   failed reads and writes of the backing store (swap and files); reads %" PRIu64
+                ", writes %" PRIu64 " in all\n",
+                st->io_errors, st->io_reads, st->io_writes);
 }
 
 /* ---- the per-process table ------------------------------------------------------ */
@@ -101,6 +168,7 @@ enum col {
     COL_RSS,
     COL_ANON,
     COL_FILE,
+    COL_SHMEM, /* shown only when shared memory is in use */
     COL_SHARED,
     COL_PSS,
     COL_USS,
@@ -117,9 +185,9 @@ static const struct {
     [COL_MINOR] = {"minor", false},    [COL_MAJOR] = {"major", false},
     [COL_ZERO] = {"zero-fill", false}, [COL_COW] = {"CoW", false},
     [COL_RSS] = {"RSS", false},        [COL_ANON] = {"anon", false},
-    [COL_FILE] = {"file", false},      [COL_SHARED] = {"shared", false},
-    [COL_PSS] = {"PSS", false},        [COL_USS] = {"USS", false},
-    [COL_SWAP] = {"swap", false},
+    [COL_FILE] = {"file", false},      [COL_SHMEM] = {"shmem", false},
+    [COL_SHARED] = {"shared", false},  [COL_PSS] = {"PSS", false},
+    [COL_USS] = {"USS", false},        [COL_SWAP] = {"swap", false},
 };
 
 typedef char cell_t[40];
@@ -155,6 +223,7 @@ static void proc_cells(cell_t *c, const struct vmm_proc_stats *p, uint32_t ps)
     kib_cell(c[COL_RSS], p->rss_anon + p->rss_file + p->rss_shmem, ps);
     kib_cell(c[COL_ANON], p->rss_anon, ps);
     kib_cell(c[COL_FILE], p->rss_file, ps);
+    kib_cell(c[COL_SHMEM], p->rss_shmem, ps);
     kib_cell(c[COL_SHARED], p->shared, ps);
     snprintf(c[COL_PSS], sizeof(cell_t), "%.1f", (double)p->pss_bytes / 1024.0);
     kib_cell(c[COL_USS], p->private_pages, ps);
@@ -179,20 +248,23 @@ static void proc_table(const struct vmm_system *sys, FILE *out)
     bool shown[COL__COUNT];
     for (int k = 0; k < COL__COUNT; k++) {
         width[k] = (int)strlen(cols[k].head);
-        shown[k] = k != COL_PPID;
+        shown[k] = k != COL_PPID && k != COL_SHMEM;
     }
+    shown[COL_SHMEM] = obj_use(sys).shmem;
     for (size_t i = 0; i < n; i++) {
         proc_cells(cells[i], &ps[i], sys->cfg.page_size);
         if (ps[i].ppid)
             shown[COL_PPID] = true;
+        if (ps[i].rss_shmem)
+            shown[COL_SHMEM] = true;
         for (int k = 0; k < COL__COUNT; k++)
             if ((int)strlen(cells[i][k]) > width[k])
                 width[k] = (int)strlen(cells[i][k]);
     }
 
     char pg[32];
-    fprintf(out, "\nprocesses; memory in KiB (pages of %s): RSS = anon + file = shared + USS\n",
-            page_text(sys->cfg.page_size, pg, sizeof pg));
+    fprintf(out, "\nprocesses; memory in KiB (pages of %s): RSS = anon + file%s = shared + USS\n",
+            page_text(sys->cfg.page_size, pg, sizeof pg), shown[COL_SHMEM] ? " + shmem" : "");
     for (int k = 0; k < COL__COUNT; k++)
         if (shown[k])
             put_cell(out, cols[k].head, width[k], cols[k].left, k == 0);
@@ -246,11 +318,13 @@ void vmm_report_text(const struct vmm_system *sys, const struct vmm_report_info 
             "swap reads       %12" PRIu64 "   swap slots in use %" PRIu64 " at the end, %" PRIu64
             " at most\n",
             st.swap_reads, st.swap_slots_used, st.swap_slots_peak);
+    file_lines(&st, obj_use(sys), out);
     if (c->tlb_entries)
         fprintf(out, "TLB hits         %12" PRIu64 "   misses %" PRIu64 "; hit ratio %.2f%%\n",
                 st.tlb_hits, st.tlb_misses, pct(st.tlb_hits, st.tlb_hits + st.tlb_misses));
     if (st.segfaults)
         fprintf(out, "segfaults        %12" PRIu64 "\n", st.segfaults);
+    kill_lines(&st, out);
     if (st.forks || st.execs)
         fprintf(out, "forks            %12" PRIu64 "   execs %" PRIu64 "; processes created %u\n",
                 st.forks, st.execs, st.processes);
@@ -311,10 +385,11 @@ void vmm_report_json(const struct vmm_system *sys, const struct vmm_report_info 
     fprintf(out,
             ",\n  \"frames\": %" PRIu64 ",\n  \"page_size\": %u,\n  \"va_bits\": %u,\n"
             "  \"levels\": %u,\n  \"tlb_entries\": %u,\n  \"tlb_ways\": %u,\n  \"data\": %s,\n"
-            "  \"seed\": %" PRIu64 ",\n",
+            "  \"seed\": %" PRIu64 ",\n  \"flush_interval\": %" PRIu64
+            ",\n  \"fail_read\": %" PRIu64 ",\n  \"fail_write\": %" PRIu64 ",\n",
             c->frames, c->page_size, c->va_bits, sys->levels, c->tlb_entries,
             c->tlb_entries ? (c->tlb_ways ? c->tlb_ways : c->tlb_entries) : 0,
-            c->data ? "true" : "false", c->seed);
+            c->data ? "true" : "false", c->seed, c->flush_interval, c->fail_read, c->fail_write);
     fprintf(out,
             "  \"references\": %" PRIu64 ",\n  \"page_faults\": %" PRIu64
             ",\n  \"minor_faults\": %" PRIu64 ",\n  \"major_faults\": %" PRIu64
@@ -337,6 +412,16 @@ void vmm_report_json(const struct vmm_system *sys, const struct vmm_report_info 
             ",\n  \"stack_growths\": %" PRIu64 ",\n  \"processes_created\": %u,\n",
             st.cow_copies, st.cow_reuses, st.page_cache_hits, st.swap_cache_hits, st.file_reads,
             st.forks, st.execs, st.stack_growths, st.processes);
+    fprintf(out, "  \"file_writes\": {");
+    for (int i = 0; i < VMM_WB__COUNT; i++)
+        fprintf(out, "%s\"%s\": %" PRIu64, i ? ", " : "", vmm_wb_cause_name(i), st.file_writes[i]);
+    fprintf(out,
+            "},\n  \"page_cache_pages\": %" PRIu64 ",\n  \"page_cache_mapped\": %" PRIu64
+            ",\n  \"dirty_pages\": %" PRIu64 ",\n  \"bus_errors\": %" PRIu64
+            ",\n  \"oom_kills\": %" PRIu64 ",\n  \"io_errors\": %" PRIu64
+            ",\n  \"io_reads\": %" PRIu64 ",\n  \"io_writes\": %" PRIu64 ",\n",
+            st.page_cache_pages, st.page_cache_mapped, st.dirty_pages, st.bus_errors, st.oom_kills,
+            st.io_errors, st.io_reads, st.io_writes);
     fprintf(out,
             "  \"cost\": {\"mem_ns\": %" PRIu64 ", \"tlb_ns\": %" PRIu64
             ", \"pt_level_ns\": %" PRIu64 ", \"fault_ns\": %" PRIu64 ", \"swap_read_ns\": %" PRIu64
