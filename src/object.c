@@ -5,8 +5,9 @@
  *
  * A file's page i covers bytes [i x page, (i+1) x page) of the file. The last
  * page may be partial: the bytes past the end read as zero, and a write-back
- * writes only the bytes before the end, so nothing written there reaches the
- * file (as on Linux). The size is read once, when the file is opened.
+ * writes only the bytes before the end and zeroes the rest of the page, so
+ * nothing written there reaches the file or outlives the write-back (as on
+ * Linux). The size is read once, when the file is opened.
  *
  * Write-back clears the page's dirty bit in every PTE that maps it; the
  * hardware sets it again on the next write (our TLB keeps the PTE itself, so
@@ -198,7 +199,7 @@ int vmm__file_writeback(struct vmm_system *sys, frame_t f, int cause)
         int e = vmm__io_begin(sys, true, what);
         if (e < 0)
             return e;
-        const uint8_t *m = frame_mem(sys, f);
+        uint8_t *m = frame_mem(sys, f);
         size_t want = o->size - off < ps ? (size_t)(o->size - off) : ps, done = 0;
         while (done < want) {
             ssize_t n = pwrite(o->fd, m + done, want - done, (off_t)(off + done));
@@ -208,6 +209,9 @@ int vmm__file_writeback(struct vmm_system *sys, frame_t f, int cause)
                 return vmm__io_error(sys, true, what, n < 0 ? strerror(errno) : "nothing written");
             done += (size_t)n;
         }
+        /* The page straddles the end: what was written past it is dropped
+         * at each write-back, as Linux does, so it never comes back. */
+        memset(m + want, 0, ps - want);
     }
     frame_clear_bits(sys, f, PTE_DIRTY);
     sys->st.file_writes[cause]++;

@@ -438,6 +438,8 @@ TEST(mmap_end_of_file)
         want[i] = orig(i);
     memcpy(want + 4500, "in", 2);
     CHECK_FILE(&t, want, 5000);
+    memset(page1 + 6000 - PS, 0, 4); /* the write-back zeroed the page past the end */
+    CHECK_READS(sys, 1, BASE + PS, page1, PS);
     CHECK_EQ_I64(vmm_access(sys, 1, BASE + 2 * PS + 8, VMM_READ, NULL, 1), VMM_KILLED);
     struct vmm_proc_stats s = pstats(sys, 1);
     CHECK_CONTAINS(s.kill_reason, "bus error");
