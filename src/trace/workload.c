@@ -57,6 +57,7 @@ struct rmap {
     uint64_t len;   /* its bytes, as mapped (the region is this rounded up to pages) */
     uint32_t line;  /* the mmap statement that made it */
     bool live;      /* mapped now; false before the first mmap and after munmap */
+    bool file;      /* maps a file (else shared memory) */
 };
 
 /* What the runner knows of each process name of the script. */
@@ -848,7 +849,7 @@ static int run_mmap(struct run *r, const struct wl_stmt *s)
                        m->shared ? VMM_MAP_SHARED : VMM_MAP_PRIVATE, obj, m->offset);
     if (e < 0)
         return engine_failed(r, s, m->path_col, e);
-    *mp = (struct rmap){start, len, s->line, true};
+    *mp = (struct rmap){start, len, s->line, true, !m->anon};
     uint64_t pages = round_up(len, cfg->page_size) / cfg->page_size;
     show_size(round_up(len, cfg->page_size), sz, sizeof sz);
     if (m->anon)
@@ -889,11 +890,11 @@ static int run_munmap(struct run *r, const struct wl_stmt *s)
     vmm_stats_get(r->sys, &after);
     uint64_t n = after.file_writes[VMM_WB_MUNMAP] - before.file_writes[VMM_WB_MUNMAP];
     uint64_t page = vmm_system_config(r->sys)->page_size;
-    say(r, s->line,
-        "P%u munmap %s: [0x%" PRIx64 ", 0x%" PRIx64 ") removed; %" PRIu64
-        " dirty page%s written back",
-        pid, r->w->maps[s->arg].name, mp->start, mp->start + round_up(mp->len, page), n,
-        n == 1 ? "" : "s");
+    char wb[48] = "";
+    if (mp->file)
+        snprintf(wb, sizeof wb, "; %" PRIu64 " dirty page%s written back", n, n == 1 ? "" : "s");
+    say(r, s->line, "P%u munmap %s: [0x%" PRIx64 ", 0x%" PRIx64 ") removed%s", pid,
+        r->w->maps[s->arg].name, mp->start, mp->start + round_up(mp->len, page), wb);
     return 0;
 }
 
