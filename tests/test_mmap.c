@@ -95,21 +95,15 @@ static uint8_t *tfile_read(const struct tfile *t, size_t *len)
         free(got_);                                                                                \
     } while (0)
 
-static struct vmm_system *sys_new(uint64_t frames, uint64_t swap_slots)
+/* A configuration with frames of PS bytes and the checker on. */
+static struct vmm_config cfg(uint64_t frames)
 {
     struct vmm_config c;
     vmm_config_default(&c);
     c.frames = frames;
     c.page_size = PS;
     c.check = true;
-    c.swap_bytes = swap_slots * PS;
-    struct vmm_system *sys = NULL;
-    char err[256];
-    if (vmm_system_create(&c, &sys, err, sizeof err) < 0) {
-        test_fail(__FILE__, __LINE__, "%s", err);
-        return NULL;
-    }
-    return sys;
+    return c;
 }
 
 static struct vmm_system *sys_cfg(const struct vmm_config *c)
@@ -119,6 +113,13 @@ static struct vmm_system *sys_cfg(const struct vmm_config *c)
     if (vmm_system_create(c, &sys, err, sizeof err) < 0)
         test_fail(__FILE__, __LINE__, "%s", err);
     return sys;
+}
+
+static struct vmm_system *sys_new(uint64_t frames, uint64_t swap_slots)
+{
+    struct vmm_config c = cfg(frames);
+    c.swap_bytes = swap_slots * PS;
+    return sys_cfg(&c);
 }
 
 /* The file of t as an object (opened read-write unless ro). */
@@ -299,10 +300,7 @@ TEST(mmap_periodic_flusher)
 {
     struct tfile t;
     CHECK(tfile_make(&t, PS));
-    struct vmm_config c;
-    vmm_config_default(&c);
-    c.frames = 8;
-    c.check = true;
+    struct vmm_config c = cfg(8);
     c.flush_interval = 10;
     struct vmm_system *sys = sys_cfg(&c);
     if (!sys)
@@ -539,10 +537,7 @@ TEST(mmap_out_of_swap_kills_the_largest)
  */
 TEST(mmap_swap_write_error_fails_the_owner)
 {
-    struct vmm_config c;
-    vmm_config_default(&c);
-    c.frames = 2;
-    c.check = true;
+    struct vmm_config c = cfg(2);
     c.fail_write = 2; /* the second write of the backing store */
     struct vmm_system *sys = sys_cfg(&c);
     if (!sys)
@@ -580,10 +575,7 @@ TEST(mmap_read_errors_fail_the_reader)
 {
     struct tfile t;
     CHECK(tfile_make(&t, PS));
-    struct vmm_config c;
-    vmm_config_default(&c);
-    c.frames = 1;
-    c.check = true;
+    struct vmm_config c = cfg(1);
     c.fail_read = 1;
     struct vmm_system *sys = sys_cfg(&c);
     if (!sys)
@@ -637,10 +629,7 @@ TEST(mmap_file_write_error_fails_its_mappers)
 {
     struct tfile t;
     CHECK(tfile_make(&t, PS));
-    struct vmm_config c;
-    vmm_config_default(&c);
-    c.frames = 1;
-    c.check = true;
+    struct vmm_config c = cfg(1);
     c.fail_write = 1;
     struct vmm_system *sys = sys_cfg(&c);
     if (!sys)
@@ -672,10 +661,7 @@ TEST(mmap_msync_error_kills_the_caller)
 {
     struct tfile t;
     CHECK(tfile_make(&t, PS));
-    struct vmm_config c;
-    vmm_config_default(&c);
-    c.frames = 4;
-    c.check = true;
+    struct vmm_config c = cfg(4);
     c.fail_write = 1;
     struct vmm_system *sys = sys_cfg(&c);
     if (!sys)
@@ -882,11 +868,8 @@ static void rrun(uint64_t seed)
     }
     for (size_t i = 0; i < w.size; i++)
         w.view[i] = orig(i);
-    struct vmm_config c;
-    vmm_config_default(&c);
+    struct vmm_config c = cfg(1 + rnd(&w, 5));
     c.page_size = RP;
-    c.frames = 1 + rnd(&w, 5);
-    c.check = true;
     c.flush_interval = rnd(&w, 2) ? 1 + rnd(&w, 50) : 0;
     c.policy = rnd(&w, 2) ? "clock" : "lru";
     w.sys = sys_cfg(&c);
