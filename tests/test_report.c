@@ -134,6 +134,47 @@ static void host_file_remove(struct host_file *h)
         rmdir(h->dir);
 }
 
+/* What the mapped-file tests share: three sinks (explain log, text, JSON), a
+ * 3-page host file, and a system of `frames` frames holding it as an object. */
+struct file_fx {
+    struct sink log, txt, js;
+    struct host_file h;
+    struct vmm_system *sys;
+    uint32_t file; /* the file's object */
+};
+
+static void file_fx_close(struct file_fx *x)
+{
+    vmm_system_destroy(x->sys);
+    host_file_remove(&x->h);
+    sink_close(&x->log);
+    sink_close(&x->txt);
+    sink_close(&x->js);
+}
+
+/* Sets x up; false (the test skipped or failed, x closed) if it could not. */
+static bool file_fx_open(struct file_fx *x, uint64_t frames)
+{
+    memset(x, 0, sizeof *x);
+    if (!sink_open(&x->log) || !sink_open(&x->txt) || !sink_open(&x->js)) {
+        file_fx_close(x);
+        test_skip("open_memstream failed");
+        return false;
+    }
+    int fd = host_file_make(&x->h, 3);
+    if (fd < 0) {
+        test_fail(__FILE__, __LINE__, "cannot make a file under /tmp");
+    } else if ((x->sys = mk(frames)) == NULL) {
+        close(fd);
+    } else if (vmm_object_file(x->sys, "data", fd, true, &x->file) < 0) {
+        test_fail(__FILE__, __LINE__, "%s", vmm_system_error(x->sys));
+    } else {
+        return true;
+    }
+    file_fx_close(x);
+    return false;
+}
+
 /* pid runs "editor": its text mapped from object obj, a heap, a stack. */
 static int editor(struct vmm_system *sys, uint32_t pid, uint32_t obj)
 {
@@ -406,27 +447,13 @@ out:
  */
 TEST(report_shared_memory_and_mapped_file)
 {
-    struct sink log, txt, js;
-    struct host_file h = {"", ""};
-    struct vmm_system *sys = NULL;
-    if (!sink_open(&log) || !sink_open(&txt) || !sink_open(&js)) {
-        SKIP("open_memstream failed");
+    struct file_fx x;
+    if (!file_fx_open(&x, 8))
         return;
-    }
-    int fd = host_file_make(&h, 3);
-    if (fd < 0) {
-        test_fail(__FILE__, __LINE__, "cannot make a file under /tmp");
-        goto out;
-    }
-    sys = mk(8);
-    if (!sys) {
-        close(fd);
-        goto out;
-    }
-    uint32_t shm = 0, file = 0;
-    CHECK_EQ_I64(vmm_object_file(sys, "data", fd, true, &file), 0);
+    struct vmm_system *sys = x.sys;
+    uint32_t shm = 0, file = x.file;
     CHECK_EQ_I64(vmm_object_shmem(sys, "shm", 8192, &shm), 0);
-    CHECK_EQ_I64(vmm_explain_attach(sys, log.f), 0);
+    CHECK_EQ_I64(vmm_explain_attach(sys, x.log.f), 0);
     CHECK_EQ_I64(vmm_process_spawn(sys, 1, "a"), 0);
     CHECK_EQ_I64(vmm_process_spawn(sys, 2, "b"), 0);
     CHECK_EQ_I64(vmm_region_map(sys, 1, "shm", SHM1, 8192, RW, VMM_MAP_SHARED, shm, 0), 0);
@@ -444,7 +471,7 @@ TEST(report_shared_memory_and_mapped_file)
     CHECK_EQ_I64(vmm_region_sync(sys, 1, FILEA, false, &written), 0);
     CHECK_EQ_U64(written, 2); /* pages 0 and 1; page 2 was only read */
     char got[6] = "";
-    int rfd = open(h.path, O_RDONLY);
+    int rfd = open(x.h.path, O_RDONLY);
     CHECK(rfd >= 0);
     ssize_t n = pread(rfd, got, 5, 0);
     close(rfd);
@@ -469,8 +496,8 @@ TEST(report_shared_memory_and_mapped_file)
      * 3 times (the file's pages; shared memory is zero-filled) and written 3
      * times. P1 maps shared-memory page 0 (shared with P2: PSS half a page);
      * P2 maps pages 0 and 1 (PSS 2048 + 4096). */
-    vmm_report_text(sys, NULL, txt.f);
-    const char *t = sink_text(&txt);
+    vmm_report_text(sys, NULL, x.txt.f);
+    const char *t = sink_text(&x.txt);
     CHECK_HAS(t, "page cache                  5   pages now: mapped 2, cached only 3; dirty 0 "
                  "(not yet written back)\n");
     CHECK_HAS(t,
@@ -489,8 +516,8 @@ TEST(report_shared_memory_and_mapped_file)
                  "  2  b              2      2      0          1    0    8     0     0      8  "
                  "     4  6.0    4     0  running\n");
 
-    vmm_report_json(sys, NULL, js.f);
-    const char *j = sink_text(&js);
+    vmm_report_json(sys, NULL, x.js.f);
+    const char *j = sink_text(&x.js);
     CHECK_HAS(j, "  \"file_writes\": {\"evict\": 0, \"msync\": 2, \"munmap\": 1, \"exit\": 0, "
                  "\"periodic\": 0},\n  \"page_cache_pages\": 5,\n  \"page_cache_mapped\": 2,\n"
                  "  \"dirty_pages\": 0,\n  \"bus_errors\": 0,\n  \"oom_kills\": 0,\n"
@@ -500,18 +527,14 @@ TEST(report_shared_memory_and_mapped_file)
     CHECK_HAS(j, "\"rss_anon_pages\": 0, \"rss_file_pages\": 0, \"rss_shmem_pages\": 2, "
                  "\"shared_pages\": 1, \"private_pages\": 1, \"pss_bytes\": 6144");
 
-    const char *l = sink_text(&log);
+    const char *l = sink_text(&x.log);
     CHECK_HAS(l, "#2 P2 R 0x20000000: walk: PTE invalid; page fault; legal (shm); found in the "
                  "page cache (frame 0); PTE valid; restart: hit\n");
     CHECK_HAS(l, "page 0 of file data written back from frame 2 (msync)\n"
                  "page 1 of file data written back from frame 3 (msync)\n");
     CHECK_HAS(l, "page 0 of file data written back from frame 2 (munmap)\n");
 out:
-    vmm_system_destroy(sys);
-    host_file_remove(&h);
-    sink_close(&log);
-    sink_close(&txt);
-    sink_close(&js);
+    file_fx_close(&x);
 }
 
 #define FILEB 0x40000000ull /* a second mapping of the file, reaching past its end */
@@ -526,26 +549,12 @@ out:
  */
 TEST(report_file_eviction_and_bus_error)
 {
-    struct sink log, txt, js;
-    struct host_file h = {"", ""};
-    struct vmm_system *sys = NULL;
-    if (!sink_open(&log) || !sink_open(&txt) || !sink_open(&js)) {
-        SKIP("open_memstream failed");
+    struct file_fx x;
+    if (!file_fx_open(&x, 2))
         return;
-    }
-    int fd = host_file_make(&h, 3);
-    if (fd < 0) {
-        test_fail(__FILE__, __LINE__, "cannot make a file under /tmp");
-        goto out;
-    }
-    sys = mk(2);
-    if (!sys) {
-        close(fd);
-        goto out;
-    }
-    uint32_t file = 0;
-    CHECK_EQ_I64(vmm_object_file(sys, "data", fd, true, &file), 0);
-    CHECK_EQ_I64(vmm_explain_attach(sys, log.f), 0);
+    struct vmm_system *sys = x.sys;
+    uint32_t file = x.file;
+    CHECK_EQ_I64(vmm_explain_attach(sys, x.log.f), 0);
     CHECK_EQ_I64(vmm_process_spawn(sys, 1, "a"), 0);
     CHECK_EQ_I64(vmm_region_map(sys, 1, "map", FILEA, 3 * 4096, RW, VMM_MAP_SHARED, file, 0), 0);
     CHECK_EQ_I64(vmm_region_add(sys, 1, "heap", HEAP, 4096, RW), 0);
@@ -559,7 +568,7 @@ TEST(report_file_eviction_and_bus_error)
     CHECK_EQ_I64(vmm_region_map(sys, 1, "map2", FILEB, 4 * 4096, RW, VMM_MAP_SHARED, file, 0), 0);
     ACCESS(sys, 1, FILEB + 3 * 4096, VMM_READ, VMM_KILLED);
 
-    const char *l = sink_text(&log);
+    const char *l = sink_text(&x.log);
     CHECK_HAS(l, "#3 P1 R 0x30002000: walk: PTE invalid; page fault; legal (map); no free frame; "
                  "victim frame 0 = page 0 of file data, mapped by P1 page 0x30000 (dirty): write "
                  "back to file data; read page of data into frame 0; PTE valid; restart: hit\n");
@@ -574,8 +583,8 @@ TEST(report_file_eviction_and_bus_error)
     /* Frame 0 still caches file page 2, which no one maps; the heap page
      * went with P1. Evictions: page 0 written back, page 1 dropped. The file
      * was read 3 times and written twice (evict, munmap). */
-    vmm_report_text(sys, NULL, txt.f);
-    const char *t = sink_text(&txt);
+    vmm_report_text(sys, NULL, x.txt.f);
+    const char *t = sink_text(&x.txt);
     CHECK_HAS(t, "evictions                   2   dirty, written back 1; clean, write-backs the "
                  "dirty bit saved 1\n");
     CHECK_HAS(t, "page cache                  1   pages now: mapped 0, cached only 1; dirty 0 "
@@ -588,18 +597,14 @@ TEST(report_file_eviction_and_bus_error)
     CHECK_LACKS(t, "shmem");
     CHECK_HAS(t, "killed: bus error: 0x40003000 in map2 is beyond the end of file data");
 
-    vmm_report_json(sys, NULL, js.f);
-    const char *j = sink_text(&js);
+    vmm_report_json(sys, NULL, x.js.f);
+    const char *j = sink_text(&x.js);
     CHECK_HAS(j, "  \"file_writes\": {\"evict\": 1, \"msync\": 0, \"munmap\": 1, \"exit\": 0, "
                  "\"periodic\": 0},\n  \"page_cache_pages\": 1,\n  \"page_cache_mapped\": 0,\n"
                  "  \"dirty_pages\": 0,\n  \"bus_errors\": 1,\n  \"oom_kills\": 0,\n"
                  "  \"io_errors\": 0,\n  \"io_reads\": 3,\n  \"io_writes\": 2,\n");
 out:
-    vmm_system_destroy(sys);
-    host_file_remove(&h);
-    sink_close(&log);
-    sink_close(&txt);
-    sink_close(&js);
+    file_fx_close(&x);
 }
 
 /*
