@@ -71,6 +71,38 @@ struct vmm_cost_model {
     uint64_t fault_ns;      /* trap entry, handler and return, without I/O */
     uint64_t swap_read_ns;  /* reading one page from the backing store */
     uint64_t swap_write_ns; /* writing one page to the backing store */
+    uint64_t switch_ns;     /* one context switch: the dispatcher saves one process's state
+                               and loads another's (with the scheduler, docs/model.md) */
+};
+
+/* Who runs when (docs/model.md, "Time and the scheduler"). */
+enum vmm_sched {
+    VMM_SCHED_NONE, /* references run in the order given (script or trace order), one at a
+                       time: the CPU waits for every disk transfer */
+    VMM_SCHED_RR,   /* round robin: each process runs its own references for a quantum; one
+                       that waits for the disk blocks while the others run */
+};
+
+/* Where a victim frame may come from (docs/model.md, "Frame allocation"). */
+enum vmm_replacement {
+    VMM_REPLACE_GLOBAL, /* any process's frame */
+    VMM_REPLACE_LOCAL,  /* only the faulting process's own frames, up to its allocation */
+};
+
+/* How frames are divided among processes (with local replacement and load control). */
+enum vmm_allocation {
+    VMM_ALLOC_EQUAL,        /* m / n each */
+    VMM_ALLOC_PROPORTIONAL, /* a_i = s_i / S x m, s_i the process's size in pages */
+    VMM_ALLOC_PRIORITY,     /* a_i = w_i / W x m, w_i its priority */
+};
+
+/* What keeps the degree of multiprogramming in check (docs/model.md). */
+enum vmm_load_control {
+    VMM_LOAD_NONE, /* every process runs, whatever it costs */
+    VMM_LOAD_WS,   /* working sets: suspend while the sum of working-set sizes exceeds
+                      the frames, resume when the suspended one's fits again */
+    VMM_LOAD_PFF,  /* page-fault frequency: a frame more above the upper bound, one less
+                      below the lower; suspend when no frame is free */
 };
 
 struct vmm_config {
@@ -93,6 +125,22 @@ struct vmm_config {
     uint64_t fail_read;      /* test hook: the Nth read of the backing store (swap or a
                                 mapped file) fails with an I/O error; 0 = none */
     uint64_t fail_write;     /* test hook: likewise the Nth write */
+    /* Time, scheduling, allocation and load control (issue 5; docs/model.md). */
+    unsigned sched;        /* enum vmm_sched [VMM_SCHED_NONE] */
+    uint64_t quantum_ns;   /* round-robin time slice, simulated ns [10 ms] */
+    uint64_t quantum_refs; /* the slice in references instead, when not 0 [0] */
+    bool asid;             /* TLB entries carry address-space ids, so a context switch
+                              keeps them; false: the TLB is flushed at every switch [true] */
+    unsigned replacement;  /* enum vmm_replacement [VMM_REPLACE_GLOBAL] */
+    unsigned allocation;   /* enum vmm_allocation [VMM_ALLOC_EQUAL] */
+    uint64_t min_frames;   /* the least frames a process may be given [1] */
+    uint64_t ws_delta;     /* working-set window: the last ws_delta references of each
+                              process; 0 = working sets are not tracked [0; load
+                              control ws and the timeline turn it on at 10000] */
+    unsigned load_control; /* enum vmm_load_control [VMM_LOAD_NONE] */
+    uint32_t pff_lower;    /* page-fault frequency bounds, faults per 1000 references of */
+    uint32_t pff_upper;    /*   the process over its last pff_window references [2, 20] */
+    uint64_t pff_window;   /* [1000] */
 };
 
 /* Fills *cfg with the documented defaults (docs/model.md). */
@@ -310,6 +358,10 @@ enum vmm_event_kind {
                           name; op: enum vmm_wb_cause; vpn: the page of the file) */
     VMM_EV_OOM,        /* the backing store is full: the out-of-memory killer chose vpid */
     VMM_EV_IO_ERROR,   /* a read (op READ) or write of the backing store failed (text: what) */
+    VMM_EV_SWITCH,     /* the dispatcher gives the CPU to pid (vpid: the one it leaves, 0 =
+                          none; text: why it left: "quantum", "disk", "exit", ...) */
+    VMM_EV_SUSPEND,    /* load control swapped pid out whole (frame: frames freed; text: why) */
+    VMM_EV_RESUME,     /* load control let suspended pid run again (text: why) */
     VMM_EV__COUNT
 };
 
@@ -399,6 +451,16 @@ struct vmm_stats {
     uint64_t frames_used;       /* frames holding a page at the end */
     uint64_t time_ns;           /* simulated time of all references (cost model) */
     uint32_t processes;         /* processes ever created */
+    /* Time (docs/model.md). Without the scheduler nothing overlaps: elapsed_ns is
+     * time_ns, cpu_ns its references and traps, disk_ns its transfers. */
+    uint64_t elapsed_ns;       /* simulated wall-clock time from start to the last completion */
+    uint64_t cpu_ns;           /* time the CPU ran processes (references and their traps) */
+    uint64_t switch_ns;        /* time the CPU spent in context switches */
+    uint64_t idle_ns;          /* time the CPU had nothing to run */
+    uint64_t disk_ns;          /* time the disk was transferring */
+    uint64_t context_switches; /* dispatches of a process other than the one that ran */
+    uint64_t suspensions;      /* processes swapped out whole by load control */
+    uint64_t resumptions;      /* suspended processes let run again */
 };
 
 struct vmm_proc_stats {
@@ -429,6 +491,17 @@ struct vmm_proc_stats {
                                I/O error) */
     uint64_t kill_addr;     /* address whose reference killed it */
     char kill_reason[160];  /* why it was killed */
+    /* Time and frames (with the scheduler; docs/model.md): */
+    uint64_t run_ns;       /* time it ran on the CPU */
+    uint64_t ready_ns;     /* time it waited for the CPU */
+    uint64_t blocked_ns;   /* time it waited for the disk */
+    uint64_t suspended_ns; /* time it was swapped out by load control */
+    uint32_t priority;     /* its priority, >= 1, higher is more important [1] */
+    uint64_t allocation;   /* frames allocated to it (local replacement, pff), 0 = none set */
+    uint64_t owned_frames; /* frames charged to it now: those it brought in */
+    uint64_t ws_size;      /* |W(t, delta)| now, 0 when working sets are not tracked */
+    uint64_t ws_peak;      /* the largest |W(t, delta)| it had */
+    uint64_t suspensions;  /* times load control swapped it out */
 };
 
 VMM_API void vmm_stats_get(const struct vmm_system *sys, struct vmm_stats *out);
@@ -443,6 +516,49 @@ VMM_API double vmm_stats_eat_ns(const struct vmm_stats *st);
 
 /* The textbook formula: EAT = (1 - p) x ma + p x service. */
 VMM_API double vmm_eat_formula(double p, double ma_ns, double service_ns);
+
+/* ---- time, scheduling, working sets ------------------------------------------ */
+
+/* A process the scheduler runs (vmm_sched_run). step makes the process do its
+ * next piece of work through the API: one page reference (vmm_access of at
+ * most a page), or one call such as vmm_region_map or vmm_process_fork. It
+ * returns 1 while there is more to do, 0 when the process is done (if it still
+ * lives, the scheduler ends it), or a negative error, which ends the run.
+ * The scheduler measures each step by the counters it moved: the CPU time of
+ * its references and traps, and the disk transfers it must wait for. */
+struct vmm_task {
+    uint32_t pid;                                   /* the process it runs */
+    int (*step)(void *ctx, struct vmm_system *sys); /* its next piece of work */
+    void *ctx;                                      /* passed back */
+};
+
+/* Adds a task, ready at the current simulated time (also from inside a
+ * step: a fork adds the child's). pid must exist (vmm_process_spawn). */
+VMM_API int vmm_sched_add(struct vmm_system *sys, const struct vmm_task *task);
+
+/* Runs the tasks added, as cfg.sched says, until every one is done: round
+ * robin with the quantum, a process blocked while the disk serves its
+ * faults (one disk, first come first served, write-backs queued too), load
+ * control suspending and resuming processes. Returns 0 or a negative error. */
+VMM_API int vmm_sched_run(struct vmm_system *sys);
+
+/* The simulated time now, in ns. */
+VMM_API uint64_t vmm_sched_now(const struct vmm_system *sys);
+
+/* Sets pid's priority (>= 1, higher is more important): priority allocation
+ * divides frames by it, load control suspends the lowest first. */
+VMM_API int vmm_process_set_priority(struct vmm_system *sys, uint32_t pid, uint32_t priority);
+
+/* W(t, delta) of pid now: the distinct pages (page numbers) of its last
+ * delta references, ascending. Returns the set's size and fills at most max
+ * entries of pages (may be NULL); 0 when working sets are not tracked. */
+VMM_API size_t vmm_working_set(const struct vmm_system *sys, uint32_t pid, uint64_t *pages,
+                               size_t max);
+
+/* Writes one CSV row per interval_ns of simulated time to out (header first):
+ * time, CPU and disk utilisation, faults per second, and each process's
+ * state, resident set and working-set size. Call before running. */
+VMM_API int vmm_timeline_attach(struct vmm_system *sys, FILE *out, uint64_t interval_ns);
 
 /* ---- replacement policies -------------------------------------------------- */
 

@@ -49,6 +49,17 @@ void vmm_config_default(struct vmm_config *cfg)
     cfg->cost.fault_ns = 1000;
     cfg->cost.swap_read_ns = 8000000;
     cfg->cost.swap_write_ns = 8000000;
+    cfg->cost.switch_ns = 5000; /* "a few microseconds" */
+    cfg->sched = VMM_SCHED_NONE;
+    cfg->quantum_ns = 10000000; /* 10 ms, the textbook's 10 .. 100 ms at its low end */
+    cfg->asid = true;
+    cfg->replacement = VMM_REPLACE_GLOBAL;
+    cfg->allocation = VMM_ALLOC_EQUAL;
+    cfg->min_frames = 1;
+    cfg->load_control = VMM_LOAD_NONE;
+    cfg->pff_lower = 2;
+    cfg->pff_upper = 20;
+    cfg->pff_window = 1000;
 }
 
 unsigned vmm_config_levels(const struct vmm_config *cfg)
@@ -129,6 +140,30 @@ int vmm_config_validate(const struct vmm_config *c, char *msg, size_t len)
                  "--frames, a smaller --page-size%s, or raise --max-memory",
                  c->frames, c->page_size, a, b, c->data ? ", --no-data" : "");
         return VMM_ELIMIT;
+    }
+    if (c->sched > VMM_SCHED_RR || c->replacement > VMM_REPLACE_LOCAL ||
+        c->allocation > VMM_ALLOC_PRIORITY || c->load_control > VMM_LOAD_PFF) {
+        snprintf(msg, len, "unknown scheduler, replacement, allocation or load control");
+        return VMM_EINVAL;
+    }
+    if (c->sched == VMM_SCHED_RR && !c->quantum_ns && !c->quantum_refs) {
+        snprintf(msg, len, "a round-robin quantum of 0 (--quantum 10ms or --quantum 1000refs)");
+        return VMM_EINVAL;
+    }
+    if (c->min_frames < 1 || c->min_frames > c->frames) {
+        snprintf(msg, len,
+                 "a minimum of %" PRIu64 " frames per process with %" PRIu64
+                 " frames (--min-frames 1 .. --frames)",
+                 c->min_frames, c->frames);
+        return VMM_EINVAL;
+    }
+    if (c->load_control == VMM_LOAD_PFF &&
+        (c->pff_lower >= c->pff_upper || c->pff_upper > 1000 || !c->pff_window)) {
+        snprintf(msg, len,
+                 "page-fault frequency bounds %u .. %u per 1000 references over %" PRIu64
+                 ": expected lower < upper <= 1000 and a window of at least 1 (--pff L,U[,W])",
+                 c->pff_lower, c->pff_upper, c->pff_window);
+        return VMM_EINVAL;
     }
     if (c->swap_bytes && c->swap_bytes < c->page_size) {
         snprintf(msg, len, "swap size %" PRIu64 " is smaller than one page (--swap-size)",

@@ -17,6 +17,8 @@
  */
 #include "internal.h"
 
+#include <stdlib.h>
+
 #include <stdio.h>
 
 /* Zeroes frame f's bytes, unless they are known to be zero already. This is
@@ -127,6 +129,7 @@ int vmm__evict(struct vmm_system *sys, frame_t f)
     vmm__frame_uncache(sys, f);
     if (to_swap && slot == SLOT_NONE)
         fr->flags = FR_ZERO;
+    vmm__uncharge(sys, f);
     sys->st.evictions++;
     return 0;
 }
@@ -254,40 +257,151 @@ static void prefetch_victims(struct vmm_system *sys)
 
 static const unsigned need_prot[] = {VMM_PROT_READ, VMM_PROT_WRITE, VMM_PROT_EXEC};
 
-/* Step 3: a frame for the page, free or taken from a victim. When the
- * victim cannot be written out (the backing store is full, an I/O error),
- * processes are killed to free memory and the search goes on. Returns 0,
+/* Evicts a victim the policy chooses among the frames vmm__may_take allows
+ * (sys->take_pid set by the caller), for process p. When it cannot be
+ * written out (the backing store is full, an I/O error), processes are killed
+ * to free memory. Returns 0 with *out (taken off every table, not on the free
+ * list), 1 if nothing was evicted but something was killed (try again),
+ * VMM_KILLED if p itself was killed, or an error. */
+static int take_victim(struct vmm_system *sys, struct proc *p, frame_t *out)
+{
+    frame_t f = sys->pol->select_victim(sys->pol_state);
+    VMM_ASSERT(f < sys->nframes && sys->frames[f].pte && vmm__may_take(sys, f));
+    const struct frame *v = &sys->frames[f];
+    EMIT(sys, VMM_EV_VICTIM, .pid = p->pid, .frame = f, .vpid = v->pid, .vvpn = v->vpn,
+         .valid = (frame_bits(sys, f) & PTE_DIRTY) != 0);
+    int e = vmm__evict(sys, f);
+    if (e == 0) {
+        prefetch_victims(sys);
+        *out = f;
+        return 0;
+    }
+    if (e == VMM_ENOSPC)
+        oom_kill(sys, p);
+    else if (e == VMM_EIO)
+        io_kill(sys, f);
+    else
+        return e;
+    return p->live ? 1 : VMM_KILLED;
+}
+
+/* True if a victim may be taken for p under local replacement: it holds a
+ * frame, or some frame in use is charged to no one. */
+static bool can_take_local(const struct vmm_system *sys, const struct proc *p)
+{
+    if (p->st.owned_frames)
+        return true;
+    for (frame_t f = 0; f < sys->nframes; f++)
+        if (sys->frames[f].pte && sys->owner[f] == 0)
+            return true;
+    return false;
+}
+
+/* Step 3: a frame for the page, free or taken from a victim. With local
+ * replacement p takes a free frame only below its allocation, and victims
+ * only among its own frames (or frames no one is charged for). Returns 0,
  * VMM_KILLED (p itself was killed) or an error. */
 static int get_frame(struct vmm_system *sys, struct proc *p, frame_t *out)
 {
     for (;;) {
-        frame_t f = vmm__frame_alloc(sys);
+        bool local = sys->local && can_take_local(sys, p);
+        frame_t f = FRAME_NONE;
+        if (!local || p->st.owned_frames < vmm__allocation(sys, p))
+            f = vmm__frame_alloc(sys);
         if (f != FRAME_NONE) {
             EMIT(sys, VMM_EV_FREE_FRAME, .pid = p->pid, .frame = f);
+            vmm__charge(sys, f, p);
             *out = f;
             return 0;
         }
-        f = sys->pol->select_victim(sys->pol_state);
-        VMM_ASSERT(f < sys->nframes && sys->frames[f].pte);
-        const struct frame *v = &sys->frames[f];
+        sys->take_pid = local ? p->pid : 0;
+        int e = take_victim(sys, p, &f);
+        sys->take_pid = 0;
+        if (e == 0) {
+            vmm__charge(sys, f, p);
+            *out = f;
+            return 0;
+        }
+        if (e != 1) /* p was killed, or an error */
+            return e;
+    }
+}
+
+int vmm__trim(struct vmm_system *sys, struct proc *p, uint64_t keep)
+{
+    while (p->live && p->st.owned_frames > keep) {
+        frame_t f;
+        sys->take_pid = p->pid;
+        sys->take_own = true;
+        int e = take_victim(sys, p, &f);
+        sys->take_pid = 0;
+        sys->take_own = false;
+        if (e == 0)
+            vmm__frame_free(sys, f);
+        else if (e < 0)
+            return e;
+    }
+    return 0;
+}
+
+/* A frame of p's to give up when it is swapped out whole. */
+struct outgoing {
+    frame_t *f;    /* frames p maps */
+    size_t n, cap; /* used, allocated */
+};
+
+static void collect_frame(void *ctx, vpn_t vpn, pte_t *pte)
+{
+    (void)vpn;
+    struct outgoing *o = ctx;
+    if ((*pte & PTE_VALID) && o->n < o->cap)
+        o->f[o->n++] = pte_frame(*pte);
+}
+
+long vmm__swap_out_proc(struct vmm_system *sys, struct proc *p)
+{
+    struct outgoing o = {NULL, 0, p->st.resident_pages};
+    long freed = 0;
+    if (!o.cap)
+        return 0;
+    if (!(o.f = malloc(o.cap * sizeof *o.f)))
+        return vmm__fail(sys, VMM_ENOMEM, "out of memory swapping process %u out", p->pid);
+    vmm__pt_foreach(sys, p, collect_frame, &o);
+    for (size_t i = 0; i < o.n && p->live; i++) {
+        frame_t f = o.f[i];
+        struct frame *fr = &sys->frames[f];
+        if (!fr->pte)
+            continue; /* gone with an earlier one (an I/O error's kill) */
+        /* A page of an object other processes map stays in the cache for
+         * them: only p's mapping goes. */
+        if ((fr->flags & FR_FILE) && frame_users(sys, f) > 1) {
+            uint32_t c = RMAP_FIRST;
+            struct mapping m;
+            while (frame_mapping(sys, f, &c, &m))
+                if (m.pid == p->pid)
+                    break;
+            vmm__unmap_pte(sys, p, m.vpn, m.pte);
+            *m.pte = 0;
+            continue;
+        }
+        const struct frame *v = fr;
         EMIT(sys, VMM_EV_VICTIM, .pid = p->pid, .frame = f, .vpid = v->pid, .vvpn = v->vpn,
              .valid = (frame_bits(sys, f) & PTE_DIRTY) != 0);
         int e = vmm__evict(sys, f);
         if (e == 0) {
-            prefetch_victims(sys);
-            VMM_ASSERT(sys->free_head == FRAME_NONE);
-            *out = f;
-            return 0;
-        }
-        if (e == VMM_ENOSPC)
+            vmm__frame_free(sys, f);
+            freed++;
+        } else if (e == VMM_ENOSPC) {
             oom_kill(sys, p);
-        else if (e == VMM_EIO)
+        } else if (e == VMM_EIO) {
             io_kill(sys, f);
-        else
+        } else {
+            free(o.f);
             return e;
-        if (!p->live)
-            return VMM_KILLED;
+        }
     }
+    free(o.f);
+    return freed;
 }
 
 /* Step 5: frame f (new to the policy when fresh) is mapped at pte. */
@@ -526,6 +640,13 @@ int vmm__fault(struct vmm_system *sys, struct proc *p, uint64_t addr, unsigned o
 {
     vpn_t vpn = addr >> sys->page_shift;
     EMIT(sys, VMM_EV_FAULT, .pid = p->pid, .op = (uint8_t)op, .vaddr = addr, .vpn = vpn);
+    if (VMM_UNLIKELY(sys->alloc_dirty)) { /* processes came or went: shares change */
+        int e = vmm__rebalance(sys);
+        if (e < 0)
+            return e;
+        if (!p->live)
+            return VMM_KILLED;
+    }
 
     /* 2. Is the address legal for this process? A stack grows on demand. */
     const struct region *r = vmm__region_find(p, addr);

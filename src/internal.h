@@ -218,6 +218,25 @@ struct proc {
     uint64_t pt_nodes;        /* page-table nodes allocated */
     struct pt_slab *slab;     /* chunks the nodes come from, newest first */
     struct vmm_proc_stats st; /* counters reported for this process */
+    struct wset *ws;          /* its working set (wset.c); NULL when not tracked */
+    uint8_t state;            /* enum pstate: what the scheduler has it doing */
+    uint64_t since;           /* simulated ns at which it entered that state */
+    uint64_t wake;            /* PS_BLOCKED: when its last disk transfer completes */
+    uint64_t pff_refs;        /* references at the start of its fault-frequency window */
+    uint64_t pff_faults;      /* faults at that start */
+    uint32_t task;            /* its scheduler task's index + 1, 0 = none */
+    uint64_t susp_ws;         /* PS_SUSPENDED: its working-set size when it left */
+    uint64_t susp_alloc;      /* PS_SUSPENDED: its allocation when it left */
+};
+
+/* What a process is doing, for the scheduler (sched.c). Without the
+ * scheduler every process stays PS_READY. */
+enum pstate {
+    PS_READY,     /* waits for the CPU (or, without the scheduler, runs when called) */
+    PS_RUNNING,   /* has the CPU */
+    PS_BLOCKED,   /* waits for the disk */
+    PS_SUSPENDED, /* swapped out whole by load control or the allocator */
+    PS_DONE,      /* exited or killed */
 };
 
 #define VPN_TAG_NONE UINT64_MAX
@@ -260,7 +279,11 @@ struct swap {
 enum {
     POLICY_ON_ACCESS = 1, /* call on_access for every hit (exact LRU, LFU, OPT) */
     POLICY_FUTURE = 2,    /* needs next-use times: the trace is read whole first */
+    POLICY_WSET = 4,      /* needs the working sets tracked (cfg.ws_delta) */
 };
+
+/* The working-set window when something needs one and none was given. */
+#define VMM_WS_DELTA_DEFAULT 10000u
 
 #define NEXT_USE_NEVER UINT64_MAX
 
@@ -357,7 +380,18 @@ struct vmm_system {
     uint64_t rng;                               /* state of the seeded generator (splitmix64) */
     void *explain;                              /* explain observer state (report/explain.c) */
     uint64_t *stamp;                            /* STAMP_WORDS words that replayed writes store */
-    char err[512];                              /* message of the last failure */
+    struct proc *cur;                           /* the process making the current reference */
+    uint32_t *owner;     /* per frame: pid charged for it (it brought the page in), 0 = no one;
+                            NULL unless local replacement or load control needs it */
+    uint32_t take_pid;   /* victims only among frames of this pid or of no one; 0 = any */
+    bool take_own;       /* ... and only of this pid (the allocator trimming it) */
+    bool local;          /* local replacement (or pff, which implies it) */
+    bool alloc_dirty;    /* the processes changed: allocations are recomputed */
+    bool ws_on;          /* working sets tracked (cfg.ws_delta > 0) */
+    struct sched *sched; /* the scheduler (sched.c), NULL until a task is added */
+    bool in_sched;       /* vmm_sched_run is running */
+    struct timeline *timeline; /* --timeline writer (report/timeline.c), or NULL */
+    char err[512];             /* message of the last failure */
 };
 
 /* Records a message for vmm_system_error() and returns code. */
@@ -437,6 +471,8 @@ void vmm__tlb_fill(struct tlb *t, uint32_t asid, vpn_t vpn, pte_t *pte);
 void vmm__tlb_invalidate(struct tlb *t, uint32_t asid, vpn_t vpn);
 /* Drops every entry of asid. */
 void vmm__tlb_flush_asid(struct tlb *t, uint32_t asid);
+/* Drops every entry (a context switch without address-space ids). */
+void vmm__tlb_flush_all(struct tlb *t);
 
 /* ---- frames and the reverse map (phys.c) ------------------------------------ */
 
@@ -623,6 +659,63 @@ int vmm__evict(struct vmm_system *sys, frame_t f);
 
 /* Terminates p with a reason: frees its memory, skips its later references. */
 void vmm__kill(struct vmm_system *sys, struct proc *p, uint64_t addr, const char *reason);
+
+/* ---- frame ownership and allocation (sched.c) -------------------------------------- */
+
+/* May select_victim take frame f? With local replacement the core sets
+ * sys->take_pid to the faulting process: only its own frames, or frames
+ * charged to no one (a cached page whose process ended), may go. A policy
+ * that scans skips the others without touching them (their R bits stay). */
+static inline bool vmm__may_take(const struct vmm_system *sys, frame_t f)
+{
+    return !sys->take_pid || sys->owner[f] == sys->take_pid ||
+           (sys->owner[f] == 0 && !sys->take_own);
+}
+/* Evicts p's own frames (the policy chooses among them) until it holds at
+ * most keep: the allocator taking frames back. Returns 0 or an error. */
+int vmm__trim(struct vmm_system *sys, struct proc *p, uint64_t keep);
+/* Local replacement after the processes changed: recomputes allocations and
+ * takes frames back from processes over theirs. Returns 0 or an error. */
+int vmm__rebalance(struct vmm_system *sys);
+/* Sets up ownership for the configuration (vmm_system_create). */
+int vmm__sched_init(struct vmm_system *sys);
+/* Charges frame f, just taken for p, to p (when ownership is tracked). */
+void vmm__charge(struct vmm_system *sys, frame_t f, struct proc *p);
+/* f holds no page any more: its owner's charge ends. */
+void vmm__uncharge(struct vmm_system *sys, frame_t f);
+/* The frames p may hold under local replacement: its allocation, recomputed
+ * when the processes change. */
+uint64_t vmm__allocation(struct vmm_system *sys, struct proc *p);
+/* A process was created, ended, suspended or resumed: allocations change. */
+void vmm__alloc_changed(struct vmm_system *sys);
+/* Swaps p out whole: every page only it maps leaves memory (dirty ones to
+ * the backing store), its mappings of shared pages are dropped. Returns the
+ * frames freed, or a negative error (VMM_EIO/ENOSPC kill as eviction does). */
+long vmm__swap_out_proc(struct vmm_system *sys, struct proc *p);
+/* The simulated time now, and the CPU and disk busy time up to it. */
+void vmm__clock(const struct vmm_system *sys, uint64_t *now, uint64_t *cpu, uint64_t *disk);
+/* Fills the time fields of vmm_stats / vmm_proc_stats. */
+void vmm__sched_stats(const struct vmm_system *sys, struct vmm_stats *out);
+void vmm__sched_proc_stats(const struct vmm_system *sys, const struct proc *p,
+                           struct vmm_proc_stats *out);
+/* The timeline (report/timeline.c): a row per interval once the clock passes it. */
+void vmm__timeline_tick(struct vmm_system *sys);
+void vmm__timeline_free(struct vmm_system *sys);
+/* Recomputes the periodic countdown (vm.c) after what it serves changed. */
+void vmm__periodic_reset(struct vmm_system *sys);
+/* Tears the scheduler down (vmm_system_destroy). */
+void vmm__sched_destroy(struct vmm_system *sys);
+
+/* ---- working sets (wset.c) ------------------------------------------------------- */
+
+/* Starts tracking W(t, cfg.ws_delta) for p. Returns 0 or VMM_ENOMEM. */
+int vmm__ws_init(struct vmm_system *sys, struct proc *p);
+void vmm__ws_free(struct proc *p);
+/* p references page vpn: the window slides by one (p->st.ws_size, ws_peak). */
+void vmm__ws_ref(struct vmm_system *sys, struct proc *p, vpn_t vpn);
+/* The reference number (p->st.references at the time) of p's last reference
+ * to vpn, 0 if none is in the window. */
+uint64_t vmm__ws_last(const struct proc *p, vpn_t vpn);
 
 /* ---- the hot path (vm.c) -------------------------------------------------------- */
 

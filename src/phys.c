@@ -95,6 +95,7 @@ void vmm__frame_free(struct vmm_system *sys, frame_t f)
 {
     struct frame *fr = &sys->frames[f];
     VMM_ASSERT(fr->pte == NULL && fr->link == RMAP_NONE);
+    vmm__uncharge(sys, f);
     fr->link = sys->free_head;
     fr->slot = SLOT_NONE;
     fr->flags &= FR_ZERO; /* whatever it held stays; FR_ZERO only if evict said so */

@@ -46,10 +46,16 @@ int vmm_process_spawn(struct vmm_system *sys, uint32_t pid, const char *name)
     vmm__copy_str(p->name, sizeof p->name, name);
     p->st.pid = pid;
     p->st.live = true;
+    p->st.priority = 1;
     vmm__copy_str(p->st.name, sizeof p->st.name, name);
+    if (sys->ws_on && vmm__ws_init(sys, p) < 0) {
+        free(p);
+        return vmm__fail(sys, VMM_ENOMEM, "out of memory for a working set");
+    }
     sys->procs[pid] = p;
     sys->st.processes++;
     EMIT(sys, VMM_EV_SPAWN, .pid = pid, .text = p->name);
+    vmm__alloc_changed(sys);
     return 0;
 }
 
@@ -135,6 +141,15 @@ void vmm__proc_release(struct vmm_system *sys, struct proc *p)
     vmm__pt_free(sys, p);
     if (sys->last == p)
         sys->last = NULL;
+    if (!p->live) { /* exit or kill, not exec: what it was charged for is no one's now */
+        for (frame_t f = 0; sys->owner && p->st.owned_frames && f < sys->nframes; f++)
+            if (sys->owner[f] == p->pid)
+                vmm__uncharge(sys, f);
+        vmm__ws_free(p);
+        p->st.ws_size = 0;
+        p->state = PS_DONE;
+        vmm__alloc_changed(sys);
+    }
 }
 
 void vmm__kill(struct vmm_system *sys, struct proc *p, uint64_t addr, const char *reason)
@@ -304,6 +319,7 @@ size_t vmm_proc_stats_get(const struct vmm_system *sys, struct vmm_proc_stats *o
             struct mem_ctx c = {sys, st, 0};
             vmm__pt_foreach(sys, p, count_pte, &c);
             st->pss_bytes = c.pss >> 12;
+            vmm__sched_proc_stats(sys, p, st);
         }
         n++;
     }

@@ -65,3 +65,9 @@ void vmm__tlb_flush_asid(struct tlb *t, uint32_t asid)
         if (t->e[i].asid == asid)
             t->e[i].used = 0;
 }
+
+void vmm__tlb_flush_all(struct tlb *t)
+{
+    for (size_t i = 0; i < (size_t)t->sets * t->ways; i++)
+        t->e[i].used = 0;
+}

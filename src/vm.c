@@ -20,7 +20,14 @@ static void schedule(struct vmm_system *sys)
     uint64_t next = sys->pol_left;
     if (sys->flush_left && (!next || sys->flush_left < next))
         next = sys->flush_left;
+    if (sys->timeline && !sys->in_sched) /* time is the sum of the costs: sample each one */
+        next = 1;
     sys->tick_left = sys->tick_span = next;
+}
+
+void vmm__periodic_reset(struct vmm_system *sys)
+{
+    schedule(sys);
 }
 
 /* The countdown ran out: run whatever periodic work is due. */
@@ -41,6 +48,8 @@ static __attribute__((noinline)) void periodic(struct vmm_system *sys)
         else
             vmm__flush_all(sys, VMM_WB_PERIODIC);
     }
+    if (sys->timeline && !sys->in_sched)
+        vmm__timeline_tick(sys);
     schedule(sys);
 }
 
@@ -72,7 +81,8 @@ int vmm_system_create(const struct vmm_config *cfg, struct vmm_system **out, cha
     sys->pol = vmm__policy_find(sys->policy_name);
 
     if ((r = vmm__phys_init(sys)) < 0 || (r = vmm__tlb_init(sys)) < 0 ||
-        (r = vmm__swap_init(sys)) < 0 || (r = vmm__params_parse(sys, cfg->policy_params, &pp)) < 0)
+        (r = vmm__sched_init(sys)) < 0 || (r = vmm__swap_init(sys)) < 0 ||
+        (r = vmm__params_parse(sys, cfg->policy_params, &pp)) < 0)
         goto fail;
     if ((r = sys->pol->create(sys, &pp, &sys->pol_state)) < 0) {
         if (!sys->err[0])
@@ -85,7 +95,10 @@ int vmm_system_create(const struct vmm_config *cfg, struct vmm_system **out, cha
     sys->pol_left = sys->tick;
     sys->flush_left = cfg->flush_interval;
     schedule(sys);
-    sys->lean = !sys->tlb.sets && !cfg->check;
+    if (!sys->cfg.ws_delta && (cfg->load_control == VMM_LOAD_WS || (sys->pol->needs & POLICY_WSET)))
+        sys->cfg.ws_delta = VMM_WS_DELTA_DEFAULT;
+    sys->ws_on = sys->cfg.ws_delta > 0;
+    sys->lean = !sys->tlb.sets && !cfg->check && !sys->ws_on;
     *out = sys;
     return 0;
 fail:
@@ -105,14 +118,17 @@ void vmm_system_destroy(struct vmm_system *sys)
         if (!p)
             continue;
         vmm__pt_free(sys, p);
+        vmm__ws_free(p);
         free(p->regions);
         free(p);
     }
     free(sys->procs);
+    vmm__sched_destroy(sys);
     vmm__objs_destroy(sys);
     if (sys->pol_state)
         sys->pol->destroy(sys->pol_state);
     free(sys->explain);
+    vmm__timeline_free(sys);
     free(sys->stamp);
     vmm__swap_destroy(sys);
     vmm__tlb_destroy(&sys->tlb);
@@ -151,8 +167,10 @@ static inline void lean_count_hit(struct vmm_system *sys, struct proc *p, pte_t 
     sys->st.walks++;
     sys->st.hits++;
     p->st.references++;
-    if (sys->pol_access)
+    if (sys->pol_access) {
+        sys->cur = p;
         sys->pol->on_access(sys->pol_state, pte_frame(*pte), op, next_use);
+    }
     tick(sys);
 }
 
@@ -181,6 +199,9 @@ static int ref_full(struct vmm_system *sys, struct proc *p, uint64_t addr, unsig
 
     sys->st.references++;
     p->st.references++;
+    sys->cur = p;
+    if (sys->ws_on)
+        vmm__ws_ref(sys, p, vpn);
     EMIT(sys, VMM_EV_REF, .pid = p->pid, .op = (uint8_t)op, .vaddr = addr, .vpn = vpn);
     if (sys->tlb.sets) {
         pte = tlb_lookup(&sys->tlb, p->asid, vpn);
@@ -633,6 +654,7 @@ void vmm_stats_get(const struct vmm_system *sys, struct vmm_stats *out)
                    s->page_faults * (c->fault_ns + tlb + walk) +
                    (s->swap_reads + s->file_reads) * c->swap_read_ns +
                    (s->writebacks + file_writes - s->file_writes[VMM_WB_EVICT]) * c->swap_write_ns;
+    vmm__sched_stats(sys, out);
 }
 
 double vmm_stats_eat_ns(const struct vmm_stats *st)
