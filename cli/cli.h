@@ -26,6 +26,8 @@ struct cli_opts {
     bool print_demo;       /* run --print-demo */
     const char *refs;      /* --refs LIST */
     const char *files;     /* run --files DIR: where the files a workload names lie */
+    const char *timeline;  /* --timeline FILE.csv, or NULL */
+    uint64_t timeline_ns;  /* --timeline-interval */
     int format;            /* --format, enum vmm_trace_format */
     char policy_buf[256];  /* storage behind cfg.policy / cfg.policy_params */
     int nargs;             /* positional arguments */
@@ -49,6 +51,15 @@ enum {
     OPT_FLUSH = 1u << 13,
     OPT_FAIL_READ = 1u << 14,
     OPT_FAIL_WRITE = 1u << 15,
+    OPT_SCHED = 1u << 16,
+    OPT_QUANTUM = 1u << 17,
+    OPT_NO_ASID = 1u << 18,
+    OPT_REPLACEMENT = 1u << 19,
+    OPT_ALLOCATION = 1u << 20,
+    OPT_MIN_FRAMES = 1u << 21,
+    OPT_WS_DELTA = 1u << 22,
+    OPT_LOAD_CONTROL = 1u << 23,
+    OPT_PFF = 1u << 24,
 };
 
 /* Parses argv (after the subcommand) into o. Returns EXIT_OK, or EXIT_USAGE
@@ -61,6 +72,11 @@ void cli_apply(const struct cli_opts *o, struct vmm_config *cfg);
 int cli_error(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Creates the system or explains why not. Returns EXIT_OK or an exit code. */
 int cli_system(const struct vmm_config *cfg, struct vmm_system **sys);
+/* Opens the --timeline file and attaches it to sys; *out receives the stream
+ * to close after the run (NULL if none). Returns EXIT_OK or an exit code. */
+int cli_timeline(const struct cli_opts *o, struct vmm_system *sys, FILE **out);
+/* Closes what cli_timeline opened: EXIT_OK, or EXIT_RUNTIME if writing failed. */
+int cli_timeline_close(const struct cli_opts *o, FILE *f);
 /* Prints the report the options ask for. */
 void cli_report(const struct cli_opts *o, struct vmm_system *sys, const char *input,
                 const char *format);
@@ -68,5 +84,6 @@ void cli_report(const struct cli_opts *o, struct vmm_system *sys, const char *in
 int cmd_replay(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_policies(int argc, char **argv);
+int cmd_thrash(int argc, char **argv);
 
 #endif

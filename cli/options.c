@@ -77,6 +77,18 @@ enum {
     O_FLUSH,
     O_FAIL_READ,
     O_FAIL_WRITE,
+    O_SCHED,
+    O_QUANTUM,
+    O_NO_ASID,
+    O_REPLACEMENT,
+    O_ALLOCATION,
+    O_MIN_FRAMES,
+    O_WS_DELTA,
+    O_LOAD_CONTROL,
+    O_PFF,
+    O_C_SWITCH,
+    O_TIMELINE,
+    O_TIMELINE_INT,
 };
 
 static const struct option longopts[] = {
@@ -107,6 +119,18 @@ static const struct option longopts[] = {
     {"flush-interval", required_argument, 0, O_FLUSH},
     {"fail-read", required_argument, 0, O_FAIL_READ},
     {"fail-write", required_argument, 0, O_FAIL_WRITE},
+    {"sched", required_argument, 0, O_SCHED},
+    {"quantum", required_argument, 0, O_QUANTUM},
+    {"no-asid", no_argument, 0, O_NO_ASID},
+    {"replacement", required_argument, 0, O_REPLACEMENT},
+    {"allocation", required_argument, 0, O_ALLOCATION},
+    {"min-frames", required_argument, 0, O_MIN_FRAMES},
+    {"ws-delta", required_argument, 0, O_WS_DELTA},
+    {"load-control", required_argument, 0, O_LOAD_CONTROL},
+    {"pff", required_argument, 0, O_PFF},
+    {"cost-switch", required_argument, 0, O_C_SWITCH},
+    {"timeline", required_argument, 0, O_TIMELINE},
+    {"timeline-interval", required_argument, 0, O_TIMELINE_INT},
     {"help", no_argument, 0, 'h'},
     {0, 0, 0, 0},
 };
@@ -139,8 +163,19 @@ static int usage(const char *cmd)
          "                          [0 = only on eviction, msync, munmap and exit]\n"
          "      --fail-read N, --fail-write N   test hooks: the Nth read / write of the backing\n"
          "                          store (swap or a mapped file) fails with an I/O error\n"
+         "      --sched none|rr     who runs when: the order given, or round robin [none]\n"
+         "      --quantum T         round-robin slice: 10ms, 500us, ... or 1000refs [10ms]\n"
+         "      --no-asid           the TLB has no address-space ids: flushed at each switch\n"
+         "      --replacement global|local   where victims come from [global]\n"
+         "      --allocation equal|proportional|priority   frames per process [equal]\n"
+         "      --min-frames N      the fewest frames a process is given [1]\n"
+         "      --ws-delta N        working-set window in references [off; 10000 if needed]\n"
+         "      --load-control none|ws|pff   suspend processes to stop thrashing [none]\n"
+         "      --pff L,U[,W]       fault-frequency bounds per 1000 references over W [2,20,1000]\n"
+         "      --timeline FILE     write a CSV sample of the run every interval\n"
+         "      --timeline-interval T   its interval of simulated time [1ms]\n"
          "      --cost-mem NS, --cost-tlb NS, --cost-walk NS (per level), --cost-fault NS,\n"
-         "      --cost-swap-read NS, --cost-swap-write NS   the time-cost model\n"
+         "      --cost-swap-read NS, --cost-swap-write NS, --cost-switch NS   the time-cost model\n"
          "exit codes: 0 ok, 1 usage, 2 bad input, 3 a workload check failed, 4 run failed");
     return -1;
 }
@@ -268,6 +303,96 @@ int cli_parse(int argc, char **argv, const char *cmd, struct cli_opts *o)
                 return EXIT_USAGE;
             o->given |= OPT_FAIL_WRITE;
             break;
+        case O_SCHED:
+        case O_REPLACEMENT:
+        case O_ALLOCATION:
+        case O_LOAD_CONTROL: {
+            static const struct {
+                int opt;
+                enum vmm_setting which;
+                uint32_t bit;
+            } map[] = {{O_SCHED, VMM_SET_SCHED, OPT_SCHED},
+                       {O_REPLACEMENT, VMM_SET_REPLACEMENT, OPT_REPLACEMENT},
+                       {O_ALLOCATION, VMM_SET_ALLOCATION, OPT_ALLOCATION},
+                       {O_LOAD_CONTROL, VMM_SET_LOAD_CONTROL, OPT_LOAD_CONTROL}};
+            unsigned *field[] = {&o->cfg.sched, &o->cfg.replacement, &o->cfg.allocation,
+                                 &o->cfg.load_control};
+            for (size_t i = 0; i < 4; i++) {
+                if (map[i].opt != c)
+                    continue;
+                const char *choices;
+                int x = vmm_setting_parse(map[i].which, optarg, &choices);
+                if (x < 0)
+                    return cli_error(EXIT_USAGE, "%s: unknown value '%s' (expected %s)", name,
+                                     optarg, choices);
+                *field[i] = (unsigned)x;
+                o->given |= map[i].bit;
+            }
+            break;
+        }
+        case O_QUANTUM: {
+            size_t l = strlen(optarg);
+            if (l > 4 && strcmp(optarg + l - 4, "refs") == 0) {
+                char n[32];
+                snprintf(n, sizeof n, "%.*s", (int)(l - 4), optarg);
+                if (num("--quantum", n, 1, UINT64_MAX, &o->cfg.quantum_refs))
+                    return EXIT_USAGE;
+                o->cfg.quantum_ns = 0;
+            } else {
+                if (vmm_parse_time(optarg, &o->cfg.quantum_ns) < 0 || !o->cfg.quantum_ns)
+                    return cli_error(EXIT_USAGE,
+                                     "--quantum: expected a time such as 10ms, 500us or 100000 "
+                                     "(ns), or references such as 1000refs; found '%s'",
+                                     optarg);
+                o->cfg.quantum_refs = 0;
+            }
+            o->given |= OPT_QUANTUM;
+            break;
+        }
+        case O_NO_ASID:
+            o->cfg.asid = false;
+            o->given |= OPT_NO_ASID;
+            break;
+        case O_MIN_FRAMES:
+            if (num("--min-frames", optarg, 1, UINT32_MAX - 1, &o->cfg.min_frames))
+                return EXIT_USAGE;
+            o->given |= OPT_MIN_FRAMES;
+            break;
+        case O_WS_DELTA:
+            if (num("--ws-delta", optarg, 1, 1u << 30, &o->cfg.ws_delta))
+                return EXIT_USAGE;
+            o->given |= OPT_WS_DELTA;
+            break;
+        case O_PFF: {
+            unsigned lo, hi;
+            unsigned long long w = o->cfg.pff_window;
+            int got, end = 0;
+            got = sscanf(optarg, "%u,%u%n,%llu%n", &lo, &hi, &end, &w, &end);
+            if (got < 2 || optarg[end] != '\0' || lo >= hi || hi > 1000 || !w)
+                return cli_error(EXIT_USAGE,
+                                 "--pff: expected LOWER,UPPER[,WINDOW]: faults per 1000 "
+                                 "references, lower < upper <= 1000, e.g. 2,20 or 2,20,1000; "
+                                 "found '%s'",
+                                 optarg);
+            o->cfg.pff_lower = lo;
+            o->cfg.pff_upper = hi;
+            o->cfg.pff_window = w;
+            o->given |= OPT_PFF;
+            break;
+        }
+        case O_TIMELINE:
+            o->timeline = optarg;
+            break;
+        case O_TIMELINE_INT:
+            if (vmm_parse_time(optarg, &o->timeline_ns) < 0 || !o->timeline_ns)
+                return cli_error(EXIT_USAGE,
+                                 "--timeline-interval: expected a time such as 1ms or 100us; "
+                                 "found '%s'",
+                                 optarg);
+            break;
+        case O_C_SWITCH:
+            cost = &cm->switch_ns;
+            break;
         case O_C_MEM:
             cost = &cm->mem_ns;
             break;
@@ -345,6 +470,29 @@ void cli_apply(const struct cli_opts *o, struct vmm_config *cfg)
         cfg->fail_read = s->fail_read;
     if (o->given & OPT_FAIL_WRITE)
         cfg->fail_write = s->fail_write;
+    if (o->given & OPT_SCHED)
+        cfg->sched = s->sched;
+    if (o->given & OPT_QUANTUM) {
+        cfg->quantum_ns = s->quantum_ns;
+        cfg->quantum_refs = s->quantum_refs;
+    }
+    if (o->given & OPT_NO_ASID)
+        cfg->asid = false;
+    if (o->given & OPT_REPLACEMENT)
+        cfg->replacement = s->replacement;
+    if (o->given & OPT_ALLOCATION)
+        cfg->allocation = s->allocation;
+    if (o->given & OPT_MIN_FRAMES)
+        cfg->min_frames = s->min_frames;
+    if (o->given & OPT_WS_DELTA)
+        cfg->ws_delta = s->ws_delta;
+    if (o->given & OPT_LOAD_CONTROL)
+        cfg->load_control = s->load_control;
+    if (o->given & OPT_PFF) {
+        cfg->pff_lower = s->pff_lower;
+        cfg->pff_upper = s->pff_upper;
+        cfg->pff_window = s->pff_window;
+    }
     cfg->max_memory = s->max_memory; /* always: its default comes from the host */
 }
 
@@ -357,6 +505,33 @@ int cli_system(const struct vmm_config *cfg, struct vmm_system **sys)
     if (r == VMM_ENOMEM || r == VMM_EIO)
         return cli_error(EXIT_RUNTIME, "%s", err);
     return cli_error(EXIT_USAGE, "%s", err);
+}
+
+int cli_timeline(const struct cli_opts *o, struct vmm_system *sys, FILE **out)
+{
+    *out = NULL;
+    if (!o->timeline)
+        return EXIT_OK;
+    FILE *f = strcmp(o->timeline, "-") == 0 ? stdout : fopen(o->timeline, "w");
+    if (!f)
+        return cli_error(EXIT_RUNTIME, "--timeline: %s: %s", o->timeline, strerror(errno));
+    if (vmm_timeline_attach(sys, f, o->timeline_ns ? o->timeline_ns : 1000000) < 0) {
+        if (f != stdout)
+            fclose(f);
+        return cli_error(EXIT_RUNTIME, "%s", vmm_system_error(sys));
+    }
+    *out = f;
+    return EXIT_OK;
+}
+
+/* Closes the timeline stream; EXIT_OK or EXIT_RUNTIME if its writes failed. */
+int cli_timeline_close(const struct cli_opts *o, FILE *f)
+{
+    if (!f || f == stdout)
+        return EXIT_OK;
+    if (ferror(f) | fclose(f))
+        return cli_error(EXIT_RUNTIME, "--timeline: %s: writing failed", o->timeline);
+    return EXIT_OK;
 }
 
 void cli_report(const struct cli_opts *o, struct vmm_system *sys, const char *input,

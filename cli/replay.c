@@ -20,6 +20,7 @@ int cmd_replay(int argc, char **argv)
     struct vmm_system *sys = NULL;
     struct vmm_trace **tr = NULL;
     char err[512], input[1024] = "";
+    FILE *tl = NULL;
     size_t ntr = 0;
     int r = cli_parse(argc, argv, "replay", &o);
     if (r)
@@ -63,6 +64,8 @@ int cmd_replay(int argc, char **argv)
         r = cli_error(EXIT_RUNTIME, "%s", vmm_system_error(sys));
         goto out;
     }
+    if ((r = cli_timeline(&o, sys, &tl)) != EXIT_OK)
+        goto out;
     int e = vmm_replay(sys, tr, ntr);
     if (e < 0) {
         r = cli_error(e == VMM_EPARSE || e == VMM_ERANGE || e == VMM_EUNSUPPORTED || e == VMM_EIO
@@ -71,6 +74,7 @@ int cmd_replay(int argc, char **argv)
                       "%s", vmm_system_error(sys));
         goto out;
     }
+    vmm_timeline_finish(sys);
     {
         char fmt[64];
         snprintf(fmt, sizeof fmt, "%s%s%s", vmm_trace_format_name(vmm_trace_format_of(tr[0])),
@@ -83,5 +87,7 @@ out:
         vmm_trace_close(tr[i]);
     free(tr);
     vmm_system_destroy(sys);
+    if (cli_timeline_close(&o, tl) != EXIT_OK && r == EXIT_OK)
+        r = EXIT_RUNTIME;
     return r;
 }

@@ -14,6 +14,7 @@ int cmd_run(int argc, char **argv)
     struct vmm_system *sys = NULL;
     struct vmm_workload *w = NULL;
     uint64_t failures = 0;
+    FILE *tl = NULL;
     char err[512];
     int r = cli_parse(argc, argv, "run", &o);
     if (r)
@@ -44,6 +45,8 @@ int cmd_run(int argc, char **argv)
         r = cli_error(EXIT_RUNTIME, "%s", vmm_system_error(sys));
         goto out;
     }
+    if ((r = cli_timeline(&o, sys, &tl)) != EXIT_OK)
+        goto out;
     e = vmm_workload_run(sys, w, o.json ? stderr : stdout, &failures);
     if (e < 0) {
         r = cli_error(e == VMM_ENOMEM || e == VMM_EIO || e == VMM_EINVARIANT ? EXIT_RUNTIME
@@ -51,6 +54,7 @@ int cmd_run(int argc, char **argv)
                       "%s", vmm_system_error(sys));
         goto out;
     }
+    vmm_timeline_finish(sys);
     if (!o.json)
         fputc('\n', stdout);
     cli_report(&o, sys, name, "workload");
@@ -59,5 +63,7 @@ int cmd_run(int argc, char **argv)
 out:
     vmm_system_destroy(sys);
     vmm_workload_free(w);
+    if (cli_timeline_close(&o, tl) != EXIT_OK && r == EXIT_OK)
+        r = EXIT_RUNTIME;
     return r;
 }

@@ -143,6 +143,20 @@ struct vmm_config {
     uint64_t pff_window;   /* [1000] */
 };
 
+/* The names of the enumerated settings, as options and scripts spell them:
+ * sched none|rr, replacement global|local, allocation equal|proportional|
+ * priority, load control none|ws|pff. */
+enum vmm_setting { VMM_SET_SCHED, VMM_SET_REPLACEMENT, VMM_SET_ALLOCATION, VMM_SET_LOAD_CONTROL };
+/* The name of value, or NULL if it has none. */
+VMM_API const char *vmm_setting_name(enum vmm_setting which, unsigned value);
+/* The value named name, or -1; *choices (may be NULL) receives "none, rr"-style
+ * text listing the names, for a message. */
+VMM_API int vmm_setting_parse(enum vmm_setting which, const char *name, const char **choices);
+
+/* Parses a duration such as "100", "250ns", "8us", "10ms", "1s" into ns
+ * (a bare number is ns). Returns 0, or VMM_EPARSE / VMM_ERANGE. */
+VMM_API int vmm_parse_time(const char *text, uint64_t *ns);
+
 /* Fills *cfg with the documented defaults (docs/model.md). */
 VMM_API void vmm_config_default(struct vmm_config *cfg);
 
@@ -557,8 +571,49 @@ VMM_API size_t vmm_working_set(const struct vmm_system *sys, uint32_t pid, uint6
 
 /* Writes one CSV row per interval_ns of simulated time to out (header first):
  * time, CPU and disk utilisation, faults per second, and each process's
- * state, resident set and working-set size. Call before running. */
+ * state, resident set and working-set size. Call before any process exists;
+ * working sets are then tracked (cfg.ws_delta, 10000 if it was 0). */
 VMM_API int vmm_timeline_attach(struct vmm_system *sys, FILE *out, uint64_t interval_ns);
+/* Writes the timeline's last rows, for the part of an interval the run ended in. */
+VMM_API void vmm_timeline_finish(struct vmm_system *sys);
+
+/* The thrashing experiment (docs/model.md): 1 .. max_degree copies of a
+ * program with shifting localities, each degree run without load control and
+ * with `control`, under round robin and the rest of the caller's config. */
+struct vmm_thrash_spec {
+    uint64_t pages;       /* pages each copy's region has */
+    uint64_t refs;        /* references each copy makes */
+    uint64_t phases;      /* localities it moves through, one after another */
+    uint64_t phase_pages; /* pages of each locality (its working set) */
+    double write;         /* fraction of references that write */
+    unsigned max_degree;  /* copies run at most */
+    unsigned control;     /* enum vmm_load_control of the controlled runs: WS or PFF */
+};
+
+/* One run of the experiment. */
+struct vmm_thrash_run {
+    double cpu_util;      /* cpu_ns / elapsed_ns */
+    double disk_util;     /* disk_ns / elapsed_ns */
+    double throughput;    /* references per simulated second */
+    uint64_t references;  /* references made */
+    uint64_t page_faults; /* faults */
+    uint64_t elapsed_ns;  /* simulated time */
+    uint64_t suspensions; /* load control's */
+};
+
+struct vmm_thrash_point {
+    unsigned degree;                  /* copies */
+    struct vmm_thrash_run plain;      /* without load control */
+    struct vmm_thrash_run controlled; /* with spec.control */
+};
+
+/* Fills spec with the defaults `vmm thrash` uses. */
+VMM_API void vmm_thrash_default(struct vmm_thrash_spec *spec);
+
+/* Runs the experiment: out[d - 1] for d = 1 .. spec->max_degree. Returns 0 or
+ * a negative error with a message in err. */
+VMM_API int vmm_thrash_run(const struct vmm_config *cfg, const struct vmm_thrash_spec *spec,
+                           struct vmm_thrash_point *out, char *err, size_t errlen);
 
 /* ---- replacement policies -------------------------------------------------- */
 

@@ -62,6 +62,62 @@ void vmm_config_default(struct vmm_config *cfg)
     cfg->pff_window = 1000;
 }
 
+static const char *const setting_names[][4] = {
+    [VMM_SET_SCHED] = {"none", "rr"},
+    [VMM_SET_REPLACEMENT] = {"global", "local"},
+    [VMM_SET_ALLOCATION] = {"equal", "proportional", "priority"},
+    [VMM_SET_LOAD_CONTROL] = {"none", "ws", "pff"},
+};
+static const char *const setting_choices[] = {
+    [VMM_SET_SCHED] = "none or rr",
+    [VMM_SET_REPLACEMENT] = "global or local",
+    [VMM_SET_ALLOCATION] = "equal, proportional or priority",
+    [VMM_SET_LOAD_CONTROL] = "none, ws or pff",
+};
+
+const char *vmm_setting_name(enum vmm_setting which, unsigned value)
+{
+    if ((unsigned)which > VMM_SET_LOAD_CONTROL || value >= 4)
+        return NULL;
+    return setting_names[which][value];
+}
+
+int vmm_setting_parse(enum vmm_setting which, const char *name, const char **choices)
+{
+    if ((unsigned)which > VMM_SET_LOAD_CONTROL)
+        return -1;
+    if (choices)
+        *choices = setting_choices[which];
+    for (int i = 0; i < 4 && setting_names[which][i]; i++)
+        if (name && strcmp(name, setting_names[which][i]) == 0)
+            return i;
+    return -1;
+}
+
+int vmm_parse_time(const char *text, uint64_t *ns)
+{
+    static const struct {
+        const char *unit;
+        uint64_t ns;
+    } units[] = {{"ns", 1}, {"us", 1000}, {"ms", 1000000}, {"s", 1000000000}, {"", 1}};
+    char *end;
+    if (!text || *text < '0' || *text > '9')
+        return VMM_EPARSE;
+    errno = 0;
+    unsigned long long v = strtoull(text, &end, 10);
+    if (errno)
+        return VMM_ERANGE;
+    for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
+        if (strcmp(end, units[i].unit) != 0)
+            continue;
+        if (v > UINT64_MAX / units[i].ns)
+            return VMM_ERANGE;
+        *ns = v * units[i].ns;
+        return 0;
+    }
+    return VMM_EPARSE;
+}
+
 unsigned vmm_config_levels(const struct vmm_config *cfg)
 {
     unsigned vpn_bits = cfg->va_bits - vmm__log2(cfg->page_size);

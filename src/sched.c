@@ -163,7 +163,7 @@ static uint64_t proc_size(const struct vmm_system *sys, const struct proc *p)
 
 void vmm__alloc_changed(struct vmm_system *sys)
 {
-    if (sys->owner && sys->cfg.load_control != VMM_LOAD_PFF)
+    if (sys->local && sys->cfg.load_control != VMM_LOAD_PFF)
         sys->alloc_dirty = true;
 }
 

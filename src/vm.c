@@ -592,8 +592,71 @@ int vmm_replay_refs(struct vmm_system *sys, const struct vmm_ref *refs, size_t n
     return replay_run(sys, refs, n, NULL, 0);
 }
 
+/* A trace file as a scheduler task: process t + 1 replaying it (--sched rr). */
+struct trace_task {
+    struct vmm_trace *tr; /* the file */
+    struct vmm_ref *v;    /* a batch read from it */
+    long n, i;            /* references in v, the next one */
+    uint32_t pid;         /* its process */
+};
+
+/* One reference of the trace (split into pages by vmm_access). */
+static int trace_step(void *ctx, struct vmm_system *sys)
+{
+    struct trace_task *t = ctx;
+    if (t->i == t->n) {
+        t->n = vmm_trace_read(t->tr, t->v, 1024);
+        t->i = 0;
+        if (t->n < 0)
+            return vmm__fail(sys, (int)t->n, "%s", vmm_trace_error(t->tr));
+        if (t->n == 0)
+            return 0;
+    }
+    struct vmm_ref r = t->v[t->i++];
+    r.pid = t->pid;
+    int e = replay_one(sys, &r);
+    return e < 0 ? e : 1;
+}
+
+/* Replays each trace as its own process under the scheduler. */
+static int replay_sched(struct vmm_system *sys, struct vmm_trace **traces, size_t ntraces)
+{
+    struct trace_task *tt = calloc(ntraces, sizeof *tt);
+    int r = tt ? 0 : vmm__fail(sys, VMM_ENOMEM, "out of memory");
+    for (size_t t = 0; r == 0 && t < ntraces; t++) {
+        if (vmm_trace_format_of(traces[t]) == VMM_FMT_VMM) {
+            r = vmm__fail(sys, VMM_EUNSUPPORTED,
+                          "--sched rr replays each trace file as one process, but a trace in "
+                          "the vmm format names its own processes; replay it with --sched none");
+            break;
+        }
+        vmm_trace_set_va_bits(traces[t], sys->cfg.va_bits);
+        tt[t] =
+            (struct trace_task){traces[t], malloc(1024 * sizeof *tt[t].v), 0, 0, (uint32_t)(t + 1)};
+        struct vmm_task task = {tt[t].pid, trace_step, &tt[t]};
+        if (!tt[t].v)
+            r = vmm__fail(sys, VMM_ENOMEM, "out of memory");
+        else if (trace_proc(sys, tt[t].pid, &r))
+            r = vmm_sched_add(sys, &task);
+    }
+    if (r == 0)
+        r = vmm_sched_run(sys);
+    for (size_t t = 0; tt && t < ntraces; t++)
+        free(tt[t].v);
+    free(tt);
+    return r;
+}
+
 int vmm_replay(struct vmm_system *sys, struct vmm_trace **traces, size_t ntraces)
 {
+    if (sys->cfg.sched == VMM_SCHED_RR) {
+        if (sys->pol->needs & POLICY_FUTURE)
+            return vmm__fail(sys, VMM_EUNSUPPORTED,
+                             "policy %s needs the references in their order in advance, which "
+                             "round robin decides as it runs; use --sched none",
+                             sys->cfg.policy);
+        return replay_sched(sys, traces, ntraces);
+    }
     enum { BATCH = 4096 };
     struct vmm_ref *batch = malloc(BATCH * sizeof *batch);
     struct pbuf b = {0};

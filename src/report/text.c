@@ -283,6 +283,64 @@ out_free:
     free(ps);
 }
 
+/* Time with the scheduler: where the CPU's and the disk's time went, the
+ * throughput, and what load control did. Nothing without the scheduler
+ * (elapsed time is then the simulated time above). */
+static void sched_lines(const struct vmm_system *sys, const struct vmm_stats *st, FILE *out)
+{
+    const struct vmm_config *c = &sys->cfg;
+    char a[32];
+    if (!sys->sched)
+        return;
+    fprintf(out, "time             elapsed %s (%s, quantum ",
+            ns_text((double)st->elapsed_ns, a, sizeof a),
+            vmm_setting_name(VMM_SET_SCHED, c->sched));
+    if (c->quantum_refs)
+        fprintf(out, "%" PRIu64 " references", c->quantum_refs);
+    else
+        fprintf(out, "%s", ns_text((double)c->quantum_ns, a, sizeof a));
+    fprintf(out, "%s)\n", c->asid ? "" : ", no ASIDs: TLB flushed at each switch");
+    fprintf(out,
+            "  CPU            %5.1f%% running processes, %.1f%% switching (%" PRIu64
+            " context switches), %.1f%% idle\n",
+            pct(st->cpu_ns, st->elapsed_ns), pct(st->switch_ns, st->elapsed_ns),
+            st->context_switches, pct(st->idle_ns, st->elapsed_ns));
+    fprintf(out, "  disk           %5.1f%% busy\n", pct(st->disk_ns, st->elapsed_ns));
+    fprintf(out, "throughput       %12.0f   references per simulated second\n",
+            st->elapsed_ns ? (double)st->references * 1e9 / (double)st->elapsed_ns : 0.0);
+    if (c->load_control != VMM_LOAD_NONE || st->suspensions)
+        fprintf(out, "load control     %12" PRIu64 "   suspensions (%s), %" PRIu64 " resumptions\n",
+                st->suspensions, vmm_setting_name(VMM_SET_LOAD_CONTROL, c->load_control),
+                st->resumptions);
+}
+
+/* With the scheduler: each process's time by state, working set and frames. */
+static void sched_table(const struct vmm_system *sys, FILE *out)
+{
+    if (!sys->sched)
+        return;
+    size_t n = vmm_proc_stats_get(sys, NULL, 0);
+    struct vmm_proc_stats *ps = calloc(n ? n : 1, sizeof *ps);
+    if (!ps)
+        return;
+    vmm_proc_stats_get(sys, ps, n);
+    bool alloc = sys->local;
+    fprintf(out, "\nscheduling; times in ms, working sets (delta %" PRIu64 ") in pages\n",
+            sys->cfg.ws_delta);
+    fprintf(out, "pid  %10s  %10s  %10s  %10s  %5s  %7s  %8s%s\n", "run", "ready", "blocked",
+            "suspended", "susp", "ws", "ws peak", alloc ? "  alloc" : "");
+    for (size_t i = 0; i < n; i++) {
+        fprintf(out, "%3u  %10.3f  %10.3f  %10.3f  %10.3f  %5" PRIu64 "  %7" PRIu64 "  %8" PRIu64,
+                ps[i].pid, (double)ps[i].run_ns / 1e6, (double)ps[i].ready_ns / 1e6,
+                (double)ps[i].blocked_ns / 1e6, (double)ps[i].suspended_ns / 1e6, ps[i].suspensions,
+                ps[i].ws_size, ps[i].ws_peak);
+        if (alloc)
+            fprintf(out, "  %5" PRIu64, ps[i].allocation);
+        fputc('\n', out);
+    }
+    free(ps);
+}
+
 void vmm_report_text(const struct vmm_system *sys, const struct vmm_report_info *info, FILE *out)
 {
     const struct vmm_config *c = &sys->cfg;
@@ -348,8 +406,19 @@ void vmm_report_text(const struct vmm_system *sys, const struct vmm_report_info 
     fprintf(out,
             "                  = (1 - p) x ma + p x service: p = %.4f, ma = %s, service = %s\n", p,
             ns_text(ma, b, sizeof b), ns_text(service + ma, d, sizeof d));
+    if (c->tlb_entries && st.tlb_hits + st.tlb_misses) {
+        /* ma itself, from the TLB's hit ratio: the textbook's second formula. */
+        double h = (double)st.tlb_hits / (double)(st.tlb_hits + st.tlb_misses);
+        double m = (double)c->cost.mem_ns, t = (double)tlb;
+        fprintf(out,
+                "               ma = h x (TLB + mem) + (1 - h) x (TLB + walk + mem): h = %.4f, "
+                "= %s\n",
+                h, ns_text(h * (t + m) + (1 - h) * (t + walk + m), b, sizeof b));
+    }
+    sched_lines(sys, &st, out);
 
     proc_table(sys, out);
+    sched_table(sys, out);
 }
 
 /* ---- JSON ---------------------------------------------------------------------- */
@@ -422,12 +491,32 @@ void vmm_report_json(const struct vmm_system *sys, const struct vmm_report_info 
             ",\n  \"io_reads\": %" PRIu64 ",\n  \"io_writes\": %" PRIu64 ",\n",
             st.page_cache_pages, st.page_cache_mapped, st.dirty_pages, st.bus_errors, st.oom_kills,
             st.io_errors, st.io_reads, st.io_writes);
+    double el = st.elapsed_ns ? (double)st.elapsed_ns : 1.0;
+    fprintf(out,
+            "  \"sched\": \"%s\",\n  \"quantum_ns\": %" PRIu64 ",\n  \"quantum_refs\": %" PRIu64
+            ",\n  \"asid\": %s,\n  \"replacement\": \"%s\",\n  \"allocation\": \"%s\""
+            ",\n  \"min_frames\": %" PRIu64 ",\n  \"ws_delta\": %" PRIu64
+            ",\n  \"load_control\": \"%s\",\n  \"pff\": [%u, %u, %" PRIu64 "],\n",
+            vmm_setting_name(VMM_SET_SCHED, c->sched), c->quantum_ns, c->quantum_refs,
+            c->asid ? "true" : "false", vmm_setting_name(VMM_SET_REPLACEMENT, c->replacement),
+            vmm_setting_name(VMM_SET_ALLOCATION, c->allocation), c->min_frames, c->ws_delta,
+            vmm_setting_name(VMM_SET_LOAD_CONTROL, c->load_control), c->pff_lower, c->pff_upper,
+            c->pff_window);
+    fprintf(out,
+            "  \"elapsed_ns\": %" PRIu64 ",\n  \"cpu_ns\": %" PRIu64 ",\n  \"switch_ns\": %" PRIu64
+            ",\n  \"idle_ns\": %" PRIu64 ",\n  \"disk_ns\": %" PRIu64
+            ",\n  \"cpu_util\": %.6f,\n  \"disk_util\": %.6f,\n  \"throughput\": %.3f"
+            ",\n  \"context_switches\": %" PRIu64 ",\n  \"suspensions\": %" PRIu64
+            ",\n  \"resumptions\": %" PRIu64 ",\n",
+            st.elapsed_ns, st.cpu_ns, st.switch_ns, st.idle_ns, st.disk_ns, (double)st.cpu_ns / el,
+            (double)st.disk_ns / el, (double)st.references * 1e9 / el, st.context_switches,
+            st.suspensions, st.resumptions);
     fprintf(out,
             "  \"cost\": {\"mem_ns\": %" PRIu64 ", \"tlb_ns\": %" PRIu64
             ", \"pt_level_ns\": %" PRIu64 ", \"fault_ns\": %" PRIu64 ", \"swap_read_ns\": %" PRIu64
-            ", \"swap_write_ns\": %" PRIu64 "},\n  \"processes\": [",
+            ", \"swap_write_ns\": %" PRIu64 ", \"switch_ns\": %" PRIu64 "},\n  \"processes\": [",
             c->cost.mem_ns, c->cost.tlb_ns, c->cost.pt_level_ns, c->cost.fault_ns,
-            c->cost.swap_read_ns, c->cost.swap_write_ns);
+            c->cost.swap_read_ns, c->cost.swap_write_ns, c->cost.switch_ns);
     size_t n = vmm_proc_stats_get(sys, NULL, 0);
     struct vmm_proc_stats *ps = calloc(n ? n : 1, sizeof *ps);
     if (ps) {
@@ -453,6 +542,14 @@ void vmm_report_json(const struct vmm_system *sys, const struct vmm_report_info 
                     ps[i].ppid, ps[i].zero_fills, ps[i].cow_copies, ps[i].rss_anon, ps[i].rss_file,
                     ps[i].rss_shmem, ps[i].shared, ps[i].private_pages, ps[i].pss_bytes,
                     ps[i].swapped_pages);
+            fprintf(out,
+                    ", \"run_ns\": %" PRIu64 ", \"ready_ns\": %" PRIu64 ", \"blocked_ns\": %" PRIu64
+                    ", \"suspended_ns\": %" PRIu64 ", \"priority\": %u, \"allocation\": %" PRIu64
+                    ", \"owned_frames\": %" PRIu64 ", \"ws_size\": %" PRIu64
+                    ", \"ws_peak\": %" PRIu64 ", \"suspensions\": %" PRIu64,
+                    ps[i].run_ns, ps[i].ready_ns, ps[i].blocked_ns, ps[i].suspended_ns,
+                    ps[i].priority, ps[i].allocation, ps[i].owned_frames, ps[i].ws_size,
+                    ps[i].ws_peak, ps[i].suspensions);
             if (ps[i].killed) {
                 fprintf(out, ", \"kill_addr\": %" PRIu64 ", \"kill_reason\": ", ps[i].kill_addr);
                 json_str(out, ps[i].kill_reason);

@@ -41,11 +41,16 @@ int vmm_timeline_attach(struct vmm_system *sys, FILE *out, uint64_t interval_ns)
 {
     if (!out || !interval_ns)
         return vmm__fail(sys, VMM_EINVAL, "timeline: expected a stream and an interval > 0");
-    if (sys->st.references)
-        return vmm__fail(sys, VMM_EINVAL, "timeline: attach it before the run starts");
+    for (size_t i = 0; i < sys->cap_procs; i++)
+        if (sys->procs[i])
+            return vmm__fail(sys, VMM_EINVAL, "timeline: attach it before processes exist");
     struct timeline *t = calloc(1, sizeof *t);
     if (!t)
         return vmm__fail(sys, VMM_ENOMEM, "out of memory");
+    if (!sys->ws_on) { /* the timeline shows working sets: track them */
+        sys->cfg.ws_delta = VMM_WS_DELTA_DEFAULT;
+        sys->ws_on = true;
+    }
     t->out = out;
     t->interval = interval_ns;
     t->next = interval_ns;
@@ -83,14 +88,19 @@ static uint64_t *pflt(struct timeline *t, uint32_t pid)
     return &t->pflt[pid];
 }
 
-void vmm__timeline_tick(struct vmm_system *sys)
+/* Writes the rows due by now; with last, also a row for the part of an
+ * interval since the last one (the end of the run). */
+static void sample(struct vmm_system *sys, bool last)
 {
     struct timeline *t = sys->timeline;
     uint64_t now, cpu, disk;
     vmm__clock(sys, &now, &cpu, &disk);
-    if (now < t->next)
+    if (now < t->next && !(last && now > t->last_t))
         return;
-    uint64_t span = now - t->last_t, rows = (now - t->next) / t->interval + 1;
+    uint64_t span = now - t->last_t;
+    uint64_t rows = now < t->next ? 1 : (now - t->next) / t->interval + 1;
+    if (now < t->next) /* the last, partial interval ends now */
+        t->next = now;
     double cu = span ? (double)(cpu - t->last_cpu) / (double)span : 0.0;
     double du = span ? (double)(disk - t->last_disk) / (double)span : 0.0;
     double fr = span ? (double)(sys->st.page_faults - t->last_flt) * 1e9 / (double)span : 0.0;
@@ -100,6 +110,8 @@ void vmm__timeline_tick(struct vmm_system *sys)
         du = 1.0;
     for (uint64_t k = 0; k < rows; k++) {
         uint64_t at = t->next + k * t->interval;
+        if (at > now) /* a partial interval at the end */
+            at = now;
         for (size_t pid = 1; pid < sys->cap_procs; pid++) {
             const struct proc *p = sys->procs[pid];
             uint64_t *pf = p ? pflt(t, (uint32_t)pid) : NULL;
@@ -120,8 +132,23 @@ void vmm__timeline_tick(struct vmm_system *sys)
         }
     }
     t->next += rows * t->interval;
+    if (t->next <= now)
+        t->next = now + t->interval;
     t->last_t = now;
     t->last_cpu = cpu;
     t->last_disk = disk;
     t->last_flt = sys->st.page_faults;
+}
+
+void vmm__timeline_tick(struct vmm_system *sys)
+{
+    sample(sys, false);
+}
+
+void vmm_timeline_finish(struct vmm_system *sys)
+{
+    if (sys->timeline) {
+        sample(sys, true);
+        fflush(sys->timeline->out);
+    }
 }

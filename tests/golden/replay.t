@@ -27,6 +27,7 @@ $ vmm replay --policy fifo --frames 3 inputs/silberschatz.pages
 1> TLB hits                    5   misses 15; hit ratio 25.00%
 1> access time (EAT)      1451.8 ns per reference; simulated time 29.035 us
 1>                   = (1 - p) x ma + p x service: p = 0.7500, ma = 401.0 ns, service = 1.802 us
+1>                ma = h x (TLB + mem) + (1 - h) x (TLB + walk + mem): h = 0.2500, = 401.0 ns
 1> 
 1> processes; memory in KiB (pages of 4 KiB): RSS = anon + file = shared + USS
 1> pid  name  references  minor  major  zero-fill  CoW  RSS  anon  file  shared   PSS  USS  swap  state
@@ -76,6 +77,7 @@ $ vmm replay --frames 2 --tlb 4 --explain inputs/small.lackey
 1> TLB hits                    2   misses 4; hit ratio 33.33%
 1> access time (EAT)   1334635.0 ns per reference; simulated time 8.008 ms
 1>                   = (1 - p) x ma + p x service: p = 0.6667, ma = 367.7 ns, service = 2.002 ms
+1>                ma = h x (TLB + mem) + (1 - h) x (TLB + walk + mem): h = 0.3333, = 367.7 ns
 1> 
 1> processes; memory in KiB (pages of 4 KiB): RSS = anon + file = shared + USS
 1> pid  name  references  minor  major  zero-fill  CoW  RSS  anon  file  shared  PSS  USS  swap  state
@@ -101,6 +103,7 @@ $ vmm replay --frames 4 --format vmm --explain inputs/two.vmm
 1> TLB hits                    1   misses 4; hit ratio 20.00%
 1> access time (EAT)      1541.8 ns per reference; simulated time 7.709 us
 1>                   = (1 - p) x ma + p x service: p = 0.8000, ma = 421.0 ns, service = 1.822 us
+1>                ma = h x (TLB + mem) + (1 - h) x (TLB + walk + mem): h = 0.2000, = 421.0 ns
 1> 
 1> processes; memory in KiB (pages of 4 KiB): RSS = anon + file = shared + USS
 1> pid  name  references  minor  major  zero-fill  CoW  RSS  anon  file  shared  PSS  USS  swap  state
@@ -163,8 +166,29 @@ $ vmm replay --frames 1 --json inputs/small.addr
 1>   "io_errors": 0,
 1>   "io_reads": 0,
 1>   "io_writes": 1,
-1>   "cost": {"mem_ns": 100, "tlb_ns": 1, "pt_level_ns": 100, "fault_ns": 1000, "swap_read_ns": 8000000, "swap_write_ns": 8000000},
+1>   "sched": "none",
+1>   "quantum_ns": 10000000,
+1>   "quantum_refs": 0,
+1>   "asid": true,
+1>   "replacement": "global",
+1>   "allocation": "equal",
+1>   "min_frames": 1,
+1>   "ws_delta": 0,
+1>   "load_control": "none",
+1>   "pff": [2, 20, 1000],
+1>   "elapsed_ns": 8004006,
+1>   "cpu_ns": 4006,
+1>   "switch_ns": 0,
+1>   "idle_ns": 8000000,
+1>   "disk_ns": 8000000,
+1>   "cpu_util": 0.000500,
+1>   "disk_util": 0.999500,
+1>   "throughput": 499.750,
+1>   "context_switches": 0,
+1>   "suspensions": 0,
+1>   "resumptions": 0,
+1>   "cost": {"mem_ns": 100, "tlb_ns": 1, "pt_level_ns": 100, "fault_ns": 1000, "swap_read_ns": 8000000, "swap_write_ns": 8000000, "switch_ns": 5000},
 1>   "processes": [
-1>     {"pid": 1, "name": "P1", "references": 4, "page_faults": 2, "minor_faults": 2, "major_faults": 0, "resident_pages": 1, "swapped_pages": 1, "evicted": 1, "writebacks": 1, "page_table_nodes": 4, "state": "running", "ppid": 0, "zero_fills": 2, "cow_copies": 0, "rss_anon_pages": 1, "rss_file_pages": 0, "rss_shmem_pages": 0, "shared_pages": 0, "private_pages": 1, "pss_bytes": 4096, "swap_pages": 1}
+1>     {"pid": 1, "name": "P1", "references": 4, "page_faults": 2, "minor_faults": 2, "major_faults": 0, "resident_pages": 1, "swapped_pages": 1, "evicted": 1, "writebacks": 1, "page_table_nodes": 4, "state": "running", "ppid": 0, "zero_fills": 2, "cow_copies": 0, "rss_anon_pages": 1, "rss_file_pages": 0, "rss_shmem_pages": 0, "shared_pages": 0, "private_pages": 1, "pss_bytes": 4096, "swap_pages": 1, "run_ns": 0, "ready_ns": 0, "blocked_ns": 0, "suspended_ns": 0, "priority": 1, "allocation": 0, "owned_frames": 0, "ws_size": 0, "ws_peak": 0, "suspensions": 0}
 1>   ]
 1> }
