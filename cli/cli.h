@@ -19,19 +19,23 @@ enum {
 
 /* Options given on the command line; each field applies only if given. */
 struct cli_opts {
-    struct vmm_config cfg; /* values of the options given */
-    uint32_t given;        /* OPT_* bits of the options given */
-    bool json;             /* --json */
-    bool explain;          /* --explain */
-    bool print_demo;       /* run --print-demo */
-    const char *refs;      /* --refs LIST */
-    const char *files;     /* run --files DIR: where the files a workload names lie */
-    const char *timeline;  /* --timeline FILE.csv, or NULL */
-    uint64_t timeline_ns;  /* --timeline-interval */
-    int format;            /* --format, enum vmm_trace_format */
-    char policy_buf[256];  /* storage behind cfg.policy / cfg.policy_params */
-    int nargs;             /* positional arguments */
-    char **args;           /* them */
+    struct vmm_config cfg;         /* values of the options given */
+    uint32_t given;                /* OPT_* bits of the options given */
+    bool json;                     /* --json */
+    bool explain;                  /* --explain */
+    bool print_demo;               /* run --print-demo */
+    const char *refs;              /* --refs LIST */
+    const char *files;             /* run --files DIR: where the files a workload names lie */
+    const char *timeline;          /* --timeline FILE.csv, or NULL */
+    struct vmm_thrash_spec thrash; /* thrash: the experiment */
+    bool csv;                      /* thrash --csv */
+    bool no_chart;                 /* thrash --no-chart */
+    bool disk_cost;                /* --cost-swap-read or --cost-swap-write given */
+    uint64_t timeline_ns;          /* --timeline-interval */
+    int format;                    /* --format, enum vmm_trace_format */
+    char policy_buf[256];          /* storage behind cfg.policy / cfg.policy_params */
+    int nargs;                     /* positional arguments */
+    char **args;                   /* them */
 };
 
 enum {

@@ -14,6 +14,9 @@ static const struct {
     {"run", cmd_run, "run a workload script (no file: the built-in demo)"},
     {"replay", cmd_replay, "replay memory-reference traces through the paging system"},
     {"policies", cmd_policies, "list the page-replacement policies"},
+    {"thrash", cmd_thrash,
+     "CPU utilisation against the number of processes, with and without "
+     "load control"},
 };
 
 static int help(FILE *out)

@@ -89,6 +89,15 @@ enum {
     O_C_SWITCH,
     O_TIMELINE,
     O_TIMELINE_INT,
+    O_COPIES,
+    O_PAGES,
+    O_PHASE_PAGES,
+    O_PHASES,
+    O_TREFS,
+    O_WRITE,
+    O_CONTROL,
+    O_CSV,
+    O_NO_CHART,
 };
 
 static const struct option longopts[] = {
@@ -131,14 +140,39 @@ static const struct option longopts[] = {
     {"cost-switch", required_argument, 0, O_C_SWITCH},
     {"timeline", required_argument, 0, O_TIMELINE},
     {"timeline-interval", required_argument, 0, O_TIMELINE_INT},
+    {"copies", required_argument, 0, O_COPIES},
+    {"pages", required_argument, 0, O_PAGES},
+    {"phase-pages", required_argument, 0, O_PHASE_PAGES},
+    {"phases", required_argument, 0, O_PHASES},
+    {"copy-refs", required_argument, 0, O_TREFS},
+    {"write", required_argument, 0, O_WRITE},
+    {"control", required_argument, 0, O_CONTROL},
+    {"csv", no_argument, 0, O_CSV},
+    {"no-chart", no_argument, 0, O_NO_CHART},
     {"help", no_argument, 0, 'h'},
     {0, 0, 0, 0},
 };
 
 static int usage(const char *cmd)
 {
+    bool thrash = strcmp(cmd, "thrash") == 0;
     printf("usage: vmm %s [options] %s\n\n", cmd,
-           strcmp(cmd, "run") == 0 ? "[WORKLOAD]" : "TRACE... | --refs LIST");
+           strcmp(cmd, "run") == 0 ? "[WORKLOAD]"
+           : thrash                ? ""
+                                   : "TRACE... | --refs LIST");
+    if (thrash)
+        puts("the experiment (docs/model.md, \"Thrashing\"):\n"
+             "      --copies N          run 1 .. N copies at once [10]\n"
+             "      --pages N           pages of each copy's region [256]\n"
+             "      --phases N          localities each copy moves through [8]\n"
+             "      --phase-pages N     pages of each locality [12]\n"
+             "      --copy-refs N       references each copy makes [200000]\n"
+             "      --write F           fraction of references that write [0.2]\n"
+             "      --control ws|pff    load control of the controlled runs [ws]\n"
+             "      --csv               print CSV instead of the table and chart\n"
+             "      --no-chart          the table without the chart\n"
+             "  its defaults also differ: --cost-swap-read and --cost-swap-write 100000 (an\n"
+             "  SSD's 0.1 ms), --quantum 100us\n");
     puts("options (defaults in brackets; docs/cli.md has them all):\n"
          "  -f, --frames N          physical frames [64]\n"
          "  -p, --policy NAME[:k=v] replacement policy [lru]; `vmm policies` lists them\n"
@@ -186,6 +220,7 @@ int cli_parse(int argc, char **argv, const char *cmd, struct cli_opts *o)
     int c;
     memset(o, 0, sizeof *o);
     vmm_config_default(&o->cfg);
+    vmm_thrash_default(&o->thrash);
     o->format = VMM_FMT_AUTO;
     optind = 1;
     opterr = 0;
@@ -393,6 +428,51 @@ int cli_parse(int argc, char **argv, const char *cmd, struct cli_opts *o)
         case O_C_SWITCH:
             cost = &cm->switch_ns;
             break;
+        case O_COPIES:
+        case O_PAGES:
+        case O_PHASE_PAGES:
+        case O_PHASES:
+        case O_TREFS:
+        case O_WRITE:
+        case O_CONTROL:
+        case O_CSV:
+        case O_NO_CHART: {
+            struct vmm_thrash_spec *t = &o->thrash;
+            if (strcmp(cmd, "thrash") != 0)
+                return cli_error(EXIT_USAGE, "%s: only for vmm thrash", name);
+            if (c == O_COPIES) {
+                if (num(name, optarg, 1, 4096, &v))
+                    return EXIT_USAGE;
+                t->max_degree = (unsigned)v;
+            } else if (c == O_PAGES && num(name, optarg, 1, 1u << 30, &t->pages)) {
+                return EXIT_USAGE;
+            } else if (c == O_PHASE_PAGES && num(name, optarg, 1, 1u << 30, &t->phase_pages)) {
+                return EXIT_USAGE;
+            } else if (c == O_PHASES && num(name, optarg, 1, 1u << 30, &t->phases)) {
+                return EXIT_USAGE;
+            } else if (c == O_TREFS && num(name, optarg, 1, 1ull << 40, &t->refs)) {
+                return EXIT_USAGE;
+            } else if (c == O_WRITE) {
+                char *end;
+                errno = 0;
+                double w = strtod(optarg, &end);
+                if (*end || errno || !(w >= 0 && w <= 1))
+                    return cli_error(
+                        EXIT_USAGE, "--write: expected a fraction from 0 to 1, found '%s'", optarg);
+                t->write = w;
+            } else if (c == O_CONTROL) {
+                int x = vmm_setting_parse(VMM_SET_LOAD_CONTROL, optarg, NULL);
+                if (x != VMM_LOAD_WS && x != VMM_LOAD_PFF)
+                    return cli_error(EXIT_USAGE, "--control: expected ws or pff, found '%s'",
+                                     optarg);
+                t->control = (unsigned)x;
+            } else if (c == O_CSV) {
+                o->csv = true;
+            } else if (c == O_NO_CHART) {
+                o->no_chart = true;
+            }
+            break;
+        }
         case O_C_MEM:
             cost = &cm->mem_ns;
             break;
@@ -407,9 +487,11 @@ int cli_parse(int argc, char **argv, const char *cmd, struct cli_opts *o)
             break;
         case O_C_READ:
             cost = &cm->swap_read_ns;
+            o->disk_cost = true;
             break;
         case O_C_WRITE:
             cost = &cm->swap_write_ns;
+            o->disk_cost = true;
             break;
         case 'h':
             usage(cmd);

@@ -654,19 +654,20 @@ static int run_slice(struct vmm_system *sys, struct sched *s, struct task_rt *t,
             *why = p->killed ? "killed" : "exit";
             return finish(sys, s, t, p);
         }
-        if (waits || reads) {
+        if (waits || reads)
             set_state(sys, p, PS_BLOCKED);
-            *why = "disk";
-            return 0;
-        }
         if (c->load_control == VMM_LOAD_PFF) {
             int e = pff_control(sys, s, p);
             if (e < 0)
                 return e;
-            if (p->state == PS_SUSPENDED) {
-                *why = "suspended";
-                return 0;
-            }
+        }
+        if (p->state == PS_SUSPENDED) {
+            *why = "suspended";
+            return 0;
+        }
+        if (p->state == PS_BLOCKED) {
+            *why = "disk";
+            return 0;
         }
         if (c->quantum_refs ? used_refs >= c->quantum_refs : used_ns >= c->quantum_ns) {
             set_state(sys, p, PS_READY);

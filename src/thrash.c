@@ -82,7 +82,7 @@ void vmm_thrash_default(struct vmm_thrash_spec *spec)
     memset(spec, 0, sizeof *spec);
     spec->pages = 256;
     spec->phase_pages = 12;
-    spec->phases = 16;
+    spec->phases = 8;
     spec->refs = 200000;
     spec->write = 0.2;
     spec->max_degree = 10;
