@@ -53,16 +53,23 @@ static void print_json(const struct vmm_config *cfg, const struct vmm_thrash_spe
     printf("\n  ]\n}\n");
 }
 
-/* CPU utilisation against copies, 0 .. 100% in rows of 10%: '*' without load
- * control, 'o' with it, '#' where both fall in the same cell. */
+/* CPU utilisation against copies in rows of 5%, from the highest value down
+ * to 0: '*' without load control, 'o' with it, '#' where both fall in the
+ * same cell. */
 static void print_chart(const struct vmm_thrash_point *pt, unsigned n, const char *ctl)
 {
+    int top = 0;
+    for (unsigned i = 0; i < n; i++) {
+        int a = (int)(pt[i].plain.cpu_util * 20 + 0.5),
+            b = (int)(pt[i].controlled.cpu_util * 20 + 0.5);
+        top = a > top ? a : b > top ? b : top;
+    }
     printf("\nCPU utilisation: * without load control, o with %s (# both)\n", ctl);
-    for (int row = 10; row >= 0; row--) {
-        printf("%4d%% |", row * 10);
+    for (int row = top; row >= 0; row--) {
+        printf("%4d%% |", row * 5);
         for (unsigned i = 0; i < n; i++) {
-            int a = (int)(pt[i].plain.cpu_util * 10 + 0.5);
-            int b = (int)(pt[i].controlled.cpu_util * 10 + 0.5);
+            int a = (int)(pt[i].plain.cpu_util * 20 + 0.5);
+            int b = (int)(pt[i].controlled.cpu_util * 20 + 0.5);
             char ch = a == row && b == row ? '#' : a == row ? '*' : b == row ? 'o' : ' ';
             printf("  %c", ch);
         }

@@ -176,7 +176,7 @@ TEST(sched_blocked_process_lets_others_run)
     CHECK_EQ_U64(st.switch_ns, st.context_switches * c.cost.switch_ns);
     CHECK_EQ_U64(st.elapsed_ns, st.cpu_ns + st.switch_ns + st.idle_ns);
     CHECK(st.major_faults > 0);
-    CHECK(st.elapsed_ns > alone); /* together they no longer fit */
+    CHECK(st.elapsed_ns > alone);                  /* together they no longer fit */
     CHECK(st.cpu_ns + st.disk_ns > st.elapsed_ns); /* they overlapped */
     CHECK(st.elapsed_ns < st.cpu_ns + st.switch_ns + st.disk_ns);
     struct vmm_proc_stats ps[2];
