@@ -214,6 +214,18 @@ static int usage(const char *cmd)
     return -1;
 }
 
+/* "--name" of the long option whose value is c, for messages. */
+static const char *optname(int c)
+{
+    static char buf[40];
+    for (const struct option *l = longopts; l->name; l++)
+        if (l->val == c) {
+            snprintf(buf, sizeof buf, "--%s", l->name);
+            return buf;
+        }
+    return "option";
+}
+
 int cli_parse(int argc, char **argv, const char *cmd, struct cli_opts *o)
 {
     uint64_t v;
@@ -358,7 +370,7 @@ int cli_parse(int argc, char **argv, const char *cmd, struct cli_opts *o)
                 const char *choices;
                 int x = vmm_setting_parse(map[i].which, optarg, &choices);
                 if (x < 0)
-                    return cli_error(EXIT_USAGE, "%s: unknown value '%s' (expected %s)", name,
+                    return cli_error(EXIT_USAGE, "%s: unknown value '%s' (expected %s)", optname(c),
                                      optarg, choices);
                 *field[i] = (unsigned)x;
                 o->given |= map[i].bit;
@@ -438,6 +450,7 @@ int cli_parse(int argc, char **argv, const char *cmd, struct cli_opts *o)
         case O_CSV:
         case O_NO_CHART: {
             struct vmm_thrash_spec *t = &o->thrash;
+            name = optname(c);
             if (strcmp(cmd, "thrash") != 0)
                 return cli_error(EXIT_USAGE, "%s: only for vmm thrash", name);
             if (c == O_COPIES) {

@@ -202,6 +202,12 @@ int vmm_config_validate(const struct vmm_config *c, char *msg, size_t len)
         snprintf(msg, len, "unknown scheduler, replacement, allocation or load control");
         return VMM_EINVAL;
     }
+    if (c->load_control != VMM_LOAD_NONE && c->sched != VMM_SCHED_RR) {
+        snprintf(msg, len,
+                 "load control %s suspends processes, which needs the scheduler (--sched rr)",
+                 vmm_setting_name(VMM_SET_LOAD_CONTROL, c->load_control));
+        return VMM_EINVAL;
+    }
     if (c->sched == VMM_SCHED_RR && !c->quantum_ns && !c->quantum_refs) {
         snprintf(msg, len, "a round-robin quantum of 0 (--quantum 10ms or --quantum 1000refs)");
         return VMM_EINVAL;

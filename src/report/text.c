@@ -324,16 +324,19 @@ static void sched_table(const struct vmm_system *sys, FILE *out)
     if (!ps)
         return;
     vmm_proc_stats_get(sys, ps, n);
-    bool alloc = sys->local;
-    fprintf(out, "\nscheduling; times in ms, working sets (delta %" PRIu64 ") in pages\n",
-            sys->cfg.ws_delta);
-    fprintf(out, "pid  %10s  %10s  %10s  %10s  %5s  %7s  %8s%s\n", "run", "ready", "blocked",
-            "suspended", "susp", "ws", "ws peak", alloc ? "  alloc" : "");
+    bool alloc = sys->local, ws = sys->ws_on;
+    fprintf(out, "\nscheduling; times in ms");
+    if (ws)
+        fprintf(out, ", working sets W(t, %" PRIu64 ") in pages", sys->cfg.ws_delta);
+    fprintf(out, "\npid  %10s  %10s  %10s  %10s  %5s%s%s\n", "run", "ready", "blocked", "suspended",
+            "susp", ws ? "       ws   ws peak" : "", alloc ? "  alloc" : "");
     for (size_t i = 0; i < n; i++) {
-        fprintf(out, "%3u  %10.3f  %10.3f  %10.3f  %10.3f  %5" PRIu64 "  %7" PRIu64 "  %8" PRIu64,
-                ps[i].pid, (double)ps[i].run_ns / 1e6, (double)ps[i].ready_ns / 1e6,
-                (double)ps[i].blocked_ns / 1e6, (double)ps[i].suspended_ns / 1e6, ps[i].suspensions,
-                ps[i].ws_size, ps[i].ws_peak);
+        fprintf(out, "%3u  %10.3f  %10.3f  %10.3f  %10.3f  %5" PRIu64, ps[i].pid,
+                (double)ps[i].run_ns / 1e6, (double)ps[i].ready_ns / 1e6,
+                (double)ps[i].blocked_ns / 1e6, (double)ps[i].suspended_ns / 1e6,
+                ps[i].suspensions);
+        if (ws)
+            fprintf(out, "  %7" PRIu64 "  %8" PRIu64, ps[i].ws_size, ps[i].ws_peak);
         if (alloc)
             fprintf(out, "  %5" PRIu64, ps[i].allocation);
         fputc('\n', out);
