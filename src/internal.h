@@ -329,6 +329,11 @@ extern const size_t vmm__npolicies;
 /* Reads an unsigned parameter; returns 0, or VMM_EPARSE with a message in sys. */
 int vmm__param_u64(struct vmm_system *sys, const struct policy_params *pp, const char *key,
                    uint64_t def, uint64_t min, uint64_t max, uint64_t *out);
+/* The working-set policies' parameter delta: the window, which is the
+ * system's (cfg.ws_delta). Sets cfg.ws_delta from it when none was
+ * configured (default VMM_WS_DELTA_DEFAULT); a delta= that contradicts a
+ * configured one is VMM_EINVAL. Returns 0 or an error with a message. */
+int vmm__param_delta(struct vmm_system *sys, const struct policy_params *pp);
 
 /* ---- the system ------------------------------------------------------------ */
 
