@@ -22,9 +22,11 @@
  * deltas from 1 up, global and local replacement (then a victim must be the
  * faulting process's own, and the sweep must not touch the other frames: a
  * shadow that kept their R bits would disagree at once), a process exiting
- * midway, the invariant checker after every reference in half the runs.
+ * midway or spawned late (the allocator then takes frames back through the
+ * policy), the invariant checker after every reference in half the runs.
  * Also: ws is LRU for a single process; a page of a process that ended goes
- * first; parameters.
+ * first; worked examples; parameters; both policies under the round-robin
+ * scheduler with working-set and page-fault-frequency load control.
  */
 #include "harness.h"
 #include "vmm.h"
@@ -68,6 +70,9 @@ struct shadow {
     uint64_t t[MAXPROC];    /* virtual times: REF events of each process */
     bool ended[MAXPROC];    /* EXIT seen */
     bool write;             /* the reference in progress is a write */
+    uint32_t cur;           /* the process making it */
+    uint64_t trims;         /* victims taken from another process than cur (the
+                               allocator trimming it, local replacement) */
     unsigned hand;          /* wsclock's hand */
     uint64_t victims;       /* VICTIM events checked */
     uint64_t inside;        /* of those, victims inside their working set */
@@ -190,6 +195,7 @@ static void on_victim(struct shadow *s, const struct vmm_event *ev)
     }
     unsigned want = s->kind == M_WS ? model_ws(s, pid) : model_wsclock(s, pid);
     s->victims++;
+    s->trims += pid != s->cur;
     if (want != got) {
         snprintf(s->err, sizeof s->err,
                  "ref %" PRIu64 " (P%u): the model evicts frame %u (P%u page %" PRIu64
@@ -210,6 +216,7 @@ static void on_event(void *ctx, const struct vmm_event *ev)
     case VMM_EV_REF:
         s->t[ev->pid]++;
         s->write = ev->op == VMM_WRITE;
+        s->cur = ev->pid;
         for (unsigned i = 0; i < s->nf; i++) {
             struct sframe *f = &s->f[i];
             if (f->used && f->pid == ev->pid && f->vpn == ev->vpn) {
@@ -262,6 +269,8 @@ struct run {
     bool local;         /* local replacement (equal allocation) */
     bool check;         /* invariant checker after every reference */
     bool exit_one;      /* the last process exits at two thirds */
+    bool late;          /* the last process is spawned at a third: under local
+                           replacement the others' allocations shrink (trims) */
 };
 
 /* Runs r; fails the running test at the first disagreement. *sh receives
@@ -271,9 +280,9 @@ static void model_run(const struct run *r, struct shadow *sh)
     struct vmm_config c;
     char err[512], what[200];
     uint64_t s = r->seed, base[MAXPROC] = {0};
-    snprintf(what, sizeof what, "%s seed %" PRIu64 " delta %" PRIu64 " frames %u procs %u%s%s%s",
+    snprintf(what, sizeof what, "%s seed %" PRIu64 " delta %" PRIu64 " frames %u procs %u%s%s%s%s",
              r->policy, r->seed, r->delta, r->frames, (unsigned)r->nproc, r->local ? " local" : "",
-             r->check ? " check" : "", r->exit_one ? " exit" : "");
+             r->check ? " check" : "", r->exit_one ? " exit" : "", r->late ? " late" : "");
     vmm_config_default(&c);
     c.frames = r->frames;
     c.data = false;
@@ -299,12 +308,21 @@ static void model_run(const struct run *r, struct shadow *sh)
                              .ctx = sh};
     if (vmm_observer_add(sys, &o) < 0)
         test_fail(__FILE__, __LINE__, "observer: %s", vmm_system_error(sys));
+    bool late = r->late && r->nproc > 1;
+    uint32_t live = late ? r->nproc - 1 : r->nproc;
     for (uint32_t pid = 1; pid <= r->nproc && !test_stopped(); pid++)
-        if (vmm_process_spawn(sys, pid, "w") < 0 ||
-            vmm_region_add(sys, pid, "heap", 0, NPAGES * PS, VMM_PROT_READ | VMM_PROT_WRITE) < 0)
+        if (pid <= live &&
+            (vmm_process_spawn(sys, pid, "w") < 0 ||
+             vmm_region_add(sys, pid, "heap", 0, NPAGES * PS, VMM_PROT_READ | VMM_PROT_WRITE) < 0))
             test_fail(__FILE__, __LINE__, "%s: %s", what, vmm_system_error(sys));
-    uint32_t live = r->nproc;
     for (size_t k = 0; k < r->nrefs && !test_stopped(); k++) {
+        if (late && k == r->nrefs / 3) {
+            live++;
+            if (vmm_process_spawn(sys, live, "w") < 0 ||
+                vmm_region_add(sys, live, "heap", 0, NPAGES * PS, VMM_PROT_READ | VMM_PROT_WRITE) <
+                    0)
+                test_fail(__FILE__, __LINE__, "%s: %s", what, vmm_system_error(sys));
+        }
         if (r->exit_one && live > 1 && k == 2 * r->nrefs / 3) {
             if (vmm_process_exit(sys, live) < 0)
                 test_fail(__FILE__, __LINE__, "%s: exit: %s", what, vmm_system_error(sys));
@@ -337,7 +355,7 @@ static void model_run(const struct run *r, struct shadow *sh)
 static void model_runs(const char *policy, uint64_t seed0, bool local)
 {
     static const uint64_t deltas[] = {1, 2, 3, 5, 8, 13, 30, 100, 10000};
-    uint64_t victims = 0, inside = 0, mixed = 0;
+    uint64_t victims = 0, inside = 0, mixed = 0, trims = 0;
     for (unsigned k = 0; k < 36 && !test_stopped(); k++) {
         struct shadow sh;
         struct run r = {.policy = policy,
@@ -347,7 +365,8 @@ static void model_runs(const char *policy, uint64_t seed0, bool local)
                         .nrefs = 1200,
                         .local = local,
                         .check = k % 2 == 0,
-                        .exit_one = k % 3 == 0};
+                        .exit_one = k % 3 == 0,
+                        .late = k % 3 == 1};
         r.frames = r.nproc * (2 + (k / 4) % 4); /* 2 .. 5 per process */
         if (r.frames > MAXF)
             r.frames = MAXF;
@@ -355,11 +374,13 @@ static void model_runs(const char *policy, uint64_t seed0, bool local)
         victims += sh.victims;
         inside += sh.inside;
         mixed += sh.outside_left;
+        trims += sh.trims;
     }
     if (test_stopped())
         return;
     /* The runs did choose: many victims, and for ws both kinds of choice. */
     CHECK(victims > 5000);
+    CHECK(local ? trims >= 10 : trims == 0); /* the allocator took frames back */
     if (strcmp(policy, "ws") == 0) {
         CHECK(inside > 100);
         CHECK(mixed > 100);
@@ -674,4 +695,108 @@ TEST(wspol_params)
         CHECK(vmm_system_create(&c, &sys, err, sizeof err) < 0);
         CHECK_CONTAINS(err, "delta");
     }
+}
+
+/* ---- under the scheduler ------------------------------------------------------------- */
+
+/* A process that makes n references over its own 20 pages, 8 at a time,
+ * moving now and then. */
+struct task_ctx {
+    uint32_t pid;  /* the process */
+    uint64_t rng;  /* its string */
+    uint64_t left; /* references to go */
+    uint64_t base; /* the window it works in */
+    int err;       /* the first unexpected outcome, 0 = none */
+};
+
+static int task_step(void *ctx, struct vmm_system *sys)
+{
+    struct task_ctx *t = ctx;
+    if (t->left == 0)
+        return 0;
+    t->left--;
+    if (rnd(&t->rng) % 50 == 0)
+        t->base = rnd(&t->rng) % 12;
+    uint64_t page = t->base + rnd(&t->rng) % 8;
+    bool w = rnd(&t->rng) % 4 == 0;
+    int rc = vmm_access(sys, t->pid, page * PS, w ? VMM_WRITE : VMM_READ, NULL, 1);
+    if (rc < 0)
+        return rc;
+    if (rc > VMM_FAULT_MAJOR && !t->err)
+        t->err = rc;
+    return t->left > 0;
+}
+
+/* Victims must be the faulting (or trimmed) process's own under local
+ * replacement. */
+static void local_only(void *ctx, const struct vmm_event *ev)
+{
+    uint64_t *bad = ctx;
+    *bad += ev->vpid != ev->pid;
+}
+
+/* Round robin with working-set and page-fault-frequency load control
+ * (processes suspended and resumed, frames taken back), local and global
+ * replacement: both policies run clean with the checker after every
+ * reference, and local victims stay local. */
+TEST(wspol_sched_load_control)
+{
+    static const char *const pols[] = {"ws", "wsclock"};
+    static const struct {
+        unsigned load, repl;
+    } modes[] = {{VMM_LOAD_WS, VMM_REPLACE_GLOBAL},
+                 {VMM_LOAD_WS, VMM_REPLACE_LOCAL},
+                 {VMM_LOAD_PFF, VMM_REPLACE_LOCAL},
+                 {VMM_LOAD_NONE, VMM_REPLACE_LOCAL}};
+    uint64_t suspensions = 0;
+    for (int k = 0; k < 2; k++) {
+        for (size_t m = 0; m < sizeof modes / sizeof modes[0] && !test_stopped(); m++) {
+            struct vmm_config c;
+            struct vmm_system *sys;
+            char err[256];
+            uint64_t bad = 0;
+            vmm_config_default(&c);
+            c.frames = 18;
+            c.data = false;
+            c.policy = pols[k];
+            c.ws_delta = 40;
+            c.check = true;
+            c.sched = VMM_SCHED_RR;
+            c.quantum_refs = 30;
+            c.load_control = modes[m].load;
+            c.replacement = modes[m].repl;
+            c.pff_window = 100;
+            if (vmm_system_create(&c, &sys, err, sizeof err) < 0) {
+                test_fail(__FILE__, __LINE__, "%s: %s", pols[k], err);
+                return;
+            }
+            struct vmm_observer o = {VMM_EV_MASK(VMM_EV_VICTIM), local_only, &bad};
+            CHECK_EQ_I64(vmm_observer_add(sys, &o), 0);
+            struct task_ctx tc[4];
+            for (uint32_t i = 0; i < 4; i++) {
+                uint32_t pid = i + 1;
+                tc[i] = (struct task_ctx){pid, 100 * pid + m, 600 + 100 * i, 0, 0};
+                CHECK_EQ_I64(vmm_process_spawn(sys, pid, "t"), 0);
+                CHECK_EQ_I64(
+                    vmm_region_add(sys, pid, "h", 0, 20 * PS, VMM_PROT_READ | VMM_PROT_WRITE), 0);
+                struct vmm_task task = {pid, task_step, &tc[i]};
+                CHECK_EQ_I64(vmm_sched_add(sys, &task), 0);
+            }
+            int rc = vmm_sched_run(sys);
+            if (rc < 0)
+                test_fail(__FILE__, __LINE__, "%s mode %zu: %s", pols[k], m, vmm_system_error(sys));
+            CHECK_EQ_I64(rc, 0);
+            for (int i = 0; i < 4; i++)
+                CHECK_EQ_I64(tc[i].err, 0);
+            if (modes[m].repl == VMM_REPLACE_LOCAL)
+                CHECK_EQ_U64(bad, 0);
+            struct vmm_stats st;
+            vmm_stats_get(sys, &st);
+            CHECK(st.evictions > 20);
+            suspensions += st.suspensions;
+            CHECK_EQ_I64(vmm_system_check(sys), 0);
+            vmm_system_destroy(sys);
+        }
+    }
+    CHECK(suspensions > 0); /* load control did act */
 }
