@@ -21,8 +21,10 @@
  *    reference, so it lies in (references - delta, references];
  *  - open addressing with linear probing and backward-shift deletion (no
  *    tombstones): every page is reachable from its home slot without
- *    crossing an empty one; the table is at most half full (fewer than
- *    4 x delta slots, never shrinking), so probes stay short.
+ *    crossing an empty one, and one slot at least is empty; the table is
+ *    at most half full (64 slots, or fewer than 4 x delta; it never
+ *    shrinks), so probes stay short - unless host memory ran out as it had
+ *    to grow (then it stays fuller until a later attempt succeeds).
  *
  * Both are O(1) a reference (amortized: the ring and the table double as
  * they fill). The ring grows only as references come, so a window longer
@@ -237,7 +239,7 @@ int vmm__ws_check(const struct proc *p, char *msg, size_t len)
             return -1;
         }
     }
-    if (used != w->size || counts != w->filled || used * 2 > w->cap || used != p->st.ws_size) {
+    if (used != w->size || counts != w->filled || used >= w->cap || used != p->st.ws_size) {
         snprintf(msg, len,
                  "P%u working set: %zu pages in %zu slots, size %zu (ws_size %" PRIu64
                  "), counts %" PRIu64 " for %" PRIu64 " references",
