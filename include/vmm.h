@@ -136,7 +136,8 @@ struct vmm_config {
     uint64_t min_frames;   /* the least frames a process may be given [1] */
     uint64_t ws_delta;     /* working-set window: the last ws_delta references of each
                               process; 0 = working sets are not tracked [0; load
-                              control ws and the timeline turn it on at 10000] */
+                              control ws and the timeline turn it on at 10000; so do
+                              the policies ws and wsclock, or at their delta=] */
     unsigned load_control; /* enum vmm_load_control [VMM_LOAD_NONE] */
     uint32_t pff_lower;    /* page-fault frequency bounds, faults per 1000 references of */
     uint32_t pff_upper;    /*   the process over its last pff_window references [2, 20] */

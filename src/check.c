@@ -21,7 +21,8 @@
  *  6. per process: valid and swapped PTEs = its resident and swapped counts;
  *     an ended process holds nothing;
  *  7. TLB: every entry is a live process's valid PTE at that page;
- *  8. the policy's own structures (its check callback).
+ *  8. the policy's own structures (its check callback);
+ *  9. each process's working-set window and table (wset.c).
  */
 #include "internal.h"
 
@@ -333,5 +334,8 @@ int vmm_system_check(struct vmm_system *sys)
     char msg[256];
     if (sys->pol->check && sys->pol->check(sys->pol_state, msg, sizeof msg) < 0)
         return vmm__fail(sys, VMM_EINVARIANT, "policy %s: %s", sys->policy_name, msg);
+    for (size_t pid = 0; pid < sys->cap_procs; pid++)
+        if (sys->procs[pid] && vmm__ws_check(sys->procs[pid], msg, sizeof msg) < 0)
+            return vmm__fail(sys, VMM_EINVARIANT, "%s", msg);
     return 0;
 }

@@ -329,6 +329,11 @@ extern const size_t vmm__npolicies;
 /* Reads an unsigned parameter; returns 0, or VMM_EPARSE with a message in sys. */
 int vmm__param_u64(struct vmm_system *sys, const struct policy_params *pp, const char *key,
                    uint64_t def, uint64_t min, uint64_t max, uint64_t *out);
+/* The working-set policies' parameter delta: the window, which is the
+ * system's (cfg.ws_delta). Sets cfg.ws_delta from it when none was
+ * configured (default VMM_WS_DELTA_DEFAULT); a delta= that contradicts a
+ * configured one is VMM_EINVAL. Returns 0 or an error with a message. */
+int vmm__param_delta(struct vmm_system *sys, const struct policy_params *pp);
 
 /* ---- the system ------------------------------------------------------------ */
 
@@ -711,11 +716,16 @@ void vmm__sched_destroy(struct vmm_system *sys);
 /* Starts tracking W(t, cfg.ws_delta) for p. Returns 0 or VMM_ENOMEM. */
 int vmm__ws_init(struct vmm_system *sys, struct proc *p);
 void vmm__ws_free(struct proc *p);
-/* p references page vpn: the window slides by one (p->st.ws_size, ws_peak). */
-void vmm__ws_ref(struct vmm_system *sys, struct proc *p, vpn_t vpn);
+/* p references page vpn (p->st.references already counts it): the window
+ * slides by one (p->st.ws_size, ws_peak). Returns 0, or VMM_ENOMEM with
+ * nothing changed when the host has no memory to grow the window. */
+int vmm__ws_ref(struct vmm_system *sys, struct proc *p, vpn_t vpn);
 /* The reference number (p->st.references at the time) of p's last reference
  * to vpn, 0 if none is in the window. */
 uint64_t vmm__ws_last(const struct proc *p, vpn_t vpn);
+/* Checks p's window and table (the invariants at the top of wset.c).
+ * Returns 0, or -1 with a message. */
+int vmm__ws_check(const struct proc *p, char *msg, size_t len);
 
 /* ---- the hot path (vm.c) -------------------------------------------------------- */
 

@@ -200,8 +200,8 @@ static int ref_full(struct vmm_system *sys, struct proc *p, uint64_t addr, unsig
     sys->st.references++;
     p->st.references++;
     sys->cur = p;
-    if (sys->ws_on)
-        vmm__ws_ref(sys, p, vpn);
+    if (sys->ws_on && VMM_UNLIKELY(vmm__ws_ref(sys, p, vpn) < 0))
+        return vmm__fail(sys, VMM_ENOMEM, "out of memory for the working set of P%u", p->pid);
     EMIT(sys, VMM_EV_REF, .pid = p->pid, .op = (uint8_t)op, .vaddr = addr, .vpn = vpn);
     if (sys->tlb.sets) {
         pte = tlb_lookup(&sys->tlb, p->asid, vpn);

@@ -11,7 +11,8 @@
  *  - R is set by every reference, including the faulting one; M by writes;
  *  - a victim is written back iff its M is set;
  *  - ticks (nru, aging) run after every interval-th reference;
- *  - the same tie-breaks and the same splitmix64 stream (random).
+ *  - the same tie-breaks and the same splitmix64 stream (random);
+ *  - one process, so its virtual time (ws, wsclock) is the reference number.
  *
  * libvmm runs the same trace through vmm_replay_refs (single process pid 1,
  * metadata only) and must report the same page faults, evictions and
@@ -28,7 +29,8 @@
  * R bits set through TLB hits are compared too. nru and aging are also run
  * with non-default intervals and counter widths, and on longer traces (1000 ..
  * 2400 references) where ticks at the default interval happen (without the
- * invariant checker: its page-table walk makes those runs slow). Finally
+ * invariant checker: its page-table walk makes those runs slow); ws and
+ * wsclock with windows (delta) from 1 reference to the default. Finally
  * every policy runs a 12000-reference trace with 4097 and 6000 frames, so the
  * policies' bitmaps and heaps span many words.
  *
@@ -169,17 +171,18 @@ static void trace_gen_large(struct trace *t, uint64_t seed)
 
 /* ---- the naive reference ------------------------------------------------------ */
 
-enum pol { FIFO, LRU, OPT, RANDOM, CLOCK, ECLOCK, NRU, AGING, LFU, MFU };
+enum pol { FIFO, LRU, OPT, RANDOM, CLOCK, ECLOCK, NRU, AGING, LFU, MFU, WS, WSCLOCK };
 
-static const char *const pol_names[] = {"fifo",   "lru", "opt",   "random", "clock",
-                                        "eclock", "nru", "aging", "lfu",    "mfu"};
+static const char *const pol_names[] = {"fifo", "lru",   "opt", "random", "clock", "eclock",
+                                        "nru",  "aging", "lfu", "mfu",    "ws",    "wsclock"};
 
 struct mparams {
     uint64_t interval; /* nru, aging: references between ticks */
     unsigned bits;     /* aging: counter width */
+    uint64_t delta;    /* ws, wsclock: the working-set window (0 = the default, 10000) */
 };
 
-static const struct mparams defaults = {1000, 8};
+static const struct mparams defaults = {1000, 8, 0};
 
 struct mframe {
     bool used;        /* holds a page */
@@ -191,6 +194,7 @@ struct mframe {
     uint64_t count;   /* references since loaded */
     uint64_t counter; /* aging register */
     uint64_t next;    /* next use (opt) */
+    uint64_t seen;    /* wsclock: last use as the hand saw it */
 };
 
 struct model {
@@ -201,7 +205,8 @@ struct model {
     struct mframe *f;  /* the frames */
     uint32_t *where;   /* where[id]: frame + 1 holding page id, 0 = none (an index
                           only: it makes no decision) */
-    unsigned hand;     /* clock, eclock, nru */
+    unsigned hand;     /* clock, eclock, nru, wsclock */
+    uint64_t now;      /* references so far: the one process's virtual time */
     uint64_t rng;      /* random */
     uint64_t faults, evictions, writebacks;
 };
@@ -217,7 +222,46 @@ static unsigned model_victim(struct model *m)
 {
     unsigned n = m->nf, v = 0;
     struct mframe *f = m->f;
+    uint64_t delta = m->mp.delta ? m->mp.delta : 10000;
     switch (m->pol) {
+    case WS: {
+        /* Outside the working set: not referenced in the last delta
+         * references; the oldest such page, else the least recently used. */
+        unsigned best = n;
+        for (unsigned i = 0; i < n; i++) {
+            if (f[i].last < f[v].last)
+                v = i;
+            if (m->now - f[i].last >= delta && (best == n || f[i].last < f[best].last))
+                best = i;
+        }
+        return best < n ? best : v;
+    }
+    case WSCLOCK: {
+        /* One turn: R = 1: clear, last use = now; old and clean: the
+         * victim; then the first old dirty, the first clean with R = 0, the
+         * hand's frame. */
+        unsigned dirty_old = n, clean = n;
+        for (unsigned k = 0; k < n; k++) {
+            unsigned i = (m->hand + k) % n;
+            if (f[i].r) {
+                f[i].r = false;
+                f[i].seen = m->now;
+                continue;
+            }
+            bool old = m->now - f[i].seen > delta;
+            if (old && !f[i].m) {
+                m->hand = (i + 1) % n;
+                return i;
+            }
+            if (old && dirty_old == n)
+                dirty_old = i;
+            if (!old && !f[i].m && clean == n)
+                clean = i;
+        }
+        v = dirty_old < n ? dirty_old : clean < n ? clean : m->hand;
+        m->hand = (v + 1) % n;
+        return v;
+    }
     case FIFO:
         for (unsigned i = 1; i < n; i++)
             if (f[i].loaded < f[v].loaded)
@@ -330,6 +374,7 @@ static void model_run(struct model *m, enum pol pol, const struct mparams *mp, u
         abort();
     for (size_t k = 0; k < n; k++) {
         uint64_t now = k + 1, page = t->r[k].page;
+        m->now = now;
         uint32_t id = t->r[k].id;
         bool w = t->r[k].write;
         uint64_t next = t->next[k];
@@ -360,7 +405,8 @@ static void model_run(struct model *m, enum pol pol, const struct mparams *mp, u
                                  .loaded = now,
                                  .last = now,
                                  .count = 1,
-                                 .next = next};
+                                 .next = next,
+                                 .seen = now};
             m->where[id] = (uint32_t)(f - m->f) + 1;
         }
         if ((pol == NRU || pol == AGING) && now % mp->interval == 0)
@@ -582,13 +628,37 @@ TEST(policy_diff_mfu)
     diff_policy(MFU, NULL, &defaults, 10000, NTRACES, false);
 }
 
+/* One process: ws is lru in disguise (its oldest page outside the window is
+ * the least recently used), which the model does not assume. */
+TEST(policy_diff_ws)
+{
+    static const uint64_t d[] = {1, 2, 5, 17, 60, 0};
+    for (size_t i = 0; i < sizeof d / sizeof d[0] && !test_stopped(); i++) {
+        char params[64] = "";
+        struct mparams mp = {1000, 8, d[i]};
+        snprintf(params, sizeof params, "delta=%" PRIu64, d[i]);
+        diff_policy(WS, d[i] ? params : NULL, &mp, 15000 + 100 * i, 20, false);
+    }
+}
+
+TEST(policy_diff_wsclock)
+{
+    static const uint64_t d[] = {1, 2, 3, 8, 30, 120, 0};
+    for (size_t i = 0; i < sizeof d / sizeof d[0] && !test_stopped(); i++) {
+        char params[64] = "";
+        struct mparams mp = {1000, 8, d[i]};
+        snprintf(params, sizeof params, "delta=%" PRIu64, d[i]);
+        diff_policy(WSCLOCK, d[i] ? params : NULL, &mp, 16000 + 100 * i, 20, false);
+    }
+}
+
 /* Short intervals, so R bits are cleared many times within a trace. */
 TEST(policy_diff_nru_interval)
 {
     static const uint64_t iv[] = {1, 2, 3, 7, 16, 50, 128};
     for (size_t i = 0; i < sizeof iv / sizeof iv[0] && !test_stopped(); i++) {
         char params[64];
-        struct mparams mp = {iv[i], 8};
+        struct mparams mp = {iv[i], 8, 0};
         snprintf(params, sizeof params, "interval=%" PRIu64, iv[i]);
         diff_policy(NRU, params, &mp, 11000 + 100 * i, 20, false);
     }
@@ -596,7 +666,8 @@ TEST(policy_diff_nru_interval)
 
 TEST(policy_diff_aging_params)
 {
-    static const struct mparams mps[] = {{1, 8}, {2, 1}, {3, 2}, {5, 3}, {7, 64}, {10, 8}, {40, 4}};
+    static const struct mparams mps[] = {{1, 8, 0},  {2, 1, 0},  {3, 2, 0}, {5, 3, 0},
+                                         {7, 64, 0}, {10, 8, 0}, {40, 4, 0}};
     for (size_t i = 0; i < sizeof mps / sizeof mps[0] && !test_stopped(); i++) {
         char params[64];
         snprintf(params, sizeof params, "bits=%u,interval=%" PRIu64, mps[i].bits, mps[i].interval);
@@ -630,12 +701,13 @@ TEST(policy_diff_large)
         const char *params;
         struct mparams mp;
     } runs[] = {
-        {FIFO, NULL, {1000, 8}},  {LRU, NULL, {1000, 8}},
-        {OPT, NULL, {1000, 8}},   {RANDOM, NULL, {1000, 8}},
-        {CLOCK, NULL, {1000, 8}}, {ECLOCK, NULL, {1000, 8}},
-        {NRU, NULL, {1000, 8}},   {NRU, "interval=300", {300, 8}},
-        {AGING, NULL, {1000, 8}}, {AGING, "bits=12,interval=300", {300, 12}},
-        {LFU, NULL, {1000, 8}},   {MFU, NULL, {1000, 8}},
+        {FIFO, NULL, {1000, 8, 0}},          {LRU, NULL, {1000, 8, 0}},
+        {OPT, NULL, {1000, 8, 0}},           {RANDOM, NULL, {1000, 8, 0}},
+        {CLOCK, NULL, {1000, 8, 0}},         {ECLOCK, NULL, {1000, 8, 0}},
+        {NRU, NULL, {1000, 8, 0}},           {NRU, "interval=300", {300, 8, 0}},
+        {AGING, NULL, {1000, 8, 0}},         {AGING, "bits=12,interval=300", {300, 12, 0}},
+        {LFU, NULL, {1000, 8, 0}},           {MFU, NULL, {1000, 8, 0}},
+        {WS, "delta=3000", {1000, 8, 3000}}, {WSCLOCK, "delta=2000", {1000, 8, 2000}},
     };
     static const unsigned frames[] = {4097, 6000};
     for (size_t f = 0; f < 2; f++) {

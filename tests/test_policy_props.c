@@ -25,8 +25,8 @@
 #define MAXF    64  /* largest frame count tried */
 #define MAXREFS 800 /* longest trace */
 
-static const char *const policies[] = {"fifo",   "lru", "opt",   "random", "clock",
-                                       "eclock", "nru", "aging", "lfu",    "mfu"};
+static const char *const policies[] = {"fifo", "lru",   "opt", "random", "clock", "eclock",
+                                       "nru",  "aging", "lfu", "mfu",    "ws",    "wsclock"};
 #define NPOL (sizeof policies / sizeof policies[0])
 
 /* ---- running libvmm ------------------------------------------------------------ */
@@ -252,10 +252,12 @@ TEST(policy_props_docs_examples)
         const char *policy, *params;
         uint64_t faults;
     } want[] = {
-        {"fifo", NULL, 15},        {"lru", NULL, 12},    {"opt", NULL, 9},
-        {"clock", NULL, 14},       {"eclock", NULL, 14}, {"nru", NULL, 15},
-        {"nru", "interval=4", 11}, {"aging", NULL, 15},  {"aging", "interval=4", 10},
-        {"lfu", NULL, 11},         {"mfu", NULL, 12},
+        {"fifo", NULL, 15},         {"lru", NULL, 12},          {"opt", NULL, 9},
+        {"clock", NULL, 14},        {"eclock", NULL, 14},       {"nru", NULL, 15},
+        {"nru", "interval=4", 11},  {"aging", NULL, 15},        {"aging", "interval=4", 10},
+        {"lfu", NULL, 11},          {"mfu", NULL, 12},          {"ws", NULL, 12},
+        {"ws", "delta=3", 12},      {"wsclock", NULL, 13},      {"wsclock", "delta=1", 13},
+        {"wsclock", "delta=2", 13}, {"wsclock", "delta=4", 13},
     };
     TRACE_OF(&t, silberschatz);
     for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
@@ -354,12 +356,14 @@ TEST(policy_props_exit_churn)
     static const struct {
         const char *policy, *params;
     } runs[] = {
-        {"fifo", NULL},  {"lru", NULL},
-        {"opt", NULL},   {"random", NULL},
-        {"clock", NULL}, {"eclock", NULL},
-        {"nru", NULL},   {"nru", "interval=3"},
-        {"aging", NULL}, {"aging", "interval=7,bits=3"},
-        {"lfu", NULL},   {"mfu", NULL},
+        {"fifo", NULL},    {"lru", NULL},
+        {"opt", NULL},     {"random", NULL},
+        {"clock", NULL},   {"eclock", NULL},
+        {"nru", NULL},     {"nru", "interval=3"},
+        {"aging", NULL},   {"aging", "interval=7,bits=3"},
+        {"lfu", NULL},     {"mfu", NULL},
+        {"ws", NULL},      {"ws", "delta=4"},
+        {"wsclock", NULL}, {"wsclock", "delta=2"},
     };
     for (size_t k = 0; k < sizeof runs / sizeof runs[0]; k++) {
         struct vmm_config c;
@@ -552,6 +556,8 @@ TEST(policy_registry_lists_all)
             CHECK_STR_EQ(pi->params, "interval=1000");
         else if (strcmp(pi->name, "aging") == 0)
             CHECK_STR_EQ(pi->params, "bits=8,interval=1000");
+        else if (strcmp(pi->name, "ws") == 0 || strcmp(pi->name, "wsclock") == 0)
+            CHECK_STR_EQ(pi->params, "delta=10000");
         else
             CHECK_STR_EQ(pi->params, "");
     }

@@ -195,7 +195,7 @@ static const struct {
      "t.vmw:3:1: setting 'frames' after the first statement (line 2); expected settings before "
      "any spawn, exit, repeat or process statement"},
     {"policy lur\n", "t.vmw:1:8: unknown policy 'lur'; expected one of fifo, lru, opt, random, "
-                     "clock, eclock, nru, aging, lfu, mfu"},
+                     "clock, eclock, nru, aging, lfu, mfu, ws, wsclock"},
     {"page-size 3000\n", "t.vmw:1:11: page-size '3000' is not a page size; expected a power of "
                          "two from 512 to 1M (4096, 4K, 16K)"},
     {"va-bits 40\n", "t.vmw:1:9: va-bits '40' is not supported; expected 32, 48 or 57"},

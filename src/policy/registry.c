@@ -13,12 +13,12 @@
 
 extern const struct vmm_policy_ops vmm__policy_fifo, vmm__policy_lru, vmm__policy_opt,
     vmm__policy_random, vmm__policy_clock, vmm__policy_eclock, vmm__policy_nru, vmm__policy_aging,
-    vmm__policy_lfu, vmm__policy_mfu;
+    vmm__policy_lfu, vmm__policy_mfu, vmm__policy_ws, vmm__policy_wsclock;
 
 const struct vmm_policy_ops *const vmm__policies[] = {
     &vmm__policy_fifo,  &vmm__policy_lru,    &vmm__policy_opt, &vmm__policy_random,
     &vmm__policy_clock, &vmm__policy_eclock, &vmm__policy_nru, &vmm__policy_aging,
-    &vmm__policy_lfu,   &vmm__policy_mfu,
+    &vmm__policy_lfu,   &vmm__policy_mfu,    &vmm__policy_ws,  &vmm__policy_wsclock,
 };
 const size_t vmm__npolicies = sizeof vmm__policies / sizeof vmm__policies[0];
 
@@ -89,6 +89,21 @@ int vmm__param_u64(struct vmm_system *sys, const struct policy_params *pp, const
                              sys->policy_name, key, v, min, max);
         *out = x;
     }
+    return 0;
+}
+
+int vmm__param_delta(struct vmm_system *sys, const struct policy_params *pp)
+{
+    uint64_t set = sys->cfg.ws_delta, d;
+    int r = vmm__param_u64(sys, pp, "delta", set ? set : VMM_WS_DELTA_DEFAULT, 1, UINT64_MAX, &d);
+    if (r < 0)
+        return r;
+    if (set && d != set)
+        return vmm__fail(sys, VMM_EINVAL,
+                         "policy %s: delta=%" PRIu64 " differs from the working-set window "
+                         "configured, %" PRIu64 " (give one of them)",
+                         sys->policy_name, d, set);
+    sys->cfg.ws_delta = d;
     return 0;
 }
 

@@ -13,6 +13,8 @@ $ vmm policies
 1> aging    aging counters: R shifted in every interval references, evict the smallest [bits=8,interval=1000]
 1> lfu      least frequently used: evict the page with the fewest references since load
 1> mfu      most frequently used: evict the page with the most references since load
+1> ws       working set: evict the page longest outside its process's last delta references, else the least recently used [delta=10000]
+1> wsclock  WSClock: a hand over the frames evicts a clean page unused for more than delta of its process's references [delta=10000]
 # the textbook string, FIFO, 3 frames: 15 faults
 $ vmm replay --policy fifo --frames 3 inputs/silberschatz.pages
 ? 0
