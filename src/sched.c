@@ -237,6 +237,10 @@ void vmm__sched_destroy(struct vmm_system *sys)
 
 int vmm__rebalance(struct vmm_system *sys)
 {
+    if (!sys->local) { /* ownership for load control only: no allocations to keep */
+        sys->alloc_dirty = false;
+        return 0;
+    }
     allocate(sys);
     for (size_t i = 0; i < sys->cap_procs; i++) {
         struct proc *q = sys->procs[i];
