@@ -305,6 +305,16 @@ static bool can_take_local(const struct vmm_system *sys, const struct proc *p)
 static int get_frame(struct vmm_system *sys, struct proc *p, frame_t *out)
 {
     for (;;) {
+        /* A kill (out of memory, an I/O error) while finding a frame changes
+         * the shares: recompute them, taking frames back from whoever is now
+         * over its own (which a kill may repeat). */
+        while (VMM_UNLIKELY(sys->alloc_dirty)) {
+            int e = vmm__rebalance(sys);
+            if (e < 0)
+                return e;
+            if (!p->live)
+                return VMM_KILLED;
+        }
         bool local = sys->local && can_take_local(sys, p);
         bool full = local && p->st.owned_frames >= vmm__allocation(sys, p);
         frame_t f = full ? FRAME_NONE : vmm__frame_alloc(sys);
