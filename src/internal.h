@@ -390,7 +390,8 @@ struct vmm_system {
     uint32_t *owner;     /* per frame: pid charged for it (it brought the page in), 0 = no one;
                             NULL unless local replacement or load control needs it */
     uint32_t take_pid;   /* victims only among frames of this pid or of no one; 0 = any */
-    bool take_own;       /* ... and only of this pid (the allocator trimming it) */
+    bool take_own;       /* ... and only of this pid (the allocator trimming it, or the
+                            process at its allocation) */
     bool local;          /* local replacement (or pff, which implies it) */
     bool alloc_dirty;    /* the processes changed: allocations are recomputed */
     bool ws_on;          /* working sets tracked (cfg.ws_delta > 0) */
@@ -669,9 +670,10 @@ void vmm__kill(struct vmm_system *sys, struct proc *p, uint64_t addr, const char
 /* ---- frame ownership and allocation (sched.c) -------------------------------------- */
 
 /* May select_victim take frame f? With local replacement the core sets
- * sys->take_pid to the faulting process: only its own frames, or frames
- * charged to no one (a cached page whose process ended), may go. A policy
- * that scans skips the others without touching them (their R bits stay). */
+ * sys->take_pid to the faulting process: only its own frames, or, while it
+ * is below its allocation (take_own false), frames charged to no one (a
+ * cached page whose process ended), may go. A policy that scans skips the
+ * others without touching them (their R bits stay). */
 static inline bool vmm__may_take(const struct vmm_system *sys, frame_t f)
 {
     return !sys->take_pid || sys->owner[f] == sys->take_pid ||
