@@ -21,8 +21,13 @@
  *  6. per process: valid and swapped PTEs = its resident and swapped counts;
  *     an ended process holds nothing;
  *  7. TLB: every entry is a live process's valid PTE at that page;
- *  8. the policy's own structures (its check callback);
- *  9. each process's working-set window and table (wset.c).
+ *  8. frame ownership (when tracked: local replacement or load control): a
+ *     free frame is charged to no one; a frame is charged only to a live
+ *     process; each process's owned_frames is the number of frames charged
+ *     to it; with local replacement and the allocations up to date, no
+ *     running (not suspended) process holds more than its allocation;
+ *  9. the policy's own structures (its check callback);
+ * 10. each process's working-set window and table (wset.c).
  */
 #include "internal.h"
 
@@ -286,6 +291,48 @@ static int check_tlb(struct vmm_system *sys)
     return r;
 }
 
+static int check_owners(struct vmm_system *sys)
+{
+    if (!sys->owner)
+        return 0;
+    uint64_t *owned = calloc(sys->cap_procs + 1, sizeof *owned);
+    if (!owned)
+        return vmm__fail(sys, VMM_ENOMEM, "out of memory checking");
+    int r = 0;
+    for (frame_t f = 0; r == 0 && f < sys->nframes; f++) {
+        uint32_t pid = sys->owner[f];
+        const struct proc *p = vmm__proc(sys, pid);
+        if (!pid)
+            continue;
+        if (!sys->frames[f].pte)
+            r = vmm__fail(sys, VMM_EINVARIANT, "frame %u is free but charged to P%u", (unsigned)f,
+                          pid);
+        else if (!p || !p->live)
+            r = vmm__fail(sys, VMM_EINVARIANT, "frame %u is charged to P%u, which %s", (unsigned)f,
+                          pid, p ? "has ended" : "does not exist");
+        else
+            owned[pid]++;
+    }
+    for (size_t pid = 0; r == 0 && pid < sys->cap_procs; pid++) {
+        const struct proc *p = sys->procs[pid];
+        if (!p)
+            continue;
+        if (p->st.owned_frames != owned[pid]) {
+            r = vmm__fail(sys, VMM_EINVARIANT,
+                          "P%u: %" PRIu64 " frames are charged to it, its count says %" PRIu64,
+                          p->pid, owned[pid], p->st.owned_frames);
+        } else if (sys->local && !sys->alloc_dirty && p->live && p->state != PS_SUSPENDED) {
+            uint64_t a = p->st.allocation ? p->st.allocation : sys->cfg.min_frames;
+            if (p->st.owned_frames > a)
+                r = vmm__fail(sys, VMM_EINVARIANT,
+                              "P%u holds %" PRIu64 " frames, over its allocation of %" PRIu64,
+                              p->pid, p->st.owned_frames, a);
+        }
+    }
+    free(owned);
+    return r;
+}
+
 int vmm_system_check(struct vmm_system *sys)
 {
     int r = check_free_list(sys);
@@ -330,6 +377,8 @@ int vmm_system_check(struct vmm_system *sys)
     if (w.bad)
         return w.bad;
     if ((r = check_tlb(sys)) < 0)
+        return r;
+    if ((r = check_owners(sys)) < 0)
         return r;
     char msg[256];
     if (sys->pol->check && sys->pol->check(sys->pol_state, msg, sizeof msg) < 0)

@@ -299,15 +299,25 @@ static bool can_take_local(const struct vmm_system *sys, const struct proc *p)
 
 /* Step 3: a frame for the page, free or taken from a victim. With local
  * replacement p takes a free frame only below its allocation, and victims
- * only among its own frames (or frames no one is charged for). Returns 0,
- * VMM_KILLED (p itself was killed) or an error. */
+ * only among its own frames, or, below its allocation, frames no one is
+ * charged for (at it, such a frame would be one more than it may hold).
+ * Returns 0, VMM_KILLED (p itself was killed) or an error. */
 static int get_frame(struct vmm_system *sys, struct proc *p, frame_t *out)
 {
     for (;;) {
+        /* A kill (out of memory, an I/O error) while finding a frame changes
+         * the shares: recompute them, taking frames back from whoever is now
+         * over its own (which a kill may repeat). */
+        while (VMM_UNLIKELY(sys->alloc_dirty)) {
+            int e = vmm__rebalance(sys);
+            if (e < 0)
+                return e;
+            if (!p->live)
+                return VMM_KILLED;
+        }
         bool local = sys->local && can_take_local(sys, p);
-        frame_t f = FRAME_NONE;
-        if (!local || p->st.owned_frames < vmm__allocation(sys, p))
-            f = vmm__frame_alloc(sys);
+        bool full = local && p->st.owned_frames >= vmm__allocation(sys, p);
+        frame_t f = full ? FRAME_NONE : vmm__frame_alloc(sys);
         if (f != FRAME_NONE) {
             EMIT(sys, VMM_EV_FREE_FRAME, .pid = p->pid, .frame = f);
             vmm__charge(sys, f, p);
@@ -315,8 +325,10 @@ static int get_frame(struct vmm_system *sys, struct proc *p, frame_t *out)
             return 0;
         }
         sys->take_pid = local ? p->pid : 0;
+        sys->take_own = full;
         int e = take_victim(sys, p, &f);
         sys->take_pid = 0;
+        sys->take_own = false;
         if (e == 0) {
             vmm__charge(sys, f, p);
             *out = f;

@@ -292,8 +292,13 @@ struct policy_params; /* parsed "k=v,..." (policy.c) */
 /*
  * A policy only chooses. The core does every side effect of eviction (write-
  * back, PTE, TLB, reverse map, swap slots) and tells the policy with on_remove.
- * Frames are numbered 0 .. nframes-1; select_victim is called only when every
- * frame is in use, and must return a frame the policy tracks.
+ * Frames are numbered 0 .. nframes-1; select_victim must return a frame the
+ * policy tracks. With sys->take_pid == 0 (global replacement) it is called
+ * only when every frame is in use. With take_pid set (local replacement, the
+ * allocator trimming) some frames may be free, and the victim must be one
+ * vmm__may_take allows, chosen as the policy would among those frames only;
+ * the others are passed over without side effects (their R bits, their places
+ * in the policy's order stay). The core guarantees that one is allowed.
  */
 struct vmm_policy_ops {
     struct vmm_policy_info info; /* name (registry key), summary, parameters */
@@ -308,11 +313,12 @@ struct vmm_policy_ops {
     void (*on_access)(void *state, frame_t f, unsigned op, uint64_t next_use);
     /* f no longer holds a page (evicted or freed by exit). */
     void (*on_remove)(void *state, frame_t f);
-    /* Chooses the victim among the tracked frames. */
+    /* Chooses the victim among the tracked frames (that vmm__may_take allows). */
     frame_t (*select_victim)(void *state);
     /* Optional hint, no side effects: the frame select_victim would likely
      * choose k selections from now (k = 0: next, 1: the one after), or
-     * FRAME_NONE. The core prefetches them (speed only). */
+     * FRAME_NONE (always allowed, e.g. under local replacement). The core
+     * prefetches them (speed only). */
     frame_t (*peek_victim)(void *state, unsigned k);
     /* Periodic work every `tick` references (0 = never): NRU and aging. */
     void (*on_tick)(void *state);
@@ -389,7 +395,8 @@ struct vmm_system {
     uint32_t *owner;     /* per frame: pid charged for it (it brought the page in), 0 = no one;
                             NULL unless local replacement or load control needs it */
     uint32_t take_pid;   /* victims only among frames of this pid or of no one; 0 = any */
-    bool take_own;       /* ... and only of this pid (the allocator trimming it) */
+    bool take_own;       /* ... and only of this pid (the allocator trimming it, or the
+                            process at its allocation) */
     bool local;          /* local replacement (or pff, which implies it) */
     bool alloc_dirty;    /* the processes changed: allocations are recomputed */
     bool ws_on;          /* working sets tracked (cfg.ws_delta > 0) */
@@ -668,9 +675,10 @@ void vmm__kill(struct vmm_system *sys, struct proc *p, uint64_t addr, const char
 /* ---- frame ownership and allocation (sched.c) -------------------------------------- */
 
 /* May select_victim take frame f? With local replacement the core sets
- * sys->take_pid to the faulting process: only its own frames, or frames
- * charged to no one (a cached page whose process ended), may go. A policy
- * that scans skips the others without touching them (their R bits stay). */
+ * sys->take_pid to the faulting process: only its own frames, or, while it
+ * is below its allocation (take_own false), frames charged to no one (a
+ * cached page whose process ended), may go. A policy that scans skips the
+ * others without touching them (their R bits stay). */
 static inline bool vmm__may_take(const struct vmm_system *sys, frame_t f)
 {
     return !sys->take_pid || sys->owner[f] == sys->take_pid ||

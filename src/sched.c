@@ -34,8 +34,9 @@
  * Frame ownership: with local replacement or load control each frame is
  * charged to the process that brought its page in (sys->owner); a process
  * never holds more than its allocation under local replacement (the checker
- * verifies it), and its victims come only from its own frames or frames no
- * one is charged for (vmm__may_take).
+ * verifies it), and its victims come only from its own frames, or, while it
+ * is below its allocation, also from frames no one is charged for
+ * (vmm__may_take).
  */
 #include "internal.h"
 
@@ -237,6 +238,10 @@ void vmm__sched_destroy(struct vmm_system *sys)
 
 int vmm__rebalance(struct vmm_system *sys)
 {
+    if (!sys->local) { /* ownership for load control only: no allocations to keep */
+        sys->alloc_dirty = false;
+        return 0;
+    }
     allocate(sys);
     for (size_t i = 0; i < sys->cap_procs; i++) {
         struct proc *q = sys->procs[i];

@@ -41,6 +41,12 @@
  * of ref (unref empty: every R is 1). Entries of frames evicted or freed since
  * are stale (their load stamp no longer matches) and skipped. Each tick
  * rebuilds unref from all frames in O(F); a selection is O(log F) amortized.
+ *
+ * Local replacement (sys->take_pid set): the victim is the smallest (R,
+ * counter, load stamp) among the frames vmm__may_take allows, found by an
+ * O(F) scan that changes nothing: the heaps keep every entry (the victim's
+ * goes stale when on_remove follows, and is skipped later). Ticks age every
+ * resident page, whoever owns it.
  */
 #include "internal.h"
 #include "policy/fset.h"
@@ -64,7 +70,7 @@ struct aheap {
 };
 
 struct aging {
-    struct vmm_system *sys; /* frame table: R bits live in the PTEs */
+    struct vmm_system *sys; /* frame table (R bits live in the PTEs), owners, take_pid */
     struct fset set;        /* frames holding a page */
     uint64_t *counter;      /* counter[f]: the aging register, < 2^bits */
     uint64_t *loaded;       /* loaded[f]: load stamp (larger = loaded later) */
@@ -205,11 +211,34 @@ static void aging_tick(void *state)
     rebuild(s);
 }
 
+/* Local replacement: the smallest (R, counter, load stamp) over the allowed
+ * frames, by a scan; nothing changes. */
+static frame_t aging_victim_local(const struct aging *s)
+{
+    frame_t v = FRAME_NONE;
+    bool vr = false;
+    for (frame_t f = 0; f < s->nframes; f++) {
+        if (!fset_allowed(&s->set, s->sys, f))
+            continue;
+        bool r = (frame_bits(s->sys, f) & PTE_REF) != 0;
+        if (v == FRAME_NONE || r < vr ||
+            (r == vr && (s->counter[f] < s->counter[v] ||
+                         (s->counter[f] == s->counter[v] && s->loaded[f] < s->loaded[v])))) {
+            v = f;
+            vr = r;
+        }
+    }
+    VMM_ASSERT(v != FRAME_NONE); /* some frame is allowed */
+    return v;
+}
+
 /* The smallest (R, counter, load stamp) over all frames; its entry is
  * popped (on_remove follows). */
 static frame_t aging_victim(void *state)
 {
     struct aging *s = state;
+    if (VMM_UNLIKELY(s->sys->take_pid))
+        return aging_victim_local(s);
     VMM_ASSERT(s->set.count == s->nframes);
     while (s->unref.n) {
         struct aent x = s->unref.e[0];

@@ -20,6 +20,13 @@
  *  - If every frame has R = 1 the hand goes round once, clearing all, and the
  *    victim is the frame it started at (clock degenerates to FIFO).
  *  - The hand starts at frame 0. M is never read. No parameters.
+ *
+ * Local replacement (sys->take_pid set): the hand goes round as usual, but
+ * passes the frames vmm__may_take refuses (and free ones) without reading or
+ * clearing their R bits; the frames it allows get their second chance as
+ * above. The victim is the first allowed frame with R = 0; the hand moves one
+ * past it. After one turn every allowed R is clear, so the sweep ends within
+ * two turns.
  */
 #include "internal.h"
 #include "policy/fset.h"
@@ -27,7 +34,7 @@
 #include <stdlib.h>
 
 struct clock {
-    struct vmm_system *sys; /* frame table: R bits live in the PTEs */
+    struct vmm_system *sys; /* frame table (R bits live in the PTEs), owners, take_pid */
     struct fset set;        /* frames holding a page (for the check) */
     frame_t hand;           /* the next frame examined, 0 .. F-1 */
     frame_t nframes;        /* F, the size of the circle */
@@ -72,10 +79,27 @@ static void clock_remove(void *state, frame_t f)
     fset_del(&((struct clock *)state)->set, f);
 }
 
+/* Local replacement: the sweep over the allowed frames only. */
+static frame_t clock_victim_local(struct clock *s)
+{
+    for (uint64_t steps = 0;; steps++) {
+        VMM_ASSERT(steps <= 2 * (uint64_t)s->nframes); /* some frame is allowed */
+        frame_t f = s->hand;
+        s->hand = f + 1 == s->nframes ? 0 : f + 1;
+        if (!fset_allowed(&s->set, s->sys, f))
+            continue;
+        if (!(frame_bits(s->sys, f) & PTE_REF))
+            return f;
+        frame_clear_bits(s->sys, f, PTE_REF);
+    }
+}
+
 /* Sweeps at most F+1 frames: after one full turn every R is clear. */
 static frame_t clock_victim(void *state)
 {
     struct clock *s = state;
+    if (VMM_UNLIKELY(s->sys->take_pid))
+        return clock_victim_local(s);
     VMM_ASSERT(s->set.count == s->nframes);
     for (;;) {
         frame_t f = s->hand;

@@ -29,6 +29,16 @@
  * checked when found and dropped if stale. Every R cleared in pass 2 was set
  * by a reference, so a fault costs O(1) amortized plus a bitmap search.
  * The differential test compares the result with the literal passes.
+ *
+ * Local replacement (sys->take_pid set): the same passes over the frames
+ * vmm__may_take allows; the others (and free frames) are passed without
+ * reading or clearing their bits. Pass 1 takes the first allowed (0,0) frame
+ * from the hand; pass 2 the first allowed (0,1) frame, clearing R on the
+ * allowed frames before it; then passes 1 and 2 again, which end at the first
+ * allowed frame from the hand at the latest. The hand moves one past the
+ * victim. These passes are the literal O(F) ones (the bitmaps hold every
+ * process's frames); the frames whose R they clear join the bitmaps, which
+ * stay supersets of their classes.
  */
 #include "internal.h"
 #include "policy/fbits.h"
@@ -37,7 +47,7 @@
 #include <stdlib.h>
 
 struct eclock {
-    struct vmm_system *sys; /* frame table: R and M live in the PTEs */
+    struct vmm_system *sys; /* frame table (R and M live in the PTEs), owners, take_pid */
     struct fset set;        /* frames holding a page (for the check) */
     struct fbits zero;      /* holds every (0,0) frame, and maybe stale ones */
     struct fbits dirty;     /* holds every (0,1) frame, and maybe stale ones */
@@ -121,9 +131,43 @@ static frame_t first_of(struct eclock *s, struct fbits *b, unsigned c)
     }
 }
 
+/* One literal pass from the hand over the allowed frames: the first of class
+ * c (0 or 1), or FRAME_NONE; with clear, R is cleared on the allowed frames
+ * passed over. */
+static frame_t pass_local(struct eclock *s, unsigned c, bool clear)
+{
+    frame_t f = s->hand;
+    do {
+        if (fset_allowed(&s->set, s->sys, f)) {
+            if (frame_class(s->sys, f) == c)
+                return f;
+            if (clear)
+                clear_ref(s, f);
+        }
+        f = step(s, f);
+    } while (f != s->hand);
+    return FRAME_NONE;
+}
+
+/* Local replacement: passes 1 and 2, twice, over the allowed frames only. */
+static frame_t eclock_victim_local(struct eclock *s)
+{
+    frame_t v = FRAME_NONE;
+    for (int round = 0; round < 2 && v == FRAME_NONE; round++) {
+        v = pass_local(s, 0, false);
+        if (v == FRAME_NONE)
+            v = pass_local(s, 1, true);
+    }
+    VMM_ASSERT(v != FRAME_NONE); /* some frame is allowed */
+    s->hand = step(s, v);
+    return v;
+}
+
 static frame_t eclock_victim(void *state)
 {
     struct eclock *s = state;
+    if (VMM_UNLIKELY(s->sys->take_pid))
+        return eclock_victim_local(s);
     VMM_ASSERT(s->set.count == s->nframes);
     frame_t v = first_of(s, &s->zero, 0); /* pass 1 */
     if (v == FRAME_NONE) {

@@ -6,6 +6,11 @@
  * loaded; a frame freed by exit leaves the queue wherever it is.
  * FIFO is not a stack algorithm: on 1 2 3 4 1 2 5 1 2 3 4 5 it faults 9 times
  * with 3 frames and 10 times with 4 (Belady's anomaly).
+ *
+ * Local replacement (sys->take_pid set): the victim is the oldest frame
+ * vmm__may_take allows, found by walking the queue from its head; the other
+ * processes' frames passed over keep their places. peek_victim then gives no
+ * hint (FRAME_NONE).
  */
 #include "internal.h"
 #include "policy/flist.h"
@@ -13,7 +18,7 @@
 #include <stdlib.h>
 
 struct fifo {
-    struct vmm_system *sys; /* for the invariant check */
+    struct vmm_system *sys; /* take_pid and owners (local replacement), the check */
     struct flist q;         /* head = loaded longest ago */
 };
 
@@ -49,13 +54,22 @@ static void fifo_remove(void *state, frame_t f)
 
 static frame_t fifo_victim(void *state)
 {
-    return ((struct fifo *)state)->q.head;
+    struct fifo *s = state;
+    if (VMM_LIKELY(!s->sys->take_pid))
+        return s->q.head;
+    frame_t f = flist_first_allowed(&s->q, s->sys);
+    VMM_ASSERT(f != FRAME_NONE);
+    return f;
 }
 
-/* The head goes next, then its successor, unless referenced (LRU) or freed. */
+/* The head goes next, then its successor, unless referenced (LRU) or freed.
+ * Under local replacement: no guess. */
 static frame_t fifo_peek(void *state, unsigned k)
 {
-    const struct flist *l = &((struct fifo *)state)->q;
+    const struct fifo *s = state;
+    const struct flist *l = &s->q;
+    if (s->sys->take_pid)
+        return FRAME_NONE;
     frame_t f = l->head;
     for (; k > 0 && f != FRAME_NONE; k--)
         f = l->link[f].next;

@@ -91,6 +91,17 @@ static inline void flist_to_tail(struct flist *l, frame_t f)
     flist_push(l, f);
 }
 
+/* The first frame from the head (oldest end) that select_victim may take
+ * under local replacement (vmm__may_take), or FRAME_NONE. Reads the links
+ * only: the frames passed over keep their places. */
+static inline frame_t flist_first_allowed(const struct flist *l, const struct vmm_system *sys)
+{
+    frame_t f = l->head;
+    while (f != FRAME_NONE && !vmm__may_take(sys, f))
+        f = l->link[f].next;
+    return f;
+}
+
 /* Checks the links and that the list holds exactly the frames with a page.
  * Returns 0, or -1 with a message. */
 int vmm__flist_check(const struct flist *l, const struct vmm_system *sys, const char *who,

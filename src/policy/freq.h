@@ -44,7 +44,7 @@ struct bucket {
 };
 
 struct freq {
-    struct vmm_system *sys; /* for the invariant check */
+    struct vmm_system *sys; /* take_pid and owners (local replacement), the check */
     struct bucket *b;       /* bucket pool, nframes + 1 entries */
     uint32_t *bkt;          /* bkt[f]: bucket of frame f, BKT_NONE if untracked */
     frame_t *fprev;         /* fprev[f]: previous frame in f's bucket, FRAME_NONE at head */
@@ -194,6 +194,19 @@ static inline void freq_remove(struct freq *q, frame_t f)
     VMM_ASSERT(f < q->nframes && q->bkt[f] != BKT_NONE);
     freq_unlink(q, f);
     q->tracked--;
+}
+
+/* Local replacement: the first frame vmm__may_take allows, walking the
+ * buckets from the smallest count up (lfu) or from the largest down (mfu),
+ * each from its head; or FRAME_NONE. Reads only: nothing moves. */
+static inline frame_t freq_first_allowed(const struct freq *q, bool from_last)
+{
+    for (uint32_t i = from_last ? q->last : q->first; i != BKT_NONE;
+         i = from_last ? q->b[i].prev : q->b[i].next)
+        for (frame_t f = q->b[i].head; f != FRAME_NONE; f = q->fnext[f])
+            if (vmm__may_take(q->sys, f))
+                return f;
+    return FRAME_NONE;
 }
 
 /* Walks every bucket and frame. Returns 0, or -1 with a message. */

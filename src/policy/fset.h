@@ -52,6 +52,14 @@ static inline void fset_del(struct fset *s, frame_t f)
     s->count--;
 }
 
+/* Under local replacement: f holds a page and select_victim may take it
+ * (vmm__may_take). A free frame is never a victim, even when frames are
+ * left free because the faulting process is at its allocation. */
+static inline bool fset_allowed(const struct fset *s, const struct vmm_system *sys, frame_t f)
+{
+    return s->on[f] && vmm__may_take(sys, f);
+}
+
 /* Checks that the set holds exactly the frames with a page. O(frames).
  * Returns 0, or -1 with a message naming who (the policy). */
 static inline int fset_check(const struct fset *s, const struct vmm_system *sys, const char *who,

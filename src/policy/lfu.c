@@ -13,6 +13,11 @@
  *  - Needs a callback on every hit (POLICY_ON_ACCESS); reads no PTE bits.
  *  - O(1) per reference and per eviction with frequency buckets (freq.h).
  *  - No parameters.
+ *
+ * Local replacement (sys->take_pid set): the same order restricted to the
+ * frames vmm__may_take allows: the buckets are walked from the smallest count
+ * up, each from its head, and the first allowed frame is the victim; nothing
+ * moves.
  */
 #include "internal.h"
 #include "policy/freq.h"
@@ -20,6 +25,11 @@
 static frame_t lfu_victim(void *state)
 {
     struct freq *q = state;
+    if (VMM_UNLIKELY(q->sys->take_pid)) {
+        frame_t f = freq_first_allowed(q, false);
+        VMM_ASSERT(f != FRAME_NONE);
+        return f;
+    }
     VMM_ASSERT(q->first != BKT_NONE);
     return q->b[q->first].head;
 }

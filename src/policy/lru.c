@@ -5,6 +5,11 @@
  * through the frame numbers (O(1), no allocation); the victim is the least
  * recent end. A loaded page counts as referenced by the reference that
  * faulted it in. LRU is a stack algorithm: more frames never mean more faults.
+ *
+ * Local replacement (sys->take_pid set): the victim is the least recently
+ * used frame vmm__may_take allows, found by walking the list from its least
+ * recent end; the other processes' frames passed over keep their places.
+ * peek_victim then gives no hint (FRAME_NONE).
  */
 #include "internal.h"
 #include "policy/flist.h"
@@ -12,7 +17,7 @@
 #include <stdlib.h>
 
 struct lru {
-    struct vmm_system *sys; /* for the invariant check */
+    struct vmm_system *sys; /* take_pid and owners (local replacement), the check */
     struct flist l;         /* head = least recently used */
 };
 
@@ -55,13 +60,22 @@ static void lru_remove(void *state, frame_t f)
 
 static frame_t lru_victim(void *state)
 {
-    return ((struct lru *)state)->l.head;
+    struct lru *s = state;
+    if (VMM_LIKELY(!s->sys->take_pid))
+        return s->l.head;
+    frame_t f = flist_first_allowed(&s->l, s->sys);
+    VMM_ASSERT(f != FRAME_NONE);
+    return f;
 }
 
-/* The head goes next, then its successor, unless referenced (LRU) or freed. */
+/* The head goes next, then its successor, unless referenced (LRU) or freed.
+ * Under local replacement: no guess. */
 static frame_t lru_peek(void *state, unsigned k)
 {
-    const struct flist *l = &((struct lru *)state)->l;
+    const struct lru *s = state;
+    const struct flist *l = &s->l;
+    if (s->sys->take_pid)
+        return FRAME_NONE;
     frame_t f = l->head;
     for (; k > 0 && f != FRAME_NONE; k--)
         f = l->link[f].next;

@@ -32,6 +32,13 @@
  * one every possibly clean frame (filled at load), and a selection is a
  * "first member going round from the hand" search that drops the stale
  * members it meets: O(1) amortized plus the bitmap search.
+ *
+ * Local replacement (sys->take_pid set): the victim is the first frame of the
+ * lowest class among the frames vmm__may_take allows, going round from the
+ * hand; the hand moves one past it. This search is a literal O(F) scan that
+ * reads the allowed frames' bits only and changes nothing else (the bitmaps
+ * hold every process's frames and stay supersets). Ticks clear every
+ * resident page's R, whoever owns it, as the clock interrupt does.
  */
 #include "internal.h"
 #include "policy/fbits.h"
@@ -43,7 +50,7 @@
 #define NRU_INTERVAL_DEFAULT 1000
 
 struct nru {
-    struct vmm_system *sys; /* frame table: R and M live in the PTEs */
+    struct vmm_system *sys; /* frame table (R and M live in the PTEs), owners, take_pid */
     struct fset set;        /* frames holding a page (for the check) */
     struct fbits zero;      /* every class-0 frame, maybe stale ones; refilled by ticks */
     struct fbits one;       /* every class-1 frame, maybe stale ones; refilled by ticks */
@@ -157,9 +164,32 @@ static bool is_clean(pte_t e)
     return !(e & PTE_DIRTY);
 }
 
+/* Local replacement: the first allowed frame of the lowest class from the
+ * hand. */
+static frame_t nru_victim_local(struct nru *s)
+{
+    frame_t v = FRAME_NONE, f = s->hand;
+    unsigned best = 4;
+    do {
+        if (fset_allowed(&s->set, s->sys, f)) {
+            unsigned c = frame_class(s->sys, f);
+            if (c < best) {
+                best = c;
+                v = f;
+            }
+        }
+        f = f + 1 == s->nframes ? 0 : f + 1;
+    } while (f != s->hand && best > 0);
+    VMM_ASSERT(v != FRAME_NONE); /* some frame is allowed */
+    s->hand = v + 1 == s->nframes ? 0 : v + 1;
+    return v;
+}
+
 static frame_t nru_victim(void *state)
 {
     struct nru *s = state;
+    if (VMM_UNLIKELY(s->sys->take_pid))
+        return nru_victim_local(s);
     VMM_ASSERT(s->set.count == s->nframes);
     frame_t v = first_of(s, &s->zero, is_class0);
     if (v == FRAME_NONE)

@@ -24,6 +24,13 @@
  * heap. A hit raises a key from "now" to the page's next use; the page was
  * the heap's minimum, a leaf, and sifts up a few levels on average. Victim =
  * the root, O(1); removal and insertion O(log F).
+ *
+ * Local replacement (sys->take_pid set): the victim is the frame with the
+ * largest key among those vmm__may_take allows: the allowed page referenced
+ * farthest in the future (next_use counts every process's references), or,
+ * among allowed pages never used again, the one referenced longest ago. The
+ * heap is searched, not changed; a subtree whose root ranks below the best
+ * allowed frame found so far is skipped (the heap order bounds it).
  */
 #include "internal.h"
 
@@ -40,7 +47,7 @@ struct hent {
 };
 
 struct opt {
-    struct vmm_system *sys; /* for the current sequence number and the check */
+    struct vmm_system *sys; /* the current sequence number, owners and take_pid, the check */
     struct hent *heap;      /* max-heap by key, heap[0] = next victim */
     uint32_t *pos;          /* pos[f]: index of f in heap, POS_NONE if untracked */
     uint32_t n;             /* entries in heap */
@@ -163,9 +170,45 @@ static void opt_remove(void *state, frame_t f)
         sift_down(s, i);
 }
 
+/* Local replacement: the allowed frame with the largest key. A depth-first
+ * walk of the heap, skipping subtrees that cannot beat the best so far; the
+ * stack holds at most one pending sibling per level, and a heap of fewer
+ * than 2^32 entries has at most 32 levels. */
+static frame_t opt_victim_local(const struct opt *s)
+{
+    uint32_t stack[64], top = 0;
+    frame_t best = FRAME_NONE;
+    uint64_t key = 0;
+    if (s->n)
+        stack[top++] = 0;
+    while (top) {
+        uint32_t i = stack[--top];
+        for (;;) {
+            const struct hent *e = &s->heap[i];
+            if (best != FRAME_NONE && e->key <= key)
+                break; /* nothing below ranks higher */
+            if (vmm__may_take(s->sys, e->f)) {
+                best = e->f; /* its subtree ranks lower: done with it */
+                key = e->key;
+                break;
+            }
+            uint32_t c = 2 * i + 1;
+            if (c >= s->n)
+                break;
+            if (c + 1 < s->n)
+                stack[top++] = c + 1;
+            i = c;
+        }
+    }
+    VMM_ASSERT(best != FRAME_NONE); /* some frame is allowed */
+    return best;
+}
+
 static frame_t opt_victim(void *state)
 {
     struct opt *s = state;
+    if (VMM_UNLIKELY(s->sys->take_pid))
+        return opt_victim_local(s);
     VMM_ASSERT(s->n > 0);
     return s->heap[0].f;
 }

@@ -9,7 +9,15 @@
  * select_victim is called only when every frame holds a page, any frame is a
  * valid victim. Reference bits are not read. No parameters.
  *
- * The policy keeps a membership set only for the invariant check.
+ * Local replacement (sys->take_pid set): uniform among the n frames that hold
+ * a page and that vmm__may_take allows: one number is drawn as above and the
+ * (next() % n)-th of them, in frame-number order, is the victim. When every
+ * frame is allowed and in use, that is frame next() % F, as without local
+ * replacement. The choice sequence depends on the seed and the sets allowed
+ * at each selection. O(F) per selection.
+ *
+ * The policy keeps a membership set for the invariant check and for the
+ * frames in use under local replacement.
  */
 #include "internal.h"
 #include "policy/fset.h"
@@ -17,7 +25,7 @@
 #include <stdlib.h>
 
 struct rnd {
-    struct vmm_system *sys; /* for nframes and the invariant check */
+    struct vmm_system *sys; /* nframes, owners and take_pid, the invariant check */
     struct fset set;        /* frames holding a page */
     uint64_t state;         /* splitmix64 state */
 };
@@ -69,9 +77,24 @@ static void rnd_remove(void *state, frame_t f)
     fset_del(&((struct rnd *)state)->set, f);
 }
 
+/* Local replacement: the k-th allowed frame, k drawn below their number. */
+static frame_t rnd_victim_local(struct rnd *s)
+{
+    uint64_t n = 0;
+    for (frame_t f = 0; f < s->sys->nframes; f++)
+        n += fset_allowed(&s->set, s->sys, f);
+    VMM_ASSERT(n > 0); /* some frame is allowed */
+    uint64_t k = splitmix64(&s->state) % n;
+    for (frame_t f = 0;; f++)
+        if (fset_allowed(&s->set, s->sys, f) && k-- == 0)
+            return f;
+}
+
 static frame_t rnd_victim(void *state)
 {
     struct rnd *s = state;
+    if (VMM_UNLIKELY(s->sys->take_pid))
+        return rnd_victim_local(s);
     VMM_ASSERT(s->set.count == s->sys->nframes);
     return (frame_t)(splitmix64(&s->state) % s->sys->nframes);
 }
