@@ -113,7 +113,8 @@ static const struct {
     /* unknown statement */
     {"frames 8\nfram 8\n",
      "t.vmw:2:1: unknown statement 'fram'; expected frames, policy, page-size, tlb, seed, "
-     "va-bits, flush-interval, program, spawn, exit, repeat, fork, exec, mmap, munmap, msync, "
+     "va-bits, flush-interval, sched, quantum, program, spawn, exit, repeat, fork, exec, mmap, "
+     "munmap, msync, "
      "or a process name P<n>"},
     /* unknown program */
     {PROG "spawn P1 edd\n", "t.vmw:2:10: unknown program 'edd'; expected a program defined "
@@ -156,8 +157,9 @@ static const struct {
      "t.vmw:2:1: P2 is not created before this line; expected 'spawn P2 PROGRAM' or "
      "'fork P<n> P2' earlier"},
     /* missing or extra arguments */
-    {PROG "spawn P1\n", "t.vmw:2:9: found end of line; expected 'spawn P<n> PROGRAM'"},
-    {PROG "spawn P1 ed extra\n", "t.vmw:2:13: unexpected 'extra'; expected 'spawn P<n> PROGRAM'"},
+    {PROG "spawn P1\n", "t.vmw:2:9: found end of line; expected 'spawn P<n> PROGRAM [priority=N]'"},
+    {PROG "spawn P1 ed extra\n", "t.vmw:2:13: unexpected 'extra'; expected priority= (spawn P<n> "
+                                 "PROGRAM [priority=N])"},
     {PROG "spawn P1 ed\nP1 check data+0\n",
      "t.vmw:3:16: found end of line without value=; expected 'P<n> check ADDR value=BYTE "
      "[len=SIZE] or P<n> check ADDR \"TEXT\"'"},
@@ -315,6 +317,43 @@ static const struct {
      "t.vmw:4:15: unexpected 'async'; expected 'munmap P<n> NAME'"},
     {PROG "spawn P1 ed\nmmap P1 buf anon shared len=4K\nmunmap P1\n",
      "t.vmw:4:10: found end of line; expected 'munmap P<n> NAME'"},
+    /* scheduling: sched, quantum, priority= */
+    {"sched fifo\n", "t.vmw:1:7: unknown scheduler 'fifo'; expected rr (round robin) or none "
+                     "(statements in script order)"},
+    {"sched\n", "t.vmw:1:6: found end of line; expected 'sched rr|none'"},
+    {"sched rr\nsched none\n",
+     "t.vmw:2:1: 'sched' is already set at line 1; expected each setting once"},
+    {PROG "spawn P1 ed\nsched rr\n",
+     "t.vmw:3:1: setting 'sched' after the first statement (line 2); expected settings before "
+     "any spawn, exit, repeat or process statement"},
+    {"quantum 10\n", "t.vmw:1:9: '10' is not a quantum; expected a time with its unit (10ms, "
+                     "500us, 1s, 200000ns) or a number of references (500refs)"},
+    {"quantum ms\n", "t.vmw:1:9: 'ms' is not a quantum; expected a time with its unit (10ms, "
+                     "500us, 1s, 200000ns) or a number of references (500refs)"},
+    {"quantum 10min\n", "t.vmw:1:9: '10min' is not a quantum; expected a time with its unit "
+                        "(10ms, 500us, 1s, 200000ns) or a number of references (500refs)"},
+    {"quantum 0x10ms\n", "t.vmw:1:9: '0x10ms' is not a quantum; expected a time with its unit "
+                         "(10ms, 500us, 1s, 200000ns) or a number of references (500refs)"},
+    {"quantum 0ms\n", "t.vmw:1:9: quantum '0ms' is out of range; expected at least 1 (a quantum "
+                      "of 0 never ends) and at most 2^64-1 ns"},
+    {"quantum 0refs\n", "t.vmw:1:9: quantum '0refs' is out of range; expected at least 1 (a "
+                        "quantum of 0 never ends) and at most 2^64-1 ns"},
+    {"quantum 18446744074s\n",
+     "t.vmw:1:9: quantum '18446744074s' is out of range; expected at least 1 (a quantum of 0 "
+     "never ends) and at most 2^64-1 ns"},
+    {"quantum 99999999999999999999ns\n",
+     "t.vmw:1:9: quantum '99999999999999999999ns' is out of range; expected at least 1 (a "
+     "quantum of 0 never ends) and at most 2^64-1 ns"},
+    {"quantum 1ms 2ms\n", "t.vmw:1:13: unexpected '2ms'; expected 'quantum TIME or quantum "
+                          "Nrefs'"},
+    {PROG "spawn P1 ed priority=0\n",
+     "t.vmw:2:13: 'priority=0' is out of range; expected priority=1 .. 4294967295"},
+    {PROG "spawn P1 ed priority=high\n",
+     "t.vmw:2:13: 'priority=high' is not a number; expected priority=N in decimal or 0x hex"},
+    {PROG "spawn P1 ed prio=3\n",
+     "t.vmw:2:13: unexpected 'prio=3'; expected priority= (spawn P<n> PROGRAM [priority=N])"},
+    {PROG "spawn P1 ed priority=2 priority=3\n",
+     "t.vmw:2:24: unexpected 'priority=3'; expected 'spawn P<n> PROGRAM [priority=N]'"},
     /* flush-interval */
     {"flush-interval x\n", "t.vmw:1:16: 'x' is not a number; expected a decimal or 0x hex number"},
     {"flush-interval 4K\n",
@@ -408,6 +447,55 @@ TEST(workload_settings_applied)
     CHECK_EQ_U64(c.va_bits, 57);
     CHECK_EQ_U64(c.flush_interval, 1000);
     vmm_workload_free(w);
+}
+
+/* sched, quantum as a time or as references, and priority= on spawn. */
+TEST(workload_settings_sched)
+{
+    struct vmm_workload *w = NULL;
+    struct vmm_config c;
+    char err[256];
+    CHECK_EQ_I64(vmm_workload_parse("t.vmw", "sched rr\nquantum 500refs\n", &w, err, sizeof err),
+                 0);
+    vmm_config_default(&c);
+    uint64_t ns = c.quantum_ns;
+    vmm_workload_settings(w, &c);
+    CHECK_EQ_U64(c.sched, VMM_SCHED_RR);
+    CHECK_EQ_U64(c.quantum_refs, 500);
+    CHECK_EQ_U64(c.quantum_ns, ns); /* the count wins while it is set */
+    vmm_workload_free(w);
+    static const struct {
+        const char *text; /* quantum TIME */
+        uint64_t ns;      /* what it is */
+    } times[] = {{"quantum 250ns\n", 250},
+                 {"quantum 40us\n", 40000},
+                 {"quantum 10ms\n", 10000000},
+                 {"quantum 2s\n", 2000000000},
+                 {"quantum 18446744073s\n", 18446744073000000000ull}};
+    for (size_t i = 0; i < sizeof times / sizeof times[0]; i++) {
+        CHECK_EQ_I64(vmm_workload_parse("t.vmw", times[i].text, &w, err, sizeof err), 0);
+        c.quantum_refs = 7; /* a time given in the script replaces a count set before */
+        vmm_workload_settings(w, &c);
+        CHECK_EQ_U64(c.quantum_ns, times[i].ns);
+        CHECK_EQ_U64(c.quantum_refs, 0);
+        CHECK_EQ_U64(c.sched, VMM_SCHED_RR); /* not given: left alone */
+        vmm_workload_free(w);
+    }
+    CHECK_EQ_I64(vmm_workload_parse("t.vmw", "sched none\n", &w, err, sizeof err), 0);
+    vmm_workload_settings(w, &c);
+    CHECK_EQ_U64(c.sched, VMM_SCHED_NONE);
+    vmm_workload_free(w);
+
+    /* priority=N reaches the process (vmm_proc_stats), and the spawn line says it */
+    struct wl x;
+    if (!wl_run(&x, PROG "spawn P1 ed priority=3\nspawn P2 ed\n", NULL))
+        return;
+    CHECK_EQ_I64(x.rc, 0);
+    CHECK_EQ_U64(proc_stats(x.sys, 1).priority, 3);
+    CHECK_EQ_U64(proc_stats(x.sys, 2).priority, 1);
+    CHECK_CONTAINS(x.logbuf, "t.vmw:2: P1 spawned (ed), priority 3: text 0x400000 4K r-x");
+    CHECK_CONTAINS(x.logbuf, "t.vmw:3: P2 spawned (ed): text 0x400000 4K r-x");
+    wl_done(&x);
 }
 
 /* Only the settings the script gives are written. */

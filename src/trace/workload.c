@@ -288,9 +288,14 @@ static int run_spawn(struct run *r, const struct wl_stmt *s)
     if (e < 0)
         return engine_failed(r, s, s->col, e);
     rp->spawned = true;
+    if (s->n && (e = vmm_process_set_priority(r->sys, pid, (uint32_t)s->n)) < 0)
+        return engine_failed(r, s, s->col, e);
     if ((e = load(r, s, pid, rp, s->arg, map, sizeof map)) < 0)
         return e;
-    say(r, s->line, "P%u spawned (%s): %s", pid, pg->name, map);
+    char prio[32] = "";
+    if (s->n)
+        snprintf(prio, sizeof prio, ", priority %" PRIu64, s->n);
+    say(r, s->line, "P%u spawned (%s)%s: %s", pid, pg->name, prio, map);
     return 0;
 }
 
