@@ -28,8 +28,9 @@
  *  - a write or check with a string (mode 1) has its n >= 1 bytes in bytes[].
  *
  * The language grows by rows in the tables of workload_parse.c (keywords,
- * process actions, key=value arguments) and workload.c (one run function
- * per statement kind).
+ * process actions, key=value arguments) and workload.c (`ops`: per
+ * statement kind, one function that runs it whole, or a begin and a piece
+ * function for statements that run a reference at a time).
  */
 #ifndef VMM_WORKLOAD_H
 #define VMM_WORKLOAD_H
