@@ -139,7 +139,6 @@ struct cursor {
                                      = none yet */
     uint8_t found, want;          /* check: that byte, and the one expected */
     uint64_t n, writes;           /* trace, pattern: references made, of them writes */
-    uint64_t part;                /* trace, rr: bytes done of a reference that crosses a page */
     struct pat_gen *g;            /* pattern: its generator; owned */
     struct vmm_trace *tr;         /* trace: the open trace; owned */
     struct vmm_ref *batch;        /* trace: TRACE_BATCH references read; owned */
@@ -757,7 +756,6 @@ static int begin_trace(struct run *r, struct cursor *c)
     }
     vmm_trace_set_va_bits(c->tr, cfg->va_bits);
     c->n = 0;
-    c->part = 0;
     if (!(c->batch = malloc(TRACE_BATCH * sizeof *c->batch)))
         return stop(r, s, s->addr_col, VMM_ENOMEM, "out of memory");
     return refill(r, c);
@@ -782,9 +780,9 @@ static int refill(struct run *r, struct cursor *c)
     return 0;
 }
 
-/* The next reference of a trace, as this process's: folded into its region
- * with region=; under rr one page a step, so a reference that crosses a
- * page end takes two. */
+/* The next reference of a trace, as this process's, folded into its region
+ * with region=. The trace readers split references at page ends
+ * (trace/text.c), so each is one page reference, as a step must be. */
 static int piece_trace(struct run *r, struct cursor *c)
 {
     const struct vmm_config *cfg = vmm_system_config(r->sys);
@@ -798,25 +796,16 @@ static int piece_trace(struct run *r, struct cursor *c)
         if ((addr & mask) + len > cfg->page_size)
             len = cfg->page_size - (addr & mask);
     }
-    addr += c->part;
-    len -= (size_t)c->part;
-    size_t n = len;
-    if (r->rr && (addr & mask) + n > cfg->page_size)
-        n = cfg->page_size - (size_t)(addr & mask);
-    int e = vmm_access(r->sys, pid_of(r, s), addr, (enum vmm_op)ref->op, NULL, n);
+    VMM_ASSERT((addr & mask) + len <= cfg->page_size);
+    int e = vmm_access(r->sys, pid_of(r, s), addr, (enum vmm_op)ref->op, NULL, len);
     if (e < 0)
         return engine_failed(r, s, s->addr_col, e);
+    c->n++;
     if (e == VMM_KILLED) {
         killed(r, s);
         drop(c);
         return 0;
     }
-    if (n < len) {
-        c->part += n;
-        return 0;
-    }
-    c->part = 0;
-    c->n++;
     return ++c->next < c->nbatch ? 0 : refill(r, c);
 }
 
