@@ -47,9 +47,16 @@
  *   6   P2 read heap           its task added from inside P1's step; runs 5
  *                              P2's cursor: 2 before the start, then 6
  *
- *   A cursor that runs out of statements exits its process; one whose
- *   process has ended notes the first statement it leaves, as none notes a
- *   statement it skips. The log follows the schedule.
+ *   A cursor goes from one statement of its process to the next through an
+ *   index (each process's statement numbers, each statement's innermost
+ *   repeat), never through the others' statements. A cursor that runs out
+ *   of statements exits its process; one whose process has ended notes the
+ *   first statement it leaves, as none notes a statement it skips. The log
+ *   follows the schedule.
+ *
+ * A pass of a repeat block in which a cursor finds no statement ends the
+ * block for it (every pass finds the same ones), so a block with nothing to
+ * run costs one pass however many times it repeats.
  *
  * Mappings (mmap NAME) are placed top-down below the stack: the first ends
  * one page below stack start - stack-limit (so below anything the stack can
@@ -105,12 +112,20 @@ struct run {
     uint32_t *image;              /* per program: the object of its text, 0 = none yet */
     bool data_noted;              /* the "checks only read with data off" note was written */
     bool rr;                      /* cfg.sched is VMM_SCHED_RR: a cursor and a task per process */
-    struct cursor *cur;           /* rr: one per w->procs (the tasks' contexts); else NULL */
+    struct cursor **cur;          /* rr: per w->procs, its cursor (a task's context) once it has
+                                     one, else NULL; owned */
+    uint32_t *own;                /* rr: the indices of the statements of each process, in text
+                                     order, one process after another (not repeats); owned */
+    uint32_t *first;              /* rr: process p's are own[first[p] .. first[p + 1]); owned */
+    uint32_t *parent;             /* rr: per statement, the index + 1 of the innermost repeat
+                                     around it, 0 = none; owned */
 };
 
 /* A repeat block a cursor is inside. */
 struct rep {
     uint32_t at;   /* index of the block's WS_REPEAT statement */
+    bool ran;      /* the cursor found a statement in the pass under way (a pass that finds
+                      none ends the block: every pass finds the same) */
     uint64_t left; /* passes still to run after the one under way */
 };
 
@@ -125,7 +140,6 @@ struct rep {
 struct cursor {
     struct run *r;                /* the run it belongs to (a task's context) */
     uint32_t proc;                /* index in w->procs of the process it runs, or ALL_PROCS */
-    bool started;                 /* rr: its process was created and has a task */
     bool ended;                   /* it has no statement left, or its process has ended */
     const struct wl_stmt *last;   /* the last statement it began (rr: the spawn or fork at
                                      first) */
@@ -1082,66 +1096,122 @@ static const struct stmt_ops ops[WS__COUNT] = {
     [WS_MSYNC] = {run_msync, NULL, NULL},
 };
 
-/* True if c runs statement s. */
-static bool runs_stmt(const struct cursor *c, const struct wl_stmt *s)
+/* c has reached the end of the pass of its innermost block: the block runs
+ * again from the start of its body, or (no pass left, or this one found
+ * nothing to run, so none will) c leaves it. */
+static void pass_end(struct cursor *c)
 {
-    return s->kind != WS_REPEAT && (c->proc == ALL_PROCS || s->proc == c->proc);
-}
-
-/* True if the body of the repeat at index i holds a statement c runs (not
- * counting bodies of blocks repeated 0 times): otherwise c passes over the
- * whole block at once, however many times it repeats. */
-static bool body_has(const struct run *r, const struct cursor *c, size_t i)
-{
-    const struct wl_stmt *st = r->w->stmts;
-    for (size_t k = i + 1; k < st[i].arg;) {
-        if (st[k].kind == WS_REPEAT && st[k].n == 0) {
-            k = st[k].arg;
-            continue;
-        }
-        if (runs_stmt(c, &st[k]))
-            return true;
-        k++;
+    struct rep *b = &c->rep[c->depth - 1];
+    if (b->ran && c->depth > 1)
+        c->rep[c->depth - 2].ran = true;
+    if (b->ran && b->left) {
+        b->left--;
+        b->ran = false;
+        c->pc = b->at + 1u;
+    } else {
+        c->depth--;
     }
-    return false;
 }
 
-/* Moves c to the next statement it runs, entering and leaving repeat blocks
- * and passing over the statements of other processes, and returns it (at
- * index c->pc), or NULL at the end of the script. Runs nothing and changes
- * nothing else, so calling it again returns the same statement. */
-static const struct wl_stmt *next_stmt(const struct run *r, struct cursor *c)
+/* Enters the block of the repeat at index i (c->pc is there): into its body,
+ * or past it when it is repeated 0 times. */
+static void enter(const struct run *r, struct cursor *c, size_t i)
+{
+    const struct wl_stmt *b = &r->w->stmts[i];
+    VMM_ASSERT(b->kind == WS_REPEAT && b->arg > i && b->arg <= r->w->nstmts);
+    if (b->n == 0) {
+        c->pc = b->arg;
+        return;
+    }
+    VMM_ASSERT(c->depth < WL_MAX_DEPTH);
+    c->rep[c->depth++] = (struct rep){(uint32_t)i, false, b->n - 1};
+    c->pc = i + 1;
+}
+
+/* none: moves c to the next statement in script order, expanding repeat
+ * blocks, and returns it (at index c->pc), or NULL at the end. */
+static const struct wl_stmt *next_in_order(const struct run *r, struct cursor *c)
 {
     const struct vmm_workload *w = r->w;
     for (;;) {
-        if (c->depth && c->pc == w->stmts[c->rep[c->depth - 1].at].arg) { /* a body's end */
-            struct rep *b = &c->rep[c->depth - 1];
-            if (b->left) {
-                b->left--;
-                c->pc = b->at + 1u;
-            } else {
-                c->depth--;
-            }
+        if (c->depth && c->pc == w->stmts[c->rep[c->depth - 1].at].arg) {
+            pass_end(c);
             continue;
         }
         if (c->pc >= w->nstmts)
             return NULL;
-        const struct wl_stmt *s = &w->stmts[c->pc];
-        if (s->kind == WS_REPEAT) {
-            VMM_ASSERT(s->arg > c->pc && s->arg <= w->nstmts);
-            if (s->n && body_has(r, c, c->pc)) {
-                VMM_ASSERT(c->depth < WL_MAX_DEPTH);
-                c->rep[c->depth++] = (struct rep){(uint32_t)c->pc, s->n - 1};
-                c->pc++;
-            } else {
-                c->pc = s->arg;
-            }
+        if (w->stmts[c->pc].kind == WS_REPEAT) {
+            enter(r, c, c->pc);
             continue;
         }
-        if (runs_stmt(c, s))
-            return s;
-        c->pc++;
+        if (c->depth)
+            c->rep[c->depth - 1].ran = true;
+        return &w->stmts[c->pc];
     }
+}
+
+/* rr: the index of the first statement of process proc at or after index i,
+ * or w->nstmts if there is none. */
+static size_t next_own(const struct run *r, uint32_t proc, size_t i)
+{
+    const uint32_t *lo = r->own + r->first[proc], *end = r->own + r->first[proc + 1], *hi = end;
+    while (lo < hi) {
+        const uint32_t *mid = lo + (hi - lo) / 2;
+        if (*mid < i)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < end ? *lo : r->w->nstmts;
+}
+
+/* rr: moves c to the next statement of its process and returns it (at index
+ * c->pc), or NULL at the end. It goes straight to the process's next
+ * statement in the text (r->own), never through the others': a block of c's
+ * that ends before it ends its pass there; the blocks around it that start
+ * after c->pc are entered (one repeated 0 times is passed over, and the
+ * search goes on after it). */
+static const struct wl_stmt *next_own_stmt(const struct run *r, struct cursor *c)
+{
+    const struct wl_stmt *st = r->w->stmts;
+    for (;;) {
+        size_t j = next_own(r, c->proc, c->pc);
+        if (c->depth && st[c->rep[c->depth - 1].at].arg <= j) {
+            c->pc = st[c->rep[c->depth - 1].at].arg;
+            pass_end(c);
+            continue;
+        }
+        if (j >= r->w->nstmts) {
+            c->pc = r->w->nstmts;
+            return NULL;
+        }
+        uint32_t around[WL_MAX_DEPTH]; /* blocks around j not entered yet, innermost first */
+        unsigned n = 0;
+        for (uint32_t k = r->parent[j]; k && k - 1 >= c->pc; k = r->parent[k - 1]) {
+            VMM_ASSERT(n < WL_MAX_DEPTH);
+            around[n++] = k - 1;
+        }
+        bool skipped = false;
+        while (n > 0 && !skipped) { /* outermost first */
+            c->pc = around[--n];
+            skipped = st[c->pc].n == 0;
+            enter(r, c, c->pc);
+        }
+        if (skipped)
+            continue; /* the search goes on after the block repeated 0 times */
+        c->pc = j;
+        if (c->depth)
+            c->rep[c->depth - 1].ran = true;
+        return &st[j];
+    }
+}
+
+/* Moves c to the next statement it runs (next_in_order, next_own_stmt) and
+ * returns it, or NULL at the end of the script. Runs nothing and changes
+ * nothing else, so calling it again returns the same statement. */
+static const struct wl_stmt *next_stmt(const struct run *r, struct cursor *c)
+{
+    return c->proc == ALL_PROCS ? next_in_order(r, c) : next_own_stmt(r, c);
 }
 
 static int step(struct run *r, struct cursor *c);
@@ -1175,16 +1245,18 @@ static int note_rest(struct run *r, struct cursor *c)
  * blocks, and its task joins the scheduler. */
 static int fork_cursor(struct run *r, const struct cursor *c, const struct wl_stmt *s)
 {
-    struct cursor *k = &r->cur[s->arg];
     uint32_t pid = r->w->procs[s->arg].pid;
     const struct proc *p = vmm__proc(r->sys, pid);
-    if (!p || !p->live || k->started) /* the fork was skipped */
+    if (!p || !p->live || r->cur[s->arg]) /* the fork was skipped */
         return 0;
-    k->pc = c->pc;
-    k->depth = c->depth;
+    struct cursor *k = malloc(sizeof *k);
+    if (!k)
+        return stop(r, s, s->col, VMM_ENOMEM, "out of memory");
+    *k = (struct cursor){.r = r, .proc = s->arg, .last = s, .pc = c->pc, .depth = c->depth};
     memcpy(k->rep, c->rep, sizeof k->rep);
-    k->started = true;
-    k->last = s;
+    for (unsigned i = 0; i < k->depth; i++) /* passes begun mid-body: not proof of nothing */
+        k->rep[i].ran = true;
+    r->cur[s->arg] = k;
     struct vmm_task t = {pid, task_step, k};
     int e = vmm_sched_add(r->sys, &t);
     return e < 0 ? engine_failed(r, s, s->col, e) : 0;
@@ -1242,18 +1314,23 @@ static int step(struct run *r, struct cursor *c)
  * the start (time 0: a task needs its process), and its task is added. A
  * process whose first statement is not its spawn (a spawn in a repeat 0)
  * is never created; that is noted. */
-static int start_spawned(struct run *r, struct cursor *c)
+static int start_spawned(struct run *r, uint32_t proc)
 {
-    const struct wl_stmt *s = next_stmt(r, c);
+    struct cursor c = {.r = r, .proc = proc};
+    const struct wl_stmt *s = next_stmt(r, &c);
     if (!s || s->kind != WS_SPAWN)
-        return note_rest(r, c);
-    c->pc++;
-    c->last = s;
+        return note_rest(r, &c);
+    c.pc++;
+    c.last = s;
     int e = run_spawn(r, s);
     if (e < 0)
         return e;
-    c->started = true;
-    struct vmm_task t = {r->w->procs[c->proc].pid, task_step, c};
+    struct cursor *k = malloc(sizeof *k);
+    if (!k)
+        return stop(r, s, s->col, VMM_ENOMEM, "out of memory");
+    *k = c;
+    r->cur[proc] = k;
+    struct vmm_task t = {r->w->procs[proc].pid, task_step, k};
     e = vmm_sched_add(r->sys, &t);
     return e < 0 ? engine_failed(r, s, s->col, e) : 0;
 }
@@ -1269,24 +1346,65 @@ static int run_all(struct run *r)
     return e;
 }
 
+/* rr: fills r->own, r->first and r->parent. Returns 0 or VMM_ENOMEM. */
+static int index_stmts(struct run *r)
+{
+    const struct vmm_workload *w = r->w;
+    size_t n = w->nstmts;
+    uint32_t *pos = calloc(w->nprocs + 1, sizeof *pos), open[WL_MAX_DEPTH];
+    unsigned depth = 0;
+    r->first = calloc(w->nprocs + 1, sizeof *r->first);
+    r->own = malloc((n ? n : 1) * sizeof *r->own);
+    r->parent = malloc((n ? n : 1) * sizeof *r->parent);
+    if (!pos || !r->first || !r->own || !r->parent) {
+        free(pos);
+        return VMM_ENOMEM;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (w->stmts[i].kind != WS_REPEAT)
+            r->first[w->stmts[i].proc + 1]++;
+    for (size_t p = 0; p < w->nprocs; p++) {
+        r->first[p + 1] += r->first[p];
+        pos[p] = r->first[p];
+    }
+    for (size_t i = 0; i < n; i++) {
+        const struct wl_stmt *s = &w->stmts[i];
+        while (depth && w->stmts[open[depth - 1]].arg <= i)
+            depth--;
+        r->parent[i] = depth ? open[depth - 1] + 1 : 0;
+        if (s->kind == WS_REPEAT) {
+            VMM_ASSERT(depth < WL_MAX_DEPTH);
+            open[depth++] = (uint32_t)i;
+        } else {
+            r->own[pos[s->proc]++] = (uint32_t)i;
+        }
+    }
+    free(pos);
+    return 0;
+}
+
 /* rr: a cursor and a task per process, run by the scheduler
  * (docs/workload.md, "Scheduling"). */
 static int run_rr(struct run *r)
 {
     const struct vmm_workload *w = r->w;
-    int e = 0;
-    for (size_t i = 0; i < w->nprocs; i++)
-        r->cur[i] = (struct cursor){.r = r, .proc = (uint32_t)i};
-    for (size_t i = 0; e >= 0 && i < w->nprocs; i++)
+    int e = index_stmts(r);
+    if (e < 0)
+        return vmm__fail(r->sys, e, "%s: out of memory", w->name);
+    for (uint32_t i = 0; e >= 0 && i < w->nprocs; i++)
         if (w->procs[i].prog != WL_FORKED)
-            e = start_spawned(r, &r->cur[i]);
+            e = start_spawned(r, i);
     if (e >= 0)
         e = vmm_sched_run(r->sys);
     /* Cursors whose process another one's step ended (the out-of-memory
      * killer), and children of forks that never ran. */
-    for (size_t i = 0; e >= 0 && i < w->nprocs; i++)
-        if (!r->cur[i].ended)
-            e = note_rest(r, &r->cur[i]);
+    for (uint32_t i = 0; e >= 0 && i < w->nprocs; i++) {
+        struct cursor c = {.r = r, .proc = i};
+        if (r->cur[i] && !r->cur[i]->ended)
+            e = note_rest(r, r->cur[i]);
+        else if (!r->cur[i] && w->procs[i].prog == WL_FORKED)
+            e = note_rest(r, &c);
+    }
     return e;
 }
 
@@ -1317,11 +1435,17 @@ int vmm_workload_run(struct vmm_system *sys, const struct vmm_workload *w, FILE 
                    : run_all(&r);
     if (log)
         fflush(log);
-    for (size_t i = 0; r.cur && i < w->nprocs; i++)
-        drop(&r.cur[i]);
+    for (size_t i = 0; r.cur && i < w->nprocs; i++) {
+        if (r.cur[i])
+            drop(r.cur[i]);
+        free(r.cur[i]);
+    }
     for (size_t i = 0; r.procs && i < w->nprocs; i++)
         free(r.procs[i].maps);
     free(r.cur);
+    free(r.own);
+    free(r.first);
+    free(r.parent);
     free(r.procs);
     free(r.image);
     free(r.buf);
