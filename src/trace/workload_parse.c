@@ -15,7 +15,7 @@
  *
  * Parsing. A statement is a keyword (or a process name P<n>) followed by the
  * words up to the end of the statement. The keyword picks a row of `keywords`
- * (settings, sched and quantum among them; program, spawn, exit, repeat,
+ * (settings such as frames, sched or quantum; program, spawn, exit, repeat,
  * fork, exec, mmap, munmap, msync);
  * a process name picks a row of `actions` (read, write, check, brk, trace,
  * pattern) by the word after it. key=value arguments are
