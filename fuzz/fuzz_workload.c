@@ -1,6 +1,8 @@
 /*
  * fuzz_workload.c - the workload parser and interpreter on arbitrary text,
- * run with the invariant checker after every reference. Settings from the
+ * run with the invariant checker after every reference, in script order or
+ * (inputs of odd length, unless the script chooses) under round-robin
+ * scheduling. Settings from the
  * script are clamped so one input cannot ask for gigabytes. The files a
  * script may name (mmap file=, trace FILE) are confined to a directory of the
  * fuzzer's own, made once with two small files in it (a.bin: 5000 bytes, a
@@ -58,6 +60,13 @@ int fuzz_workload_one(const uint8_t *data, size_t size)
         vmm_workload_set_files(w, dir) == 0) {
         struct vmm_config c;
         vmm_config_default(&c);
+        /* Inputs of odd length run under round robin with a quantum of 1 .. 8
+         * references unless the script sets sched or quantum itself, so
+         * both runners are explored from one corpus. */
+        if (size & 1) {
+            c.sched = VMM_SCHED_RR;
+            c.quantum_refs = 1 + size / 2 % 8;
+        }
         vmm_workload_settings(w, &c);
         if (c.frames > 64)
             c.frames = 64;

@@ -711,6 +711,7 @@ VMM_API int vmm_workload_set_files(struct vmm_workload *w, const char *dir);
 VMM_API void vmm_workload_settings(const struct vmm_workload *w, struct vmm_config *cfg);
 /* Runs the script's statements on sys. Process events and failed checks are
  * narrated to log (may be NULL); *check_failures counts failed checks.
+ * With cfg.sched rr, each process's statements are a task of vmm_sched_run (docs/workload.md).
  * Returns 0, or a negative error with "file:line:col: what" in
  * vmm_system_error(). */
 VMM_API int vmm_workload_run(struct vmm_system *sys, const struct vmm_workload *w, FILE *log,

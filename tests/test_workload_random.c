@@ -13,6 +13,11 @@
  * every reference, under a random machine (frames 1..16, page size 512, 1K
  * or 4K, every registered policy, tlb 0/8/16, 32- or 48-bit addresses).
  *
+ * Every script also runs under the round-robin scheduler (cfg.sched rr),
+ * where each process's statements keep their order but interleave with the
+ * others' a few references at a time: the model holds there too, but for
+ * the end state (every process has ended).
+ *
  * The generator keeps its own model of what the script does, independent of
  * the engine: for every process the bytes of each writable region as the
  * script sees them (UNKNOWN where a pattern may have written), its heap size
@@ -40,6 +45,10 @@
 #include <stdlib.h>
 
 #define DEFAULT_SEEDS 200
+/* Seeds under rr. Fewer: every spawn runs at the start there, so a script's
+ * large pid (up to P1048575) widens the process table the invariant checker
+ * walks after every reference from the first reference on. */
+#define DEFAULT_SEEDS_RR 100
 
 enum { R_TEXT, R_DATA, R_BSS, R_HEAP, R_STACK, NREG, R_FLAT = NREG };
 static const char *const reg_name[NREG] = {"text", "data", "bss", "heap", "stack"};
@@ -1734,9 +1743,29 @@ struct result {
     struct vmm_workload *w; /* parsed script */
 };
 
-/* Parses and runs text with data on and the checker after every reference.
- * Returns false (with r->err) if it could not run at all. */
-static bool run_script(const char *text, struct result *r)
+/* How a script runs: in script order, or under the round-robin scheduler
+ * with a quantum in references (refs > 0) or in ns. */
+struct mode {
+    bool rr;       /* cfg.sched VMM_SCHED_RR */
+    uint64_t refs; /* quantum_refs */
+    uint64_t ns;   /* quantum_ns when refs is 0 */
+};
+
+/* The mode of seed under rr: quanta of 1 .. 6 references, or 2 .. 20 us (a
+ * few to a hundred references). */
+static struct mode rr_mode(uint64_t seed)
+{
+    struct mode m = {true, seed % 7, 0};
+    if (m.refs == 0)
+        m.ns = 2000 * (1 + seed % 10);
+    return m;
+}
+
+static const struct mode in_order = {false, 0, 0};
+
+/* Parses and runs text with data on and the checker after every reference,
+ * in mode m. Returns false (with r->err) if it could not run at all. */
+static bool run_script(const char *text, struct result *r, struct mode m)
 {
     struct vmm_config cfg;
     memset(r, 0, sizeof *r);
@@ -1752,6 +1781,12 @@ static bool run_script(const char *text, struct result *r)
     vmm_workload_settings(r->w, &cfg);
     cfg.data = true;
     cfg.check = true;
+    if (m.rr) {
+        cfg.sched = VMM_SCHED_RR;
+        cfg.quantum_refs = m.refs;
+        if (m.ns)
+            cfg.quantum_ns = m.ns;
+    }
     if ((e = vmm_system_create(&cfg, &r->sys, r->err, sizeof r->err)) < 0)
         return false;
     FILE *log = open_memstream(&r->log, &r->loglen);
@@ -1783,8 +1818,10 @@ static unsigned count_str(const char *hay, const char *needle)
 }
 
 /* Compares the engine's end state with the model's; writes the first
- * difference to why and returns false. */
-static bool compare(const struct gen *g, const struct result *r, char *why, size_t len)
+ * difference to why and returns false. Under rr every process has ended
+ * when the run does (a process that runs out of statements exits), so one
+ * the model has running must have exited, and its regions are gone. */
+static bool compare(const struct gen *g, const struct result *r, bool rr, char *why, size_t len)
 {
     struct vmm_stats st;
     vmm_stats_get(r->sys, &st);
@@ -1810,7 +1847,7 @@ static bool compare(const struct gen *g, const struct result *r, char *why, size
                 p = &ps[j];
         created += sp->state != P_NONE;
         bool ok = sp->state == P_NONE     ? p == NULL
-                  : sp->state == P_LIVE   ? p && p->live
+                  : sp->state == P_LIVE   ? p && (rr ? !p->live && !p->killed : p->live)
                   : sp->state == P_EXITED ? p && !p->live && !p->killed
                                           : p && !p->live && p->killed;
         if (!ok) {
@@ -1831,7 +1868,7 @@ static bool compare(const struct gen *g, const struct result *r, char *why, size
             snprintf(why, len, "the log does not say \"%s\"", want);
             return false;
         }
-        if (sp->state != P_LIVE)
+        if (sp->state != P_LIVE || rr)
             continue;
         struct ext e[NREG];
         struct vmm_region_info ri[8];
@@ -1901,14 +1938,16 @@ static bool mutate(const struct gen *g, char **out)
     return true;
 }
 
-TEST(workload_random_shadow)
+/* Every seed's script, run in script order or (rr) under the scheduler. */
+static void shadow(bool rr)
 {
     const char *pol[32];
     size_t npol = policies(pol, 32);
     CHECK(npol >= 2);
     CHECK(write_traces(test_tmpdir()));
-    uint64_t nseeds =
-        env("VMM_RANDOM_SEEDS") ? strtoull(env("VMM_RANDOM_SEEDS"), NULL, 0) : DEFAULT_SEEDS;
+    uint64_t nseeds = env("VMM_RANDOM_SEEDS") ? strtoull(env("VMM_RANDOM_SEEDS"), NULL, 0)
+                      : rr                    ? DEFAULT_SEEDS_RR
+                                              : DEFAULT_SEEDS;
     uint64_t first = 1;
     if (env("VMM_RANDOM_SEED")) {
         first = strtoull(env("VMM_RANDOM_SEED"), NULL, 0);
@@ -1927,18 +1966,19 @@ TEST(workload_random_shadow)
             printf("%s", g->out.s);
         struct result r;
         char why[600] = "";
-        bool ran = run_script(g->out.s, &r);
-        bool ok =
-            ran && r.rc == 0 && r.fails == 0 && g->gen_bugs == 0 && compare(g, &r, why, sizeof why);
+        struct mode m = rr ? rr_mode(seed) : in_order;
+        bool ran = run_script(g->out.s, &r, m);
+        bool ok = ran && r.rc == 0 && r.fails == 0 && g->gen_bugs == 0 &&
+                  compare(g, &r, rr, why, sizeof why);
         if (!ok) {
             if (ran && !why[0] && g->gen_bugs)
                 snprintf(why, sizeof why, "%" PRIu64 " generator bugs, the first at %s",
                          g->gen_bugs, g->bug);
             test_fail(__FILE__, __LINE__,
-                      "seed %" PRIu64 ": %s; rc %d (%s), %" PRIu64
+                      "seed %" PRIu64 "%s: %s; rc %d (%s), %" PRIu64
                       " failed checks; %s\n---- script ----\n%s---- log ----\n%s---- end ----",
-                      seed, ran ? "run" : "could not run", r.rc, r.err, r.fails, why, g->out.s,
-                      r.log ? r.log : "");
+                      seed, rr ? " under rr" : "", ran ? "run" : "could not run", r.rc, r.err,
+                      r.fails, why, g->out.s, r.log ? r.log : "");
             result_free(&r);
             gen_free(g);
             free(g);
@@ -1948,15 +1988,16 @@ TEST(workload_random_shadow)
         /* every 8th seed: one check's value changed, exactly one failure */
         char *mut = NULL;
         if (seed % 8 == 0 && mutate(g, &mut)) {
-            ran = run_script(mut, &r);
+            ran = run_script(mut, &r, m);
             char want[40];
             snprintf(want, sizeof want, "t.vmw:%u: check failed: ", g->mut_line);
             if (!ran || r.rc != 0 || r.fails != 1 || !strstr(r.log, want)) {
                 test_fail(__FILE__, __LINE__,
-                          "seed %" PRIu64 " with the check of line %u changed: rc %d (%s), "
+                          "seed %" PRIu64 "%s with the check of line %u changed: rc %d (%s), "
                           "%" PRIu64 " failed checks, expected 1\n---- script ----\n%s"
                           "---- log ----\n%s---- end ----",
-                          seed, g->mut_line, r.rc, r.err, r.fails, mut, r.log ? r.log : "");
+                          seed, rr ? " under rr" : "", g->mut_line, r.rc, r.err, r.fails, mut,
+                          r.log ? r.log : "");
                 free(mut);
                 result_free(&r);
                 gen_free(g);
@@ -1998,6 +2039,20 @@ TEST(workload_random_shadow)
     }
 }
 
+TEST(workload_random_shadow)
+{
+    shadow(false);
+}
+
+/* The same scripts under round robin (quanta of 1 .. 6 references or 2 ..
+ * 20 us): each process's statements keep their order and the scripts share
+ * no memory between processes (fork copies it), so every check holds
+ * whatever the interleaving, and the counts and kills are the same. */
+TEST(workload_random_shadow_rr)
+{
+    shadow(true);
+}
+
 /* The harness can fail: a check with the wrong value is one failure. */
 TEST(workload_random_self_test)
 {
@@ -2008,7 +2063,7 @@ TEST(workload_random_self_test)
                           "P2 check data+100 len=5000 value=0\n"
                           "P1 check data+100 len=5000 value=4\n"
                           "P1 check data+100 len=5000 value=3\n",
-                          &r);
+                          &r, in_order);
     CHECK(ran);
     CHECK_EQ_I64(r.rc, 0);
     CHECK_EQ_U64(r.fails, 1);
@@ -2030,7 +2085,7 @@ TEST(workload_random_self_test)
     char *mut = NULL;
     bool have = mutate(g, &mut);
     if (have) {
-        ran = run_script(mut, &r);
+        ran = run_script(mut, &r, in_order);
         char want[40];
         snprintf(want, sizeof want, "t.vmw:%u: check failed: ", g->mut_line);
         if (!ran || r.rc != 0 || r.fails != 1 || !strstr(r.log, want))

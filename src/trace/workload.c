@@ -23,9 +23,40 @@
  * not have, a pid in use) ends the run with "NAME:LINE:COL: ..." in
  * vmm_system_error().
  *
- * Ranges move through one buffer of WL_CHUNK bytes, one vmm_access per
- * chunk-aligned piece: the chunk is a multiple of every page size, so the
- * page references are exactly those of one big call.
+ * Execution is by cursors (struct cursor): a position in the statement
+ * list, the repeat blocks it is inside (each with the passes left), and the
+ * progress of the statement in hand. step() runs a cursor's next piece of
+ * work: a whole statement, or one piece of a read/write/check (one
+ * vmm_access), a trace or a pattern (one reference each).
+ *
+ *   cfg.sched none   one cursor runs every statement in script order, step
+ *                    after step; ranges move through one buffer of WL_CHUNK
+ *                    bytes, one vmm_access per chunk-aligned piece (the
+ *                    chunk is a multiple of every page size, so the page
+ *                    references are exactly those of one big call)
+ *   cfg.sched rr     one cursor per process name, which runs only that
+ *                    process's statements (a fork is its parent's), each a
+ *                    task of the scheduler (sched.c) that steps it; a piece
+ *                    is at most one page:
+ *
+ *   1   spawn P1 ed            P1's cursor: runs its spawn (1) before the
+ *   2   spawn P2 ed            scheduler starts, then steps 3 and 4,
+ *   3   P1 write heap          passing over 2, 5 and 6
+ *   4   fork P1 P3  ---------> P3's cursor: a copy of P1's after line 4
+ *   5   P3 read heap           (repeat blocks and passes left included),
+ *   6   P2 read heap           its task added from inside P1's step; runs 5
+ *                              P2's cursor: 2 before the start, then 6
+ *
+ *   A cursor goes from one statement of its process to the next through an
+ *   index (each process's statement numbers, each statement's innermost
+ *   repeat), never through the others' statements. A cursor that runs out
+ *   of statements exits its process; one whose process has ended notes the
+ *   first statement it leaves, as none notes a statement it skips. The log
+ *   follows the schedule.
+ *
+ * A pass of a repeat block in which a cursor finds no statement ends the
+ * block for it (every pass finds the same ones), so a block with nothing to
+ * run costs one pass however many times it repeats.
  *
  * Mappings (mmap NAME) are placed top-down below the stack: the first ends
  * one page below stack start - stack-limit (so below anything the stack can
@@ -80,6 +111,52 @@ struct run {
     struct rproc *procs;          /* one per w->procs */
     uint32_t *image;              /* per program: the object of its text, 0 = none yet */
     bool data_noted;              /* the "checks only read with data off" note was written */
+    bool rr;                      /* cfg.sched is VMM_SCHED_RR: a cursor and a task per process */
+    struct cursor **cur;          /* rr: per w->procs, its cursor (a task's context) once it has
+                                     one, else NULL; owned */
+    uint32_t *own;                /* rr: the indices of the statements of each process, in text
+                                     order, one process after another (not repeats); owned */
+    uint32_t *first;              /* rr: process p's are own[first[p] .. first[p + 1]); owned */
+    uint32_t *parent;             /* rr: per statement, the index + 1 of the innermost repeat
+                                     around it, 0 = none; owned */
+};
+
+/* A repeat block a cursor is inside. */
+struct rep {
+    uint32_t at;   /* index of the block's WS_REPEAT statement */
+    bool ran;      /* the cursor found a statement in the pass under way (a pass that finds
+                      none ends the block: every pass finds the same) */
+    uint64_t left; /* passes still to run after the one under way */
+};
+
+#define ALL_PROCS   UINT32_MAX /* cursor.proc of the one cursor that runs every statement */
+#define TRACE_BATCH 1024       /* references of a trace read at a time */
+
+/* A line of execution through the script: where it stands, the repeat
+ * blocks it is inside, and how far it has got with the statement in hand
+ * (read/write/check, trace and pattern run a piece at a time; the others
+ * whole). Without the scheduler one cursor runs every statement; with rr
+ * each process has its own, which runs only that process's statements. */
+struct cursor {
+    struct run *r;                /* the run it belongs to (a task's context) */
+    uint32_t proc;                /* index in w->procs of the process it runs, or ALL_PROCS */
+    bool ended;                   /* it has no statement left, or its process has ended */
+    const struct wl_stmt *last;   /* the last statement it began (rr: the spawn or fork at
+                                     first) */
+    size_t pc;                    /* index of the next statement to consider */
+    unsigned depth;               /* repeat blocks it is inside */
+    struct rep rep[WL_MAX_DEPTH]; /* those blocks, outermost first */
+    const struct wl_stmt *s;      /* the statement under way (access, trace, pattern) or NULL */
+    uint64_t addr;                /* access: where ADDR resolved to */
+    uint64_t done;                /* access: bytes done */
+    uint64_t bad;                 /* check: offset of the first byte that differed; UINT64_MAX
+                                     = none yet */
+    uint8_t found, want;          /* check: that byte, and the one expected */
+    uint64_t n, writes;           /* trace, pattern: references made, of them writes */
+    struct pat_gen *g;            /* pattern: its generator; owned */
+    struct vmm_trace *tr;         /* trace: the open trace; owned */
+    struct vmm_ref *batch;        /* trace: TRACE_BATCH references read; owned */
+    size_t nbatch, next;          /* trace: references in batch, index of the next one */
 };
 
 static void say(struct run *r, uint32_t line, const char *fmt, ...)
@@ -288,9 +365,14 @@ static int run_spawn(struct run *r, const struct wl_stmt *s)
     if (e < 0)
         return engine_failed(r, s, s->col, e);
     rp->spawned = true;
+    if (s->n && (e = vmm_process_set_priority(r->sys, pid, (uint32_t)s->n)) < 0)
+        return engine_failed(r, s, s->col, e);
     if ((e = load(r, s, pid, rp, s->arg, map, sizeof map)) < 0)
         return e;
-    say(r, s->line, "P%u spawned (%s): %s", pid, pg->name, map);
+    char prio[32] = "";
+    if (s->n)
+        snprintf(prio, sizeof prio, ", priority %" PRIu64, s->n);
+    say(r, s->line, "P%u spawned (%s)%s: %s", pid, pg->name, prio, map);
     return 0;
 }
 
@@ -364,26 +446,33 @@ static int run_exec(struct run *r, const struct wl_stmt *s)
     return 0;
 }
 
-static int run_exit(struct run *r, const struct wl_stmt *s)
+/* Ends process proc (index in w->procs) at statement s and says so:
+ * "P1 <how>: freed N frames and M swap slots". */
+static int end_proc(struct run *r, const struct wl_stmt *s, uint32_t proc, const char *how)
 {
-    uint32_t pid = pid_of(r, s);
-    if (!running(r, s))
-        return 0;
+    uint32_t pid = r->w->procs[proc].pid;
     struct vmm_stats before, after;
     vmm_stats_get(r->sys, &before);
     int e = vmm_process_exit(r->sys, pid);
     if (e < 0)
         return engine_failed(r, s, s->col, e);
     vmm_stats_get(r->sys, &after);
-    r->procs[s->proc].exit_line = s->line;
+    r->procs[proc].exit_line = s->line;
     /* Frames and slots the process shared stay with the others. */
     uint64_t frames = before.frames_used - after.frames_used,
              slots = before.swap_slots_used - after.swap_slots_used;
     char wb[64];
     written_back(&before, &after, wb, sizeof wb);
-    say(r, s->line, "P%u exited: freed %" PRIu64 " frame%s and %" PRIu64 " swap slot%s%s", pid,
+    say(r, s->line, "P%u %s: freed %" PRIu64 " frame%s and %" PRIu64 " swap slot%s%s", pid, how,
         frames, frames == 1 ? "" : "s", slots, slots == 1 ? "" : "s", wb);
     return 0;
+}
+
+static int run_exit(struct run *r, const struct wl_stmt *s)
+{
+    if (!running(r, s))
+        return 0;
+    return end_proc(r, s, s->proc, "exited");
 }
 
 /* Checks that the process of s has region reg now; otherwise ends the run
@@ -463,72 +552,98 @@ static int resolve(struct run *r, const struct wl_stmt *s, uint64_t *addr)
     return 0;
 }
 
-/* read, write and check. */
-static int run_access(struct run *r, const struct wl_stmt *s)
+/* Ends the statement c has in hand (if any), freeing what it holds. */
+static void drop(struct cursor *c)
+{
+    pat_free(c->g);
+    if (c->tr)
+        vmm_trace_close(c->tr);
+    free(c->batch);
+    c->g = NULL;
+    c->tr = NULL;
+    c->batch = NULL;
+    c->s = NULL;
+}
+
+/* read, write and check, begun: ADDR resolved and checked against the
+ * address width. Nothing to do (c->s cleared) if the process is not running. */
+static int begin_access(struct run *r, struct cursor *c)
 {
     const struct vmm_config *cfg = vmm_system_config(r->sys);
-    uint32_t pid = pid_of(r, s);
-    uint64_t addr = 0, mismatch_at = UINT64_MAX;
-    uint8_t found = 0;
-    if (!running(r, s))
+    const struct wl_stmt *s = c->s;
+    if (!running(r, s)) {
+        drop(c);
         return 0;
-    int e = resolve(r, s, &addr);
+    }
+    int e = resolve(r, s, &c->addr);
     if (e < 0)
         return e;
     uint64_t top = 1ull << cfg->va_bits;
-    if (addr >= top || s->n > top - addr)
+    if (c->addr >= top || s->n > top - c->addr)
         return stop(r, s, s->addr_col, VMM_ERANGE,
                     "%.*s: [0x%" PRIx64 ", +%" PRIu64 ") reaches beyond the %u-bit virtual "
                     "address space; expected addresses below 0x%" PRIx64,
-                    (int)s->addr_len, r->w->text + s->addr_off, addr, s->n, cfg->va_bits, top);
-    enum vmm_op op = s->kind == WS_WRITE ? VMM_WRITE : VMM_READ;
-    bool compare = s->kind == WS_CHECK && cfg->data;
-    void *buf = s->kind == WS_READ ? NULL : r->buf;
-    const uint8_t *str = s->mode ? r->w->bytes + s->bytes : NULL; /* "string": the bytes */
-    uint8_t want = 0;
-    if (s->kind == WS_WRITE && !str)
-        memset(r->buf, s->value >= 0 ? s->value : WL_DEFAULT_BYTE,
-               s->n < WL_CHUNK ? (size_t)s->n : WL_CHUNK);
+                    (int)s->addr_len, r->w->text + s->addr_off, c->addr, s->n, cfg->va_bits, top);
+    c->done = 0;
+    c->bad = UINT64_MAX;
     if (s->kind == WS_CHECK && !cfg->data && !r->data_noted) {
         r->data_noted = true;
         say(r, s->line, "note: frames hold no data (data off); check statements only read");
     }
-    for (uint64_t done = 0; done < s->n;) {
-        uint64_t a = addr + done;
-        uint64_t n = WL_CHUNK - (a & (WL_CHUNK - 1));
-        if (n > s->n - done)
-            n = s->n - done;
-        if (str && s->kind == WS_WRITE)
-            memcpy(r->buf, str + done, (size_t)n);
-        e = vmm_access(r->sys, pid, a, op, buf, (size_t)n);
+    return 0;
+}
+
+/* The next piece of a read, write or check: one vmm_access up to the next
+ * page end (rr: one page reference a step) or chunk end (none: the chunk is
+ * a multiple of every page size, so the page references are exactly those
+ * of one big call). After the last piece a check reports its first
+ * mismatch. */
+static int piece_access(struct run *r, struct cursor *c)
+{
+    const struct vmm_config *cfg = vmm_system_config(r->sys);
+    const struct wl_stmt *s = c->s;
+    const uint8_t *str = s->mode ? r->w->bytes + s->bytes : NULL; /* "string": the bytes */
+    uint64_t unit = r->rr ? cfg->page_size : WL_CHUNK;
+    if (c->done < s->n) {
+        uint64_t a = c->addr + c->done, n = unit - (a & (unit - 1));
+        if (n > s->n - c->done)
+            n = s->n - c->done;
+        if (s->kind == WS_WRITE && str)
+            memcpy(r->buf, str + c->done, (size_t)n);
+        else if (s->kind == WS_WRITE)
+            memset(r->buf, s->value >= 0 ? s->value : WL_DEFAULT_BYTE, (size_t)n);
+        int e = vmm_access(r->sys, pid_of(r, s), a, s->kind == WS_WRITE ? VMM_WRITE : VMM_READ,
+                           s->kind == WS_READ ? NULL : r->buf, (size_t)n);
         if (e < 0)
             return engine_failed(r, s, s->addr_col, e);
         if (e == VMM_KILLED || e == VMM_DEAD) {
             killed(r, s);
+            drop(c);
             return 0;
         }
-        if (compare && mismatch_at == UINT64_MAX) {
-            for (uint64_t i = 0; i < n; i++) {
-                uint8_t expect = str ? str[done + i] : (uint8_t)s->value;
-                if (r->buf[i] != expect) {
-                    mismatch_at = done + i;
-                    found = r->buf[i];
-                    want = expect;
-                    break;
-                }
+        bool compare = s->kind == WS_CHECK && cfg->data;
+        for (uint64_t i = 0; compare && c->bad == UINT64_MAX && i < n; i++) {
+            uint8_t expect = str ? str[c->done + i] : (uint8_t)s->value;
+            if (r->buf[i] != expect) {
+                c->bad = c->done + i;
+                c->found = r->buf[i];
+                c->want = expect;
             }
         }
-        done += n;
+        c->done += n;
+        if (c->done < s->n)
+            return 0;
     }
-    if (mismatch_at != UINT64_MAX) {
+    if (c->bad != UINT64_MAX) {
         if (r->failures)
             (*r->failures)++;
         say(r, s->line,
             "check failed: P%u %.*s (0x%" PRIx64
             "): expected 0x%02x, found 0x%02x at byte %" PRIu64,
-            pid, (int)s->addr_len, r->w->text + s->addr_off, addr, (unsigned)want, (unsigned)found,
-            mismatch_at);
+            pid_of(r, s), (int)s->addr_len, r->w->text + s->addr_off, c->addr, (unsigned)c->want,
+            (unsigned)c->found, c->bad);
     }
+    drop(c);
     return 0;
 }
 
@@ -619,90 +734,107 @@ static int open_named(struct run *r, const struct wl_stmt *s, uint32_t col, uint
     return stop(r, s, col, fd == VMM_ENOMEM || fd == VMM_EINVAL ? fd : VMM_ENOENT, "%s", err);
 }
 
-/* trace FILE: every reference of a trace file, as this process's. */
-static int run_trace(struct run *r, const struct wl_stmt *s)
+static int refill(struct run *r, struct cursor *c);
+
+/* trace FILE, begun: the trace opened and its first references read. */
+static int begin_trace(struct run *r, struct cursor *c)
 {
     const struct vmm_config *cfg = vmm_system_config(r->sys);
-    struct rproc *rp = &r->procs[s->proc];
-    uint32_t pid = pid_of(r, s);
+    const struct wl_stmt *s = c->s;
     char path[WL_PATH_MAX + 1], err[WL_PATH_MAX + 400];
-    if (!running(r, s))
+    if (!running(r, s)) {
+        drop(c);
         return 0;
+    }
     int e = s->region == WR_ABSOLUTE ? 0 : need_region(r, s, s->region, s->addr_col);
     if (e < 0)
         return e;
-    struct vmm_trace *tr;
     if (s->mode) { /* refs=LIST: page numbers written in the script */
         char *list = malloc(s->addr_len + 1u);
         if (!list)
             return stop(r, s, s->addr_col, VMM_ENOMEM, "out of memory");
         memcpy(list, r->w->text + s->addr_off, s->addr_len);
         list[s->addr_len] = '\0';
-        snprintf(path, sizeof path, "refs");
-        e = vmm_trace_open_string("refs", list, cfg->page_size, &tr, err, sizeof err);
+        e = vmm_trace_open_string("refs", list, cfg->page_size, &c->tr, err, sizeof err);
         free(list);
     } else { /* a file inside the files directory */
         int fd = open_named(r, s, s->addr_col, s->addr_off, s->addr_len, O_RDONLY, path);
         if (fd < 0)
             return fd;
-        e = vmm__trace_open_fd(fd, path, (enum vmm_trace_format)s->arg, cfg->page_size, &tr, err,
+        e = vmm__trace_open_fd(fd, path, (enum vmm_trace_format)s->arg, cfg->page_size, &c->tr, err,
                                sizeof err);
     }
-    if (e < 0) /* the script names a trace that is not there: its input error */
+    if (e < 0) { /* the script names a trace that is not there: its input error */
+        c->tr = NULL;
         return stop(r, s, s->addr_col, e == VMM_ENOMEM ? e : VMM_ENOENT, "%s", err);
-    vmm_trace_set_va_bits(tr, cfg->va_bits);
-    enum { BATCH = 1024 };
-    struct vmm_ref refs[BATCH];
-    uint64_t n = 0;
-    long got;
-    bool dead = false;
-    uint64_t mask = cfg->page_size - 1;
-    while (!dead && (got = vmm_trace_read(tr, refs, BATCH)) > 0) {
-        for (long i = 0; i < got; i++) {
-            uint64_t addr = refs[i].addr;
-            size_t len = refs[i].size ? refs[i].size : 1;
-            if (s->region != WR_ABSOLUTE) { /* folded into the region, cut at its page's end */
-                addr = in_region(r, rp, s->region, addr >> vmm__log2(cfg->page_size), addr & mask);
-                if ((addr & mask) + len > cfg->page_size)
-                    len = cfg->page_size - (addr & mask);
-            }
-            e = vmm_access(r->sys, pid, addr, (enum vmm_op)refs[i].op, NULL, len);
-            if (e < 0) {
-                vmm_trace_close(tr);
-                return engine_failed(r, s, s->addr_col, e);
-            }
-            n++;
-            if (e == VMM_KILLED) {
-                dead = true;
-                break;
-            }
-        }
     }
-    if (!dead && got < 0) {
-        snprintf(err, sizeof err, "%s", vmm_trace_error(tr));
-        vmm_trace_close(tr);
-        return stop(r, s, s->addr_col, (int)got, "%s", err);
-    }
-    const char *fmt = vmm_trace_format_name(vmm_trace_format_of(tr));
-    vmm_trace_close(tr);
-    if (dead) {
-        killed(r, s);
+    vmm_trace_set_va_bits(c->tr, cfg->va_bits);
+    c->n = 0;
+    if (!(c->batch = malloc(TRACE_BATCH * sizeof *c->batch)))
+        return stop(r, s, s->addr_col, VMM_ENOMEM, "out of memory");
+    return refill(r, c);
+}
+
+/* Reads the next references of c's trace; at its end, the statement is
+ * reported and done. A malformed trace ends the run. */
+static int refill(struct run *r, struct cursor *c)
+{
+    const struct wl_stmt *s = c->s;
+    long got = vmm_trace_read(c->tr, c->batch, TRACE_BATCH);
+    if (got < 0)
+        return stop(r, s, s->addr_col, (int)got, "%s", vmm_trace_error(c->tr));
+    c->nbatch = (size_t)got;
+    c->next = 0;
+    if (got > 0)
         return 0;
-    }
-    say(r, s->line, "P%u trace %s (%s): %" PRIu64 " references", pid, path, fmt, n);
+    say(r, s->line, "P%u trace %.*s (%s): %" PRIu64 " references", pid_of(r, s),
+        s->mode ? 4 : (int)s->addr_len, s->mode ? "refs" : r->w->text + s->addr_off,
+        vmm_trace_format_name(vmm_trace_format_of(c->tr)), c->n);
+    drop(c);
     return 0;
 }
 
-/* pattern KIND ...: synthetic references into one region (trace/pattern.h). */
-static int run_pattern(struct run *r, const struct wl_stmt *s)
+/* The next reference of a trace, as this process's, folded into its region
+ * with region=. The trace readers split references at page ends
+ * (trace/text.c), so each is one page reference, as a step must be. */
+static int piece_trace(struct run *r, struct cursor *c)
 {
     const struct vmm_config *cfg = vmm_system_config(r->sys);
+    const struct wl_stmt *s = c->s;
+    const struct vmm_ref *ref = &c->batch[c->next];
+    uint64_t addr = ref->addr, mask = cfg->page_size - 1;
+    size_t len = ref->size ? ref->size : 1;
+    if (s->region != WR_ABSOLUTE) { /* folded into the region, cut at its page's end */
+        addr = in_region(r, &r->procs[s->proc], s->region, addr >> vmm__log2(cfg->page_size),
+                         addr & mask);
+        if ((addr & mask) + len > cfg->page_size)
+            len = cfg->page_size - (addr & mask);
+    }
+    VMM_ASSERT((addr & mask) + len <= cfg->page_size);
+    int e = vmm_access(r->sys, pid_of(r, s), addr, (enum vmm_op)ref->op, NULL, len);
+    if (e < 0)
+        return engine_failed(r, s, s->addr_col, e);
+    c->n++;
+    if (e == VMM_KILLED) {
+        killed(r, s);
+        drop(c);
+        return 0;
+    }
+    return ++c->next < c->nbatch ? 0 : refill(r, c);
+}
+
+/* pattern KIND ..., begun: its generator made (trace/pattern.h). */
+static int begin_pattern(struct run *r, struct cursor *c)
+{
+    const struct vmm_config *cfg = vmm_system_config(r->sys);
+    const struct wl_stmt *s = c->s;
     const struct wl_pattern *pt = &r->w->pats[s->arg];
     struct rproc *rp = &r->procs[s->proc];
-    uint32_t pid = pid_of(r, s);
     char err[256];
-    if (!running(r, s))
+    if (!running(r, s)) {
+        drop(c);
         return 0;
+    }
     int e = need_region(r, s, pt->region, s->col);
     if (e < 0)
         return e;
@@ -711,38 +843,50 @@ static int run_pattern(struct run *r, const struct wl_stmt *s)
         return stop(r, s, s->col, VMM_ERANGE,
                     "pattern over pages=%" PRIu64 " but P%u's %s region has %" PRIu64
                     " page%s; expected pages=%" PRIu64 " or fewer",
-                    pt->spec.pages, pid, wl_regions[pt->region].name, have, have == 1 ? "" : "s",
-                    have);
+                    pt->spec.pages, pid_of(r, s), wl_regions[pt->region].name, have,
+                    have == 1 ? "" : "s", have);
     struct pat_spec spec = pt->spec;
     if (!pt->seeded) /* one sequence per statement, the same on every run */
         spec.seed = cfg->seed ^ ((uint64_t)s->line * 0x9E3779B97F4A7C15ull);
-    struct pat_gen *g;
-    if (pat_init(&g, &spec, err, sizeof err) < 0)
+    if (pat_init(&c->g, &spec, err, sizeof err) < 0) {
+        c->g = NULL;
         return stop(r, s, s->col, VMM_EINVAL, "%s", err);
-    uint64_t page, n = 0, writes = 0;
+    }
+    c->n = c->writes = 0;
+    return 0;
+}
+
+/* The next reference of a pattern: one byte at an offset in a page of its
+ * region; after the last, the statement is reported and done. */
+static int piece_pattern(struct run *r, struct cursor *c)
+{
+    const struct vmm_config *cfg = vmm_system_config(r->sys);
+    const struct wl_stmt *s = c->s;
+    const struct wl_pattern *pt = &r->w->pats[s->arg];
+    uint64_t page;
     bool write;
     uint32_t off;
-    uint8_t byte = (uint8_t)pt->value;
-    while (pat_next(g, cfg->page_size, &page, &write, &off)) {
-        uint64_t addr = in_region(r, rp, pt->region, page, off);
-        uint8_t b = byte;
-        e = vmm_access(r->sys, pid, addr, write ? VMM_WRITE : VMM_READ, &b, 1);
-        if (e < 0) {
-            pat_free(g);
+    if (pat_next(c->g, cfg->page_size, &page, &write, &off)) {
+        uint64_t addr = in_region(r, &r->procs[s->proc], pt->region, page, off);
+        uint8_t b = (uint8_t)pt->value;
+        int e = vmm_access(r->sys, pid_of(r, s), addr, write ? VMM_WRITE : VMM_READ, &b, 1);
+        if (e < 0)
             return engine_failed(r, s, s->col, e);
-        }
-        n++;
-        writes += write;
+        c->n++;
+        c->writes += write;
         if (e == VMM_KILLED) {
-            pat_free(g);
             killed(r, s);
+            drop(c);
             return 0;
         }
+        if (pat_done(c->g) < pt->spec.refs)
+            return 0;
     }
-    pat_free(g);
     say(r, s->line,
         "P%u pattern %s: %" PRIu64 " references (%" PRIu64 " writes) over %" PRIu64 " pages of %s",
-        pid, pat_kind_names[spec.kind], n, writes, spec.pages, wl_regions[pt->region].name);
+        pid_of(r, s), pat_kind_names[pt->spec.kind], c->n, c->writes, pt->spec.pages,
+        wl_regions[pt->region].name);
+    drop(c);
     return 0;
 }
 
@@ -924,36 +1068,344 @@ static int run_msync(struct run *r, const struct wl_stmt *s)
     return 0;
 }
 
-/* One function per statement kind; repeat is expanded by run_range. */
-static int (*const run_stmt[WS__COUNT])(struct run *r, const struct wl_stmt *s) = {
-    [WS_SPAWN] = run_spawn,     [WS_EXIT] = run_exit,    [WS_READ] = run_access,
-    [WS_WRITE] = run_access,    [WS_CHECK] = run_access, [WS_FORK] = run_fork,
-    [WS_EXEC] = run_exec,       [WS_BRK] = run_brk,      [WS_TRACE] = run_trace,
-    [WS_PATTERN] = run_pattern, [WS_MMAP] = run_mmap,    [WS_MUNMAP] = run_munmap,
-    [WS_MSYNC] = run_msync,
+/* ---- running: cursors, steps and the scheduler ----------------------------------------- */
+
+/* How each statement kind runs: whole, in one call; or begun (which may find
+ * nothing to do and clear c->s) and then advanced one piece at a time until
+ * the piece that finishes it clears c->s. repeat is no statement of its own:
+ * next_stmt expands it. */
+struct stmt_ops {
+    int (*whole)(struct run *r, const struct wl_stmt *s); /* runs s from start to end */
+    int (*begin)(struct run *r, struct cursor *c);        /* starts c->s */
+    int (*piece)(struct run *r, struct cursor *c);        /* runs c->s's next piece */
 };
 
-/* Runs statements [from, to), expanding repeat blocks in place. */
-static int run_range(struct run *r, size_t from, size_t to)
+static const struct stmt_ops ops[WS__COUNT] = {
+    [WS_SPAWN] = {run_spawn, NULL, NULL},
+    [WS_EXIT] = {run_exit, NULL, NULL},
+    [WS_READ] = {NULL, begin_access, piece_access},
+    [WS_WRITE] = {NULL, begin_access, piece_access},
+    [WS_CHECK] = {NULL, begin_access, piece_access},
+    [WS_FORK] = {run_fork, NULL, NULL},
+    [WS_EXEC] = {run_exec, NULL, NULL},
+    [WS_BRK] = {run_brk, NULL, NULL},
+    [WS_TRACE] = {NULL, begin_trace, piece_trace},
+    [WS_PATTERN] = {NULL, begin_pattern, piece_pattern},
+    [WS_MMAP] = {run_mmap, NULL, NULL},
+    [WS_MUNMAP] = {run_munmap, NULL, NULL},
+    [WS_MSYNC] = {run_msync, NULL, NULL},
+};
+
+/* c has reached the end of the pass of its innermost block: the block runs
+ * again from the start of its body, or (no pass left, or this one found
+ * nothing to run, so none will) c leaves it. */
+static void pass_end(struct cursor *c)
 {
-    for (size_t i = from; i < to;) {
-        const struct wl_stmt *s = &r->w->stmts[i];
-        if (s->kind == WS_REPEAT) {
-            VMM_ASSERT(s->arg > i && s->arg <= to);
-            for (uint64_t k = 0; k < s->n; k++) {
-                int e = run_range(r, i + 1, s->arg);
-                if (e < 0)
-                    return e;
-            }
-            i = s->arg;
+    struct rep *b = &c->rep[c->depth - 1];
+    if (b->ran && c->depth > 1)
+        c->rep[c->depth - 2].ran = true;
+    if (b->ran && b->left) {
+        b->left--;
+        b->ran = false;
+        c->pc = b->at + 1u;
+    } else {
+        c->depth--;
+    }
+}
+
+/* Enters the block of the repeat at index i (c->pc is there): into its body,
+ * or past it when it is repeated 0 times. */
+static void enter(const struct run *r, struct cursor *c, size_t i)
+{
+    const struct wl_stmt *b = &r->w->stmts[i];
+    VMM_ASSERT(b->kind == WS_REPEAT && b->arg > i && b->arg <= r->w->nstmts);
+    if (b->n == 0) {
+        c->pc = b->arg;
+        return;
+    }
+    VMM_ASSERT(c->depth < WL_MAX_DEPTH);
+    c->rep[c->depth++] = (struct rep){(uint32_t)i, false, b->n - 1};
+    c->pc = i + 1;
+}
+
+/* none: moves c to the next statement in script order, expanding repeat
+ * blocks, and returns it (at index c->pc), or NULL at the end. */
+static const struct wl_stmt *next_in_order(const struct run *r, struct cursor *c)
+{
+    const struct vmm_workload *w = r->w;
+    for (;;) {
+        if (c->depth && c->pc == w->stmts[c->rep[c->depth - 1].at].arg) {
+            pass_end(c);
             continue;
         }
-        int e = run_stmt[s->kind](r, s);
+        if (c->pc >= w->nstmts)
+            return NULL;
+        if (w->stmts[c->pc].kind == WS_REPEAT) {
+            enter(r, c, c->pc);
+            continue;
+        }
+        if (c->depth)
+            c->rep[c->depth - 1].ran = true;
+        return &w->stmts[c->pc];
+    }
+}
+
+/* rr: the index of the first statement of process proc at or after index i,
+ * or w->nstmts if there is none. */
+static size_t next_own(const struct run *r, uint32_t proc, size_t i)
+{
+    const uint32_t *lo = r->own + r->first[proc], *end = r->own + r->first[proc + 1], *hi = end;
+    while (lo < hi) {
+        const uint32_t *mid = lo + (hi - lo) / 2;
+        if (*mid < i)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < end ? *lo : r->w->nstmts;
+}
+
+/* rr: moves c to the next statement of its process and returns it (at index
+ * c->pc), or NULL at the end. It goes straight to the process's next
+ * statement in the text (r->own), never through the others': a block of c's
+ * that ends before it ends its pass there; the blocks around it that start
+ * after c->pc are entered (one repeated 0 times is passed over, and the
+ * search goes on after it). */
+static const struct wl_stmt *next_own_stmt(const struct run *r, struct cursor *c)
+{
+    const struct wl_stmt *st = r->w->stmts;
+    for (;;) {
+        size_t j = next_own(r, c->proc, c->pc);
+        if (c->depth && st[c->rep[c->depth - 1].at].arg <= j) {
+            c->pc = st[c->rep[c->depth - 1].at].arg;
+            pass_end(c);
+            continue;
+        }
+        if (j >= r->w->nstmts) {
+            c->pc = r->w->nstmts;
+            return NULL;
+        }
+        uint32_t around[WL_MAX_DEPTH]; /* blocks around j not entered yet, innermost first */
+        unsigned n = 0;
+        for (uint32_t k = r->parent[j]; k && k - 1 >= c->pc; k = r->parent[k - 1]) {
+            VMM_ASSERT(n < WL_MAX_DEPTH);
+            around[n++] = k - 1;
+        }
+        bool skipped = false;
+        while (n > 0 && !skipped) { /* outermost first */
+            c->pc = around[--n];
+            skipped = st[c->pc].n == 0;
+            enter(r, c, c->pc);
+        }
+        if (skipped)
+            continue; /* the search goes on after the block repeated 0 times */
+        c->pc = j;
+        if (c->depth)
+            c->rep[c->depth - 1].ran = true;
+        return &st[j];
+    }
+}
+
+/* Moves c to the next statement it runs (next_in_order, next_own_stmt) and
+ * returns it, or NULL at the end of the script. Runs nothing and changes
+ * nothing else, so calling it again returns the same statement. */
+static const struct wl_stmt *next_stmt(const struct run *r, struct cursor *c)
+{
+    return c->proc == ALL_PROCS ? next_in_order(r, c) : next_own_stmt(r, c);
+}
+
+static int step(struct run *r, struct cursor *c);
+
+/* A task's step (struct vmm_task): its cursor's next piece of work. */
+static int task_step(void *ctx, struct vmm_system *sys)
+{
+    struct cursor *c = ctx;
+    (void)sys;
+    return step(c->r, c);
+}
+
+/* rr: c's process has ended (its exit, a kill) before its statements did:
+ * the first of them is noted as none notes a statement it skips, and c
+ * ends. A spawn there is run, as none runs it: its pid is in use, which
+ * ends the run with the same error. */
+static int note_rest(struct run *r, struct cursor *c)
+{
+    drop(c);
+    c->ended = true;
+    const struct wl_stmt *s = next_stmt(r, c);
+    if (s && s->kind == WS_SPAWN)
+        return run_spawn(r, s);
+    if (s)
+        running(r, s);
+    return 0;
+}
+
+/* rr: the fork s that c's process has just run made the child; the child's
+ * cursor starts right after the fork, in the same passes of the same repeat
+ * blocks, and its task joins the scheduler. */
+static int fork_cursor(struct run *r, const struct cursor *c, const struct wl_stmt *s)
+{
+    uint32_t pid = r->w->procs[s->arg].pid;
+    const struct proc *p = vmm__proc(r->sys, pid);
+    if (!p || !p->live || r->cur[s->arg]) /* the fork was skipped */
+        return 0;
+    struct cursor *k = malloc(sizeof *k);
+    if (!k)
+        return stop(r, s, s->col, VMM_ENOMEM, "out of memory");
+    *k = (struct cursor){.r = r, .proc = s->arg, .last = s, .pc = c->pc, .depth = c->depth};
+    memcpy(k->rep, c->rep, sizeof k->rep);
+    for (unsigned i = 0; i < k->depth; i++) /* passes begun mid-body: not proof of nothing */
+        k->rep[i].ran = true;
+    r->cur[s->arg] = k;
+    struct vmm_task t = {pid, task_step, k};
+    int e = vmm_sched_add(r->sys, &t);
+    return e < 0 ? engine_failed(r, s, s->col, e) : 0;
+}
+
+/* rr, after a step of c: 0 when c is done, because its process has ended
+ * (note_rest) or because it has no statement left, and then its process,
+ * which still runs, exits here, so that the log says so (the scheduler
+ * would end it silently); 1 while there is more. */
+static int after_step(struct run *r, struct cursor *c)
+{
+    const struct proc *p = vmm__proc(r->sys, r->w->procs[c->proc].pid);
+    if (!p || !p->live)
+        return note_rest(r, c);
+    if (c->s || next_stmt(r, c))
+        return 1;
+    c->ended = true;
+    return end_proc(r, c->last, c->proc, "exited after its last statement");
+}
+
+/* Runs the next piece of work of c: a whole statement, or one piece of a
+ * read/write/check, trace or pattern (the first piece in the same step as
+ * its beginning). Returns 1 while c has more to run, 0 when it is done, or
+ * a negative error, which ends the run. */
+static int step(struct run *r, struct cursor *c)
+{
+    int e = 0;
+    if (c->ended)
+        return 0;
+    if (!c->s) {
+        const struct wl_stmt *s = next_stmt(r, c);
+        if (!s) {
+            c->ended = true;
+            return 0;
+        }
+        c->pc++;
+        c->last = s;
+        if (ops[s->kind].whole) {
+            e = ops[s->kind].whole(r, s);
+            if (e >= 0 && s->kind == WS_FORK && r->rr)
+                e = fork_cursor(r, c, s);
+        } else {
+            c->s = s;
+            e = ops[s->kind].begin(r, c);
+        }
         if (e < 0)
             return e;
-        i++;
     }
+    if (c->s && (e = ops[c->s->kind].piece(r, c)) < 0)
+        return e;
+    return r->rr ? after_step(r, c) : 1;
+}
+
+/* rr: the cursor of a process that a spawn creates runs to that spawn at
+ * the start (time 0: a task needs its process), and its task is added. A
+ * process whose first statement is not its spawn (a spawn in a repeat 0)
+ * is never created; that is noted. */
+static int start_spawned(struct run *r, uint32_t proc)
+{
+    struct cursor c = {.r = r, .proc = proc};
+    const struct wl_stmt *s = next_stmt(r, &c);
+    if (!s || s->kind != WS_SPAWN)
+        return note_rest(r, &c);
+    c.pc++;
+    c.last = s;
+    int e = run_spawn(r, s);
+    if (e < 0)
+        return e;
+    struct cursor *k = malloc(sizeof *k);
+    if (!k)
+        return stop(r, s, s->col, VMM_ENOMEM, "out of memory");
+    *k = c;
+    r->cur[proc] = k;
+    struct vmm_task t = {r->w->procs[proc].pid, task_step, k};
+    e = vmm_sched_add(r->sys, &t);
+    return e < 0 ? engine_failed(r, s, s->col, e) : 0;
+}
+
+/* none: one cursor runs every statement in script order. */
+static int run_all(struct run *r)
+{
+    struct cursor c = {.r = r, .proc = ALL_PROCS};
+    int e;
+    while ((e = step(r, &c)) > 0)
+        continue;
+    drop(&c);
+    return e;
+}
+
+/* rr: fills r->own, r->first and r->parent. Returns 0 or VMM_ENOMEM. */
+static int index_stmts(struct run *r)
+{
+    const struct vmm_workload *w = r->w;
+    size_t n = w->nstmts;
+    uint32_t *pos = calloc(w->nprocs + 1, sizeof *pos), open[WL_MAX_DEPTH];
+    unsigned depth = 0;
+    r->first = calloc(w->nprocs + 1, sizeof *r->first);
+    r->own = malloc((n ? n : 1) * sizeof *r->own);
+    r->parent = malloc((n ? n : 1) * sizeof *r->parent);
+    if (!pos || !r->first || !r->own || !r->parent) {
+        free(pos);
+        return VMM_ENOMEM;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (w->stmts[i].kind != WS_REPEAT)
+            r->first[w->stmts[i].proc + 1]++;
+    for (size_t p = 0; p < w->nprocs; p++) {
+        r->first[p + 1] += r->first[p];
+        pos[p] = r->first[p];
+    }
+    for (size_t i = 0; i < n; i++) {
+        const struct wl_stmt *s = &w->stmts[i];
+        while (depth && w->stmts[open[depth - 1]].arg <= i)
+            depth--;
+        r->parent[i] = depth ? open[depth - 1] + 1 : 0;
+        if (s->kind == WS_REPEAT) {
+            VMM_ASSERT(depth < WL_MAX_DEPTH);
+            open[depth++] = (uint32_t)i;
+        } else {
+            r->own[pos[s->proc]++] = (uint32_t)i;
+        }
+    }
+    free(pos);
     return 0;
+}
+
+/* rr: a cursor and a task per process, run by the scheduler
+ * (docs/workload.md, "Scheduling"). */
+static int run_rr(struct run *r)
+{
+    const struct vmm_workload *w = r->w;
+    int e = index_stmts(r);
+    if (e < 0)
+        return vmm__fail(r->sys, e, "%s: out of memory", w->name);
+    for (uint32_t i = 0; e >= 0 && i < w->nprocs; i++)
+        if (w->procs[i].prog != WL_FORKED)
+            e = start_spawned(r, i);
+    if (e >= 0)
+        e = vmm_sched_run(r->sys);
+    /* Cursors whose process another one's step ended (the out-of-memory
+     * killer), and children of forks that never ran. */
+    for (uint32_t i = 0; e >= 0 && i < w->nprocs; i++) {
+        struct cursor c = {.r = r, .proc = i};
+        if (r->cur[i] && !r->cur[i]->ended)
+            e = note_rest(r, r->cur[i]);
+        else if (!r->cur[i] && w->procs[i].prog == WL_FORKED)
+            e = note_rest(r, &c);
+    }
+    return e;
 }
 
 int vmm_workload_run(struct vmm_system *sys, const struct vmm_workload *w, FILE *log,
@@ -966,20 +1418,34 @@ int vmm_workload_run(struct vmm_system *sys, const struct vmm_workload *w, FILE 
     struct run r = {.sys = sys, .w = w, .log = log, .failures = check_failures};
     if (check_failures)
         *check_failures = 0;
+    r.rr = sys->cfg.sched == VMM_SCHED_RR;
     r.buf = malloc(WL_CHUNK);
     r.procs = calloc(w->nprocs ? w->nprocs : 1, sizeof *r.procs);
     r.image = calloc(w->nprogs ? w->nprogs : 1, sizeof *r.image);
+    if (r.rr)
+        r.cur = calloc(w->nprocs ? w->nprocs : 1, sizeof *r.cur);
     if (sys->pol->needs & POLICY_FUTURE && log)
         fprintf(log,
                 "%s: note: policy %s needs future references, which a workload does not give "
                 "in advance; it evicts as LRU does\n",
                 w->name, sys->cfg.policy);
-    int e = r.buf && r.procs && r.image ? run_range(&r, 0, w->nstmts)
-                                        : vmm__fail(sys, VMM_ENOMEM, "%s: out of memory", w->name);
+    int e = !r.buf || !r.procs || !r.image || (r.rr && !r.cur)
+                ? vmm__fail(sys, VMM_ENOMEM, "%s: out of memory", w->name)
+            : r.rr ? run_rr(&r)
+                   : run_all(&r);
     if (log)
         fflush(log);
+    for (size_t i = 0; r.cur && i < w->nprocs; i++) {
+        if (r.cur[i])
+            drop(r.cur[i]);
+        free(r.cur[i]);
+    }
     for (size_t i = 0; r.procs && i < w->nprocs; i++)
         free(r.procs[i].maps);
+    free(r.cur);
+    free(r.own);
+    free(r.first);
+    free(r.parent);
     free(r.procs);
     free(r.image);
     free(r.buf);

@@ -28,8 +28,9 @@
  *  - a write or check with a string (mode 1) has its n >= 1 bytes in bytes[].
  *
  * The language grows by rows in the tables of workload_parse.c (keywords,
- * process actions, key=value arguments) and workload.c (one run function
- * per statement kind).
+ * process actions, key=value arguments) and workload.c (`ops`: per
+ * statement kind, one function that runs it whole, or a begin and a piece
+ * function for statements that run a reference at a time).
  */
 #ifndef VMM_WORKLOAD_H
 #define VMM_WORKLOAD_H
@@ -74,6 +75,8 @@ enum wl_setting {
     WSET_SEED,
     WSET_VA_BITS,
     WSET_FLUSH,
+    WSET_SCHED,
+    WSET_QUANTUM,
     WSET__COUNT
 };
 
@@ -120,7 +123,7 @@ struct wl_stmt {
     uint64_t addr;     /* access: offset in the region or mapping (two's complement), or
                           absolute */
     uint64_t n;        /* access: bytes (len=, or the string's length); repeat: count; brk:
-                          bytes */
+                          bytes; spawn: priority= (0 = not given) */
 };
 
 /* A pattern statement's arguments. */
@@ -200,6 +203,9 @@ struct vmm_workload {
     uint8_t *bytes;           /* the bytes of every "string", one after another */
     size_t nbytes, cap_bytes; /* used, allocated */
     uint64_t flush_interval;  /* flush-interval N */
+    unsigned sched;           /* sched rr|none: enum vmm_sched */
+    uint64_t quantum_ns;      /* quantum TIME in ns; 0 when given in references */
+    uint64_t quantum_refs;    /* quantum Nrefs; 0 when given as a time */
 };
 
 #endif /* VMM_WORKLOAD_H */

@@ -15,7 +15,8 @@
  *
  * Parsing. A statement is a keyword (or a process name P<n>) followed by the
  * words up to the end of the statement. The keyword picks a row of `keywords`
- * (settings, program, spawn, exit, repeat, fork, exec, mmap, munmap, msync);
+ * (settings such as frames, sched or quantum; program, spawn, exit, repeat,
+ * fork, exec, mmap, munmap, msync);
  * a process name picks a row of `actions` (read, write, check, brk, trace,
  * pattern) by the word after it. key=value arguments are
  * read by one function from a table per statement (`keyspec`). Adding a
@@ -817,6 +818,59 @@ static int p_flush_interval(struct parser *ps, const struct stmt_ctx *c)
                               "flush-interval", &ps->w->flush_interval);
 }
 
+static int p_sched(struct parser *ps, const struct stmt_ctx *c)
+{
+    char b[64];
+    int r = setting_start(ps, c, WSET_SCHED, "sched rr|none");
+    if (r < 0)
+        return r;
+    const struct tok *t = &c->args[0];
+    if (tok_is(t, "rr"))
+        ps->w->sched = VMM_SCHED_RR;
+    else if (tok_is(t, "none"))
+        ps->w->sched = VMM_SCHED_NONE;
+    else
+        return fail(ps, t,
+                    "unknown scheduler %s; expected rr (round robin) or none (statements in "
+                    "script order)",
+                    found(t, b, sizeof b));
+    return 0;
+}
+
+/* quantum TIME (decimal with a unit: ns, us, ms, s) or quantum Nrefs. */
+static int p_quantum(struct parser *ps, const struct stmt_ctx *c)
+{
+    static const struct {
+        const char *unit; /* as written after the number */
+        uint64_t ns;      /* nanoseconds in one; 0 = references */
+    } units[] = {{"ns", 1}, {"us", 1000}, {"ms", 1000000}, {"s", 1000000000}, {"refs", 0}};
+    char b[64];
+    int r = setting_start(ps, c, WSET_QUANTUM, "quantum TIME or quantum Nrefs");
+    if (r < 0)
+        return r;
+    const struct tok *t = &c->args[0];
+    size_t digits = 0, k = 0, nunits = sizeof units / sizeof units[0];
+    while (digits < t->len && t->s[digits] >= '0' && t->s[digits] <= '9')
+        digits++;
+    while (k < nunits && !(strlen(units[k].unit) == t->len - digits &&
+                           memcmp(units[k].unit, t->s + digits, t->len - digits) == 0))
+        k++;
+    uint64_t v = 0;
+    if (digits == 0 || k == nunits || (r = number(t->s, digits, false, &v)) == VMM_EPARSE)
+        return fail(ps, t,
+                    "%s is not a quantum; expected a time with its unit (10ms, 500us, 1s, "
+                    "200000ns) or a number of references (500refs)",
+                    found(t, b, sizeof b));
+    if (r < 0 || v == 0 || (units[k].ns && v > UINT64_MAX / units[k].ns))
+        return fail(ps, t,
+                    "quantum %s is out of range; expected at least 1 (a quantum of 0 never "
+                    "ends) and at most 2^64-1 ns",
+                    found(t, b, sizeof b));
+    ps->w->quantum_ns = v * units[k].ns;
+    ps->w->quantum_refs = units[k].ns ? 0 : v;
+    return 0;
+}
+
 static int p_tlb(struct parser *ps, const struct stmt_ctx *c)
 {
     uint64_t v;
@@ -1001,12 +1055,21 @@ static int new_proc(struct parser *ps, const struct stmt_ctx *c, const struct to
     return 0;
 }
 
+/* spawn P<n> PROGRAM [priority=N] */
 static int p_spawn(struct parser *ps, const struct stmt_ctx *c)
 {
+    static const struct keyspec spec[] = {
+        {"priority", KEY_COUNT, false, 1, UINT32_MAX},
+        {NULL, KEY_SIZE, false, 0, 0},
+    };
+    const char *usage = "spawn P<n> PROGRAM [priority=N]";
+    struct kval val[KEYS_MAX];
+    bool seen[KEYS_MAX];
     uint32_t prog, proc;
-    int r = arity(ps, c, 2, 2, "spawn P<n> PROGRAM");
+    int r = arity(ps, c, 2, 3, usage);
     if (r < 0 || (r = proc_name(ps, &c->args[0], &proc)) < 0 ||
         (r = known_prog(ps, &c->args[1], &prog)) < 0 ||
+        (r = keys(ps, c->args + 2, c->nargs - 2, spec, val, seen, usage, c->end)) < 0 ||
         (r = new_proc(ps, c, &c->args[0], prog, &proc)) < 0)
         return r;
     struct wl_stmt *st = new_stmt(ps, c, WS_SPAWN);
@@ -1014,6 +1077,7 @@ static int p_spawn(struct parser *ps, const struct stmt_ctx *c)
         return oom(ps);
     st->proc = proc;
     st->arg = prog;
+    st->n = seen[0] ? val[0].u : 0;
     runs(ps, c);
     return 0;
 }
@@ -1534,6 +1598,8 @@ static const struct keyword keywords[] = {
     {"seed", p_seed},
     {"va-bits", p_va_bits},
     {"flush-interval", p_flush_interval},
+    {"sched", p_sched},
+    {"quantum", p_quantum},
     {"program", p_program},
     {"spawn", p_spawn},
     {"exit", p_exit},
@@ -1831,4 +1897,14 @@ void vmm_workload_settings(const struct vmm_workload *w, struct vmm_config *cfg)
         cfg->va_bits = w->va_bits;
     if (w->set & (1u << WSET_FLUSH))
         cfg->flush_interval = w->flush_interval;
+    if (w->set & (1u << WSET_SCHED))
+        cfg->sched = w->sched;
+    if (w->set & (1u << WSET_QUANTUM)) { /* a count of references wins over a time when set */
+        if (w->quantum_refs)
+            cfg->quantum_refs = w->quantum_refs;
+        else {
+            cfg->quantum_ns = w->quantum_ns;
+            cfg->quantum_refs = 0;
+        }
+    }
 }
