@@ -637,7 +637,9 @@ static int run_slice(struct vmm_system *sys, struct sched *s, struct task_rt *t,
     for (;;) {
         struct usage u0 = usage_of(sys);
         uint64_t refs0 = p->st.references;
+        size_t ti = (size_t)(t - s->tasks);
         int r = t->t.step(t->t.ctx, sys);
+        t = &s->tasks[ti]; /* a step that adds a task (fork) may move the array */
         if (r < 0)
             return r;
         struct usage u1 = usage_of(sys);

@@ -2542,17 +2542,12 @@ out:
 }
 
 /* Many processes under rr: 24, each forked by P1 and checking what P1 wrote
- * before its fork. Known to fail in the scheduler, not in the runner: the
- * 17th task is added from inside P1's step, vmm_sched_add then grows the
- * task array (realloc, 16 -> 32 entries) while sched.c's run_slice still
- * holds a pointer into it for the step under way, and uses it after the
- * step returns (AddressSanitizer: heap-use-after-free in run_slice). So the
- * reproduction runs only when asked for. */
+ * before its fork. The 17th task is added from inside P1's step, and
+ * vmm_sched_add grows the task array then (realloc, 16 -> 32 entries): the
+ * scheduler must not use a pointer into the old one after the step (it did:
+ * a heap-use-after-free under AddressSanitizer). */
 TEST(workload_rr_many_forks)
 {
-    if (!getenv("VMM_TEST_KNOWN_BUGS"))
-        SKIP("sched.c keeps a task pointer across a step that adds the 17th task (realloc); "
-             "VMM_TEST_KNOWN_BUGS=1 runs it");
     char text[4096];
     size_t k =
         (size_t)snprintf(text, sizeof text, "sched rr\nquantum 1refs\n" PROG "spawn P1 ed\n");
