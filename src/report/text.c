@@ -328,13 +328,18 @@ static void sched_table(const struct vmm_system *sys, FILE *out)
     fprintf(out, "\nscheduling; times in ms");
     if (ws)
         fprintf(out, ", working sets W(t, %" PRIu64 ") in pages", sys->cfg.ws_delta);
-    fprintf(out, "\npid  %10s  %10s  %10s  %10s  %5s%s%s\n", "run", "ready", "blocked", "suspended",
-            "susp", ws ? "       ws   ws peak" : "", alloc ? "  alloc" : "");
+    fprintf(out, "\npid  %10s  %10s  %10s  %10s  %5s  %11s%s%s\n", "run", "ready", "blocked",
+            "suspended", "susp", "faults/1000", ws ? "       ws   ws peak" : "",
+            alloc ? "  alloc" : "");
     for (size_t i = 0; i < n; i++) {
         fprintf(out, "%3u  %10.3f  %10.3f  %10.3f  %10.3f  %5" PRIu64, ps[i].pid,
                 (double)ps[i].run_ns / 1e6, (double)ps[i].ready_ns / 1e6,
                 (double)ps[i].blocked_ns / 1e6, (double)ps[i].suspended_ns / 1e6,
                 ps[i].suspensions);
+        /* Its page-fault frequency over the run, as pff measures it. */
+        fprintf(out, "  %11.1f",
+                ps[i].references ? 1000.0 * (double)ps[i].page_faults / (double)ps[i].references
+                                 : 0.0);
         if (ws)
             fprintf(out, "  %7" PRIu64 "  %8" PRIu64, ps[i].ws_size, ps[i].ws_peak);
         if (alloc)

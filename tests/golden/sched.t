@@ -52,9 +52,9 @@ $ vmm replay --sched rr --quantum 3refs --frames 3 --tlb 0 inputs/silberschatz.p
 1>   2  P2             4      2      0          2    0    0     0     0       0  0.0    0     0  exited
 1> 
 1> scheduling; times in ms
-1> pid         run       ready     blocked   suspended   susp
-1>   1       0.028       0.018       8.000       0.000      0
-1>   2       0.005       0.026       0.000       0.000      0
+1> pid         run       ready     blocked   suspended   susp  faults/1000
+1>   1       0.028       0.018       8.000       0.000      0        650.0
+1>   2       0.005       0.026       0.000       0.000      0        500.0
 # the experiment, small: 1 .. 4 copies, CSV
 $ vmm thrash --copies 4 --copy-refs 20000 --csv
 ? 0
@@ -153,7 +153,7 @@ $ vmm replay --sched rr --quantum 2refs --load-control ws --ws-delta 4 --frames 
 1>   3  P3             4      2      0          2    0    0     0     0       0  0.0    0     0  exited
 1> 
 1> scheduling; times in ms, working sets W(t, 4) in pages
-1> pid         run       ready     blocked   suspended   susp       ws   ws peak
-1>   1       0.024       0.026       0.000       0.016      1        0         4
-1>   2       0.024       0.042       0.000       0.021      1        0         4
-1>   3       0.005       0.040       0.000       0.000      0        0         2
+1> pid         run       ready     blocked   suspended   susp  faults/1000       ws   ws peak
+1>   1       0.024       0.026       0.000       0.016      1        500.0        0         4
+1>   2       0.024       0.042       0.000       0.021      1        500.0        0         4
+1>   3       0.005       0.040       0.000       0.000      0        500.0        0         2
