@@ -377,25 +377,14 @@ int cli_parse(int argc, char **argv, const char *cmd, struct cli_opts *o)
             }
             break;
         }
-        case O_QUANTUM: {
-            size_t l = strlen(optarg);
-            if (l > 4 && strcmp(optarg + l - 4, "refs") == 0) {
-                char n[32];
-                snprintf(n, sizeof n, "%.*s", (int)(l - 4), optarg);
-                if (num("--quantum", n, 1, UINT64_MAX, &o->cfg.quantum_refs))
-                    return EXIT_USAGE;
-                o->cfg.quantum_ns = 0;
-            } else {
-                if (vmm_parse_time(optarg, &o->cfg.quantum_ns) < 0 || !o->cfg.quantum_ns)
-                    return cli_error(EXIT_USAGE,
-                                     "--quantum: expected a time such as 10ms, 500us or 100000 "
-                                     "(ns), or references such as 1000refs; found '%s'",
-                                     optarg);
-                o->cfg.quantum_refs = 0;
-            }
+        case O_QUANTUM:
+            if (vmm_parse_quantum(optarg, &o->cfg.quantum_ns, &o->cfg.quantum_refs) < 0)
+                return cli_error(EXIT_USAGE,
+                                 "--quantum: expected a time such as 10ms, 500us or 100000 "
+                                 "(ns), or references such as 1000refs; found '%s'",
+                                 optarg);
             o->given |= OPT_QUANTUM;
             break;
-        }
         case O_NO_ASID:
             o->cfg.asid = false;
             o->given |= OPT_NO_ASID;

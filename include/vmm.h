@@ -158,6 +158,11 @@ VMM_API int vmm_setting_parse(enum vmm_setting which, const char *name, const ch
  * (a bare number is ns). Returns 0, or VMM_EPARSE / VMM_ERANGE. */
 VMM_API int vmm_parse_time(const char *text, uint64_t *ns);
 
+/* Parses a round-robin quantum: a duration as vmm_parse_time reads it, into
+ * *ns (and *refs = 0), or a number of references such as "500refs", into
+ * *refs (and *ns = 0). Returns 0, VMM_EPARSE, or VMM_ERANGE (also for 0). */
+VMM_API int vmm_parse_quantum(const char *text, uint64_t *ns, uint64_t *refs);
+
 /* Fills *cfg with the documented defaults (docs/model.md). */
 VMM_API void vmm_config_default(struct vmm_config *cfg);
 

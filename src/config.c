@@ -118,6 +118,36 @@ int vmm_parse_time(const char *text, uint64_t *ns)
     return VMM_EPARSE;
 }
 
+int vmm_parse_quantum(const char *text, uint64_t *ns, uint64_t *refs)
+{
+    size_t l = text ? strlen(text) : 0;
+    uint64_t v;
+    int r;
+    if (l > 4 && strcmp(text + l - 4, "refs") == 0) {
+        char n[32];
+        if (l - 4 >= sizeof n)
+            return VMM_ERANGE;
+        memcpy(n, text, l - 4);
+        n[l - 4] = '\0';
+        r = vmm_parse_time(n, &v); /* a bare number: the count */
+        if (r == 0 && !v)
+            r = VMM_ERANGE;
+        if (r == 0) {
+            *ns = 0;
+            *refs = v;
+        }
+        return r;
+    }
+    r = vmm_parse_time(text, &v);
+    if (r == 0 && !v)
+        r = VMM_ERANGE;
+    if (r == 0) {
+        *ns = v;
+        *refs = 0;
+    }
+    return r;
+}
+
 unsigned vmm_config_levels(const struct vmm_config *cfg)
 {
     unsigned vpn_bits = cfg->va_bits - vmm__log2(cfg->page_size);

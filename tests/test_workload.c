@@ -338,14 +338,13 @@ static const struct {
     {PROG "spawn P1 ed\nsched rr\n",
      "t.vmw:3:1: setting 'sched' after the first statement (line 2); expected settings before "
      "any spawn, exit, repeat or process statement"},
-    {"quantum 10\n", "t.vmw:1:9: '10' is not a quantum; expected a time with its unit (10ms, "
-                     "500us, 1s, 200000ns) or a number of references (500refs)"},
-    {"quantum ms\n", "t.vmw:1:9: 'ms' is not a quantum; expected a time with its unit (10ms, "
-                     "500us, 1s, 200000ns) or a number of references (500refs)"},
-    {"quantum 10min\n", "t.vmw:1:9: '10min' is not a quantum; expected a time with its unit "
-                        "(10ms, 500us, 1s, 200000ns) or a number of references (500refs)"},
-    {"quantum 0x10ms\n", "t.vmw:1:9: '0x10ms' is not a quantum; expected a time with its unit "
-                         "(10ms, 500us, 1s, 200000ns) or a number of references (500refs)"},
+    {"quantum ms\n", "t.vmw:1:9: 'ms' is not a quantum; expected a time (10ms, 500us, 1s, "
+                     "200000ns; a bare number is ns) or a number of references (500refs)"},
+    {"quantum 10min\n", "t.vmw:1:9: '10min' is not a quantum; expected a time (10ms, 500us, 1s, "
+                        "200000ns; a bare number is ns) or a number of references (500refs)"},
+    {"quantum 0x10ms\n", "t.vmw:1:9: '0x10ms' is not a quantum; expected a time (10ms, 500us, "
+                         "1s, 200000ns; a bare number is ns) or a number of references "
+                         "(500refs)"},
     {"quantum 0ms\n", "t.vmw:1:9: quantum '0ms' is out of range; expected at least 1 (a quantum "
                       "of 0 never ends) and at most 2^64-1 ns"},
     {"quantum 0refs\n", "t.vmw:1:9: quantum '0refs' is out of range; expected at least 1 (a "

@@ -840,34 +840,27 @@ static int p_sched(struct parser *ps, const struct stmt_ctx *c)
 /* quantum TIME (decimal with a unit: ns, us, ms, s) or quantum Nrefs. */
 static int p_quantum(struct parser *ps, const struct stmt_ctx *c)
 {
-    static const struct {
-        const char *unit; /* as written after the number */
-        uint64_t ns;      /* nanoseconds in one; 0 = references */
-    } units[] = {{"ns", 1}, {"us", 1000}, {"ms", 1000000}, {"s", 1000000000}, {"refs", 0}};
-    char b[64];
+    char b[64], text[32];
     int r = setting_start(ps, c, WSET_QUANTUM, "quantum TIME or quantum Nrefs");
     if (r < 0)
         return r;
     const struct tok *t = &c->args[0];
-    size_t digits = 0, k = 0, nunits = sizeof units / sizeof units[0];
-    while (digits < t->len && t->s[digits] >= '0' && t->s[digits] <= '9')
-        digits++;
-    while (k < nunits && !(strlen(units[k].unit) == t->len - digits &&
-                           memcmp(units[k].unit, t->s + digits, t->len - digits) == 0))
-        k++;
-    uint64_t v = 0;
-    if (digits == 0 || k == nunits || (r = number(t->s, digits, false, &v)) == VMM_EPARSE)
-        return fail(ps, t,
-                    "%s is not a quantum; expected a time with its unit (10ms, 500us, 1s, "
-                    "200000ns) or a number of references (500refs)",
-                    found(t, b, sizeof b));
-    if (r < 0 || v == 0 || (units[k].ns && v > UINT64_MAX / units[k].ns))
+    r = VMM_EPARSE;
+    if (t->len < sizeof text) {
+        memcpy(text, t->s, t->len);
+        text[t->len] = '\0';
+        r = vmm_parse_quantum(text, &ps->w->quantum_ns, &ps->w->quantum_refs);
+    }
+    if (r == VMM_ERANGE)
         return fail(ps, t,
                     "quantum %s is out of range; expected at least 1 (a quantum of 0 never "
                     "ends) and at most 2^64-1 ns",
                     found(t, b, sizeof b));
-    ps->w->quantum_ns = v * units[k].ns;
-    ps->w->quantum_refs = units[k].ns ? 0 : v;
+    if (r < 0)
+        return fail(ps, t,
+                    "%s is not a quantum; expected a time (10ms, 500us, 1s, 200000ns; a bare "
+                    "number is ns) or a number of references (500refs)",
+                    found(t, b, sizeof b));
     return 0;
 }
 
