@@ -696,6 +696,9 @@ int vmm__sched_init(struct vmm_system *sys);
 void vmm__charge(struct vmm_system *sys, frame_t f, struct proc *p);
 /* f holds no page any more: its owner's charge ends. */
 void vmm__uncharge(struct vmm_system *sys, frame_t f);
+/* Every frame charged to p is charged to no one now (p ended or was
+ * swapped out; what still holds a page is someone else's cache). */
+void vmm__uncharge_all(struct vmm_system *sys, struct proc *p);
 /* The frames p may hold under local replacement: its allocation, recomputed
  * when the processes change. */
 uint64_t vmm__allocation(struct vmm_system *sys, struct proc *p);

@@ -142,9 +142,7 @@ void vmm__proc_release(struct vmm_system *sys, struct proc *p)
     if (sys->last == p)
         sys->last = NULL;
     if (!p->live) { /* exit or kill, not exec: what it was charged for is no one's now */
-        for (frame_t f = 0; sys->owner && p->st.owned_frames && f < sys->nframes; f++)
-            if (sys->owner[f] == p->pid)
-                vmm__uncharge(sys, f);
+        vmm__uncharge_all(sys, p);
         vmm__ws_free(p);
         p->st.ws_size = 0;
         p->state = PS_DONE;

@@ -140,6 +140,13 @@ void vmm__uncharge(struct vmm_system *sys, frame_t f)
     sys->owner[f] = 0;
 }
 
+void vmm__uncharge_all(struct vmm_system *sys, struct proc *p)
+{
+    for (frame_t f = 0; sys->owner && p->st.owned_frames && f < sys->nframes; f++)
+        if (sys->owner[f] == p->pid)
+            vmm__uncharge(sys, f);
+}
+
 /* Active processes: live and not suspended; they share the frames. */
 static bool active(const struct proc *p)
 {
@@ -378,9 +385,7 @@ static int suspend(struct vmm_system *sys, struct sched *s, struct proc *p, cons
         return (int)freed;
     /* Its write-backs occupy the disk; no one waits for them. */
     disk_queue(s, usage_of(sys).writes - before, sys->cfg.cost.swap_write_ns);
-    for (frame_t f = 0; sys->owner && p->st.owned_frames && f < sys->nframes; f++)
-        if (sys->owner[f] == p->pid) /* cached pages others map: no one's now */
-            vmm__uncharge(sys, f);
+    vmm__uncharge_all(sys, p); /* cached pages others map: no one's now */
     struct task_rt *t = task_of(s, p);
     if (p->state == PS_READY && t)
         ready_remove(s, (size_t)(t - s->tasks));
