@@ -105,6 +105,33 @@ enum vmm_load_control {
                       below the lower; suspend when no frame is free */
 };
 
+/* The memory-management unit (docs/model.md, "Before paging"). */
+enum vmm_mmu {
+    VMM_MMU_PAGING,       /* pages, frames, page tables, a TLB, demand paging [default] */
+    VMM_MMU_RELOCATION,   /* one contiguous partition per process: relocation (base) and
+                             limit registers; processes are swapped whole */
+    VMM_MMU_SEGMENTATION, /* a segment table per process, one segment per region, each
+                             segment contiguous and swapped as a unit */
+};
+
+/* When a program's addresses are bound to physical ones (relocation and
+ * segmentation; paging is always execution time). */
+enum vmm_binding {
+    VMM_BIND_EXECUTION, /* the MMU relocates every reference: a process may move
+                           (compaction, swap in anywhere) [default] */
+    VMM_BIND_LOAD,      /* fixed when the loader places it: it never moves, and is swapped
+                           back in at the same place */
+    VMM_BIND_COMPILE,   /* fixed in the program: it loads only at its absolute address */
+};
+
+/* Which hole a contiguous allocation takes. */
+enum vmm_fit {
+    VMM_FIT_FIRST, /* the first hole, from the bottom, that is large enough [default] */
+    VMM_FIT_BEST,  /* the smallest hole that is large enough */
+    VMM_FIT_WORST, /* the largest hole */
+    VMM_FIT_NEXT,  /* the first large enough from where the last search ended, wrapping */
+};
+
 struct vmm_config {
     uint32_t page_size;        /* bytes; a power of two, 512 .. 1 MiB */
     uint64_t frames;           /* physical frames, >= 1 */
