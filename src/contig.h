@@ -42,7 +42,8 @@ struct contig {
     uint64_t size;          /* bytes managed */
     uint64_t unit;          /* allocation unit: sizes are rounded up to it (a power of two) */
     unsigned fit;           /* enum vmm_fit */
-    uint64_t rover;         /* next fit: the address where the last search ended */
+    uint64_t rover;         /* next fit: where the last block contig_alloc placed ends (its
+                               search starts in the extent holding this address) */
     uint64_t used;          /* bytes in blocks */
 };
 
@@ -59,24 +60,27 @@ struct contig_stats {
                          as all of it could not use */
 };
 
-/* Sets c up to manage [0, size) as one hole. unit is a power of two >= 1.
- * Returns 0 or VMM_ENOMEM / VMM_EINVAL. */
+/* Sets c up to manage [0, size) as one hole. unit is a power of two >= 1;
+ * size need not be a multiple of it. Returns 0 or VMM_ENOMEM / VMM_EINVAL
+ * (size 0, a unit that is not a power of two, an unknown fit). */
 int contig_init(struct contig *c, uint64_t size, uint64_t unit, unsigned fit);
 void contig_destroy(struct contig *c);
 
-/* size rounded up to the unit (what a block of size bytes really takes). */
+/* size rounded up to the unit (what a block of size bytes really takes);
+ * UINT64_MAX if that does not fit in 64 bits (no hole can hold it). */
 uint64_t contig_round(const struct contig *c, uint64_t size);
 
 /* Places a block of size bytes (rounded up) for owner in the hole the fit
- * chooses, at the hole's low end. Returns 0 with *start set, VMM_ENOSPC when
- * no hole is large enough (nothing changes), or VMM_ENOMEM. */
+ * chooses, at the hole's low end, and sets rover to its end. Returns 0 with
+ * *start set, VMM_ENOSPC when no hole is large enough (nothing changes),
+ * VMM_EINVAL for size 0, or VMM_ENOMEM. */
 int contig_alloc(struct contig *c, uint64_t size, uint32_t owner, uint64_t *start);
 
 /* Places a block exactly at [start, start + size rounded up) (binding at
  * compile or load time, or a swap-in to the same place). Returns 0, VMM_EEXIST
  * when that range is not all inside one hole (nothing changes), VMM_ERANGE
- * when it is not inside [0, size) or start is not a multiple of the unit, or
- * VMM_ENOMEM. */
+ * when it is not inside [0, size) or start is not a multiple of the unit,
+ * VMM_EINVAL for size 0, or VMM_ENOMEM. The rover does not move. */
 int contig_alloc_at(struct contig *c, uint64_t start, uint64_t size, uint32_t owner);
 
 /* Frees the block that starts at start: it becomes a hole, coalesced with
@@ -86,13 +90,14 @@ int contig_free(struct contig *c, uint64_t start);
 /* Resizes the block that starts at start in place, to size bytes (rounded
  * up): shrinking gives the tail back as a hole; growing takes the front of
  * the hole right after it. Returns 0, VMM_ENOSPC when that hole is missing or
- * too small (nothing changes), VMM_ENOENT, or VMM_ENOMEM. */
+ * too small (nothing changes), VMM_ENOENT, VMM_EINVAL for size 0 (free the
+ * block instead), or VMM_ENOMEM. */
 int contig_resize(struct contig *c, uint64_t start, uint64_t size);
 
 /* Grows the block that starts at start downward by more bytes (rounded up),
  * taking the tail of the hole right before it (a stack segment growing
  * down). Returns 0 with *new_start set, VMM_ENOSPC (nothing changes),
- * VMM_ENOENT, or VMM_ENOMEM. */
+ * VMM_ENOENT, VMM_EINVAL for more = 0, or VMM_ENOMEM. */
 int contig_grow_down(struct contig *c, uint64_t start, uint64_t more, uint64_t *new_start);
 
 /* Compaction: slides every block that may move down against the block (or
@@ -100,12 +105,13 @@ int contig_grow_down(struct contig *c, uint64_t start, uint64_t more, uint64_t *
  * the holes above the blocks that stay. may_move(ctx, owner, start) says
  * whether a block may move (NULL: all may); moved(ctx, owner, from, to, size)
  * is called for each block moved, in address order, before the next one
- * moves (the caller copies its bytes: to < from, the ranges may overlap).
- * Returns the bytes moved (the cost of compaction). */
-uint64_t contig_compact(struct contig *c, bool (*may_move)(void *ctx, uint32_t owner, uint64_t start),
-                        void (*moved)(void *ctx, uint32_t owner, uint64_t from, uint64_t to,
-                                      uint64_t size),
-                        void *ctx);
+ * moves (the caller copies its bytes: to < from, the ranges may overlap);
+ * c is consistent then, with that block already at to. Blocks that may not
+ * move stay where they are. Returns the bytes moved (the cost of compaction). */
+uint64_t
+contig_compact(struct contig *c, bool (*may_move)(void *ctx, uint32_t owner, uint64_t start),
+               void (*moved)(void *ctx, uint32_t owner, uint64_t from, uint64_t to, uint64_t size),
+               void *ctx);
 
 /* The extent that contains addr, or NULL if addr >= size. */
 const struct contig_ext *contig_find(const struct contig *c, uint64_t addr);
