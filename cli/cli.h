@@ -64,6 +64,13 @@ enum {
     OPT_WS_DELTA = 1u << 22,
     OPT_LOAD_CONTROL = 1u << 23,
     OPT_PFF = 1u << 24,
+    OPT_MMU = 1u << 25,
+    OPT_BINDING = 1u << 26,
+    OPT_FIT = 1u << 27,
+    OPT_COMPACTION = 1u << 28,
+    OPT_NO_SWAPPING = 1u << 29,
+    OPT_UNIT = 1u << 30,
+    OPT_RESERVE = 1u << 31,
 };
 
 /* Parses argv (after the subcommand) into o. Returns EXIT_OK, or EXIT_USAGE

@@ -98,6 +98,15 @@ enum {
     O_CONTROL,
     O_CSV,
     O_NO_CHART,
+    O_MMU,
+    O_BINDING,
+    O_FIT,
+    O_COMPACTION,
+    O_NO_SWAPPING,
+    O_UNIT,
+    O_RESERVE,
+    O_DISK_RATE,
+    O_COPY_RATE,
 };
 
 static const struct option longopts[] = {
@@ -149,6 +158,15 @@ static const struct option longopts[] = {
     {"control", required_argument, 0, O_CONTROL},
     {"csv", no_argument, 0, O_CSV},
     {"no-chart", no_argument, 0, O_NO_CHART},
+    {"mmu", required_argument, 0, O_MMU},
+    {"binding", required_argument, 0, O_BINDING},
+    {"fit", required_argument, 0, O_FIT},
+    {"compaction", no_argument, 0, O_COMPACTION},
+    {"no-swapping", no_argument, 0, O_NO_SWAPPING},
+    {"unit", required_argument, 0, O_UNIT},
+    {"reserve", required_argument, 0, O_RESERVE},
+    {"disk-rate", required_argument, 0, O_DISK_RATE},
+    {"copy-rate", required_argument, 0, O_COPY_RATE},
     {"help", no_argument, 0, 'h'},
     {0, 0, 0, 0},
 };
@@ -206,6 +224,17 @@ static int usage(const char *cmd)
          "      --ws-delta N        working-set window in references [off; 10000 if needed]\n"
          "      --load-control none|ws|pff   suspend processes to stop thrashing [none]\n"
          "      --pff L,U[,W]       fault-frequency bounds per 1000 references over W [2,20,1000]\n"
+         "      --mmu paging|relocation|segmentation   the memory-management unit [paging]\n"
+         "      --binding execution|load|compile   when addresses are bound (relocation,\n"
+         "                          segmentation) [execution]\n"
+         "      --fit first|best|worst|next   which hole a partition or segment takes [first]\n"
+         "      --compaction        compact memory when a request fits only in the sum of holes\n"
+         "      --no-swapping       a process that fits in no hole waits, instead of others\n"
+         "                          being swapped out whole\n"
+         "      --unit SIZE         allocation unit of relocation and segmentation [1]\n"
+         "      --reserve SIZE      relocation: room between heap and stack [64K] (run)\n"
+         "      --disk-rate SIZE    backing-store transfer rate per second [40M]\n"
+         "      --copy-rate SIZE    memory copy rate per second [1G]\n"
          "      --timeline FILE     write a CSV sample of the run every interval\n"
          "      --timeline-interval T   its interval of simulated time [1ms]\n"
          "      --cost-mem NS, --cost-tlb NS, --cost-walk NS (per level), --cost-fault NS,\n"
@@ -350,6 +379,34 @@ int cli_parse(int argc, char **argv, const char *cmd, struct cli_opts *o)
                 return EXIT_USAGE;
             o->given |= OPT_FAIL_WRITE;
             break;
+        case O_COMPACTION:
+            o->cfg.compaction = true;
+            o->given |= OPT_COMPACTION;
+            break;
+        case O_NO_SWAPPING:
+            o->cfg.swapping = false;
+            o->given |= OPT_NO_SWAPPING;
+            break;
+        case O_UNIT:
+            if (size("--unit", optarg, &o->cfg.contig_unit))
+                return EXIT_USAGE;
+            o->given |= OPT_UNIT;
+            break;
+        case O_RESERVE:
+            if (size("--reserve", optarg, &o->cfg.reserve))
+                return EXIT_USAGE;
+            o->given |= OPT_RESERVE;
+            break;
+        case O_DISK_RATE:
+        case O_COPY_RATE:
+            if (size(optname(c), optarg,
+                     c == O_DISK_RATE ? &o->cfg.cost.disk_rate : &o->cfg.cost.copy_rate))
+                return EXIT_USAGE;
+            o->given |= OPT_COST;
+            break;
+        case O_MMU:
+        case O_BINDING:
+        case O_FIT:
         case O_SCHED:
         case O_REPLACEMENT:
         case O_ALLOCATION:
@@ -361,10 +418,14 @@ int cli_parse(int argc, char **argv, const char *cmd, struct cli_opts *o)
             } map[] = {{O_SCHED, VMM_SET_SCHED, OPT_SCHED},
                        {O_REPLACEMENT, VMM_SET_REPLACEMENT, OPT_REPLACEMENT},
                        {O_ALLOCATION, VMM_SET_ALLOCATION, OPT_ALLOCATION},
-                       {O_LOAD_CONTROL, VMM_SET_LOAD_CONTROL, OPT_LOAD_CONTROL}};
-            unsigned *field[] = {&o->cfg.sched, &o->cfg.replacement, &o->cfg.allocation,
-                                 &o->cfg.load_control};
-            for (size_t i = 0; i < 4; i++) {
+                       {O_LOAD_CONTROL, VMM_SET_LOAD_CONTROL, OPT_LOAD_CONTROL},
+                       {O_MMU, VMM_SET_MMU, OPT_MMU},
+                       {O_BINDING, VMM_SET_BINDING, OPT_BINDING},
+                       {O_FIT, VMM_SET_FIT, OPT_FIT}};
+            unsigned *field[] = {&o->cfg.sched,        &o->cfg.replacement, &o->cfg.allocation,
+                                 &o->cfg.load_control, &o->cfg.mmu,         &o->cfg.binding,
+                                 &o->cfg.fit};
+            for (size_t i = 0; i < sizeof map / sizeof map[0]; i++) {
                 if (map[i].opt != c)
                     continue;
                 const char *choices;
@@ -577,6 +638,20 @@ void cli_apply(const struct cli_opts *o, struct vmm_config *cfg)
         cfg->pff_upper = s->pff_upper;
         cfg->pff_window = s->pff_window;
     }
+    if (o->given & OPT_MMU)
+        cfg->mmu = s->mmu;
+    if (o->given & OPT_BINDING)
+        cfg->binding = s->binding;
+    if (o->given & OPT_FIT)
+        cfg->fit = s->fit;
+    if (o->given & OPT_COMPACTION)
+        cfg->compaction = true;
+    if (o->given & OPT_NO_SWAPPING)
+        cfg->swapping = false;
+    if (o->given & OPT_UNIT)
+        cfg->contig_unit = s->contig_unit;
+    if (o->given & OPT_RESERVE)
+        cfg->reserve = s->reserve;
     cfg->max_memory = s->max_memory; /* always: its default comes from the host */
 }
 

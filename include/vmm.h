@@ -73,6 +73,12 @@ struct vmm_cost_model {
     uint64_t swap_write_ns; /* writing one page to the backing store */
     uint64_t switch_ns;     /* one context switch: the dispatcher saves one process's state
                                and loads another's (with the scheduler, docs/model.md) */
+    /* Relocation and segmentation move whole images (docs/model.md, "Before paging"): */
+    uint64_t disk_rate; /* backing-store transfer rate, bytes per second: swapping an image
+                           of n bytes costs one access (swap_read_ns or swap_write_ns, the
+                           latency) plus n / disk_rate [40 MB/s] */
+    uint64_t copy_rate; /* memory-to-memory copy rate, bytes per second: compaction, moving
+                           a partition, fork's copy of an image [1 GB/s] */
 };
 
 /* Who runs when (docs/model.md, "Time and the scheduler"). */
@@ -169,12 +175,34 @@ struct vmm_config {
     uint32_t pff_lower;    /* page-fault frequency bounds, faults per 1000 references of */
     uint32_t pff_upper;    /*   the process over its last pff_window references [2, 20] */
     uint64_t pff_window;   /* [1000] */
+    /* Before paging (issue 6; docs/model.md, "Before paging"). */
+    unsigned mmu;         /* enum vmm_mmu [VMM_MMU_PAGING] */
+    unsigned binding;     /* enum vmm_binding, relocation and segmentation [execution] */
+    unsigned fit;         /* enum vmm_fit: where images are placed [first] */
+    bool compaction;      /* a request that fits in no hole but in the free space compacts
+                             memory first (execution-time binding only) [false] */
+    bool swapping;        /* a request that fits in no hole swaps images out whole to make
+                             room; false: the process waits until memory is freed [true] */
+    uint64_t contig_unit; /* relocation and segmentation allocate in multiples of this many
+                             bytes (a power of two) [1] */
+    uint64_t reserve;     /* relocation: free bytes a workload program's partition keeps
+                             between its heap and its stack, for brk, stack growth and
+                             mmap (the loader lays the regions out) [64K] */
 };
 
 /* The names of the enumerated settings, as options and scripts spell them:
  * sched none|rr, replacement global|local, allocation equal|proportional|
- * priority, load control none|ws|pff. */
-enum vmm_setting { VMM_SET_SCHED, VMM_SET_REPLACEMENT, VMM_SET_ALLOCATION, VMM_SET_LOAD_CONTROL };
+ * priority, load control none|ws|pff, mmu paging|relocation|segmentation,
+ * binding execution|load|compile, fit first|best|worst|next. */
+enum vmm_setting {
+    VMM_SET_SCHED,
+    VMM_SET_REPLACEMENT,
+    VMM_SET_ALLOCATION,
+    VMM_SET_LOAD_CONTROL,
+    VMM_SET_MMU,     /* paging, relocation, segmentation */
+    VMM_SET_BINDING, /* execution, load, compile */
+    VMM_SET_FIT,     /* first, best, worst, next */
+};
 /* The name of value, or NULL if it has none. */
 VMM_API const char *vmm_setting_name(enum vmm_setting which, unsigned value);
 /* The value named name, or -1; *choices (may be NULL) receives "none, rr"-style
@@ -345,6 +373,8 @@ enum vmm_outcome {
     VMM_FAULT_MAJOR = 2, /* page fault served by reading the backing store or an object */
     VMM_KILLED = 3,      /* the process was terminated by this reference */
     VMM_DEAD = 4,        /* the process was no longer running; nothing done */
+    VMM_WAIT = 5,        /* relocation, segmentation without swapping: its image fits in no
+                            hole, the process waits for memory; nothing done */
 };
 
 /* One reference of a trace: pid issues op on [addr, addr+size). */
@@ -409,6 +439,9 @@ enum vmm_event_kind {
                           none; text: why it left: "quantum", "disk", "exit", ...) */
     VMM_EV_SUSPEND,    /* load control swapped pid out whole (frame: frames freed; text: why) */
     VMM_EV_RESUME,     /* load control let suspended pid run again (text: why) */
+    VMM_EV_MEM,        /* relocation, segmentation: an image (a partition, a segment) of
+                          pid changed place: mem says how, frame is its physical address,
+                          vpn its size in bytes, slot its backing-store offset, text its name */
     VMM_EV__COUNT
 };
 
@@ -427,6 +460,18 @@ struct vmm_event {
     uint64_t vvpn;    /* VICTIM: victim's page number */
     const char *text; /* LEGAL: region name; KILL/SPAWN: reason or name */
     uint64_t seq;     /* number of the reference (1-based) */
+    uint8_t mem;      /* MEM: enum vmm_mem_what */
+};
+
+/* What a VMM_EV_MEM event did to an image. */
+enum vmm_mem_what {
+    VMM_MEM_PLACE,    /* placed in a hole (a new image, or one that grew by moving) */
+    VMM_MEM_SWAP_OUT, /* written to the backing store whole and its memory freed */
+    VMM_MEM_SWAP_IN,  /* read back whole into a hole */
+    VMM_MEM_MOVE,     /* moved to another place (compaction, growth): frame is the new place */
+    VMM_MEM_RESIZE,   /* grew or shrank in place */
+    VMM_MEM_FREE,     /* freed (its last user ended or unmapped it) */
+    VMM_MEM_WAIT,     /* fits in no hole: its process waits for memory */
 };
 
 struct vmm_observer {
@@ -436,7 +481,7 @@ struct vmm_observer {
 };
 
 #define VMM_EV_MASK(kind) (1u << (kind))
-#define VMM_EV_ALL        ((1u << VMM_EV__COUNT) - 1u)
+#define VMM_EV_ALL        (0xffffffffu >> (32 - VMM_EV__COUNT))
 
 /* Adds an observer (up to 8). Observers that are not added cost nothing. */
 VMM_API int vmm_observer_add(struct vmm_system *sys, const struct vmm_observer *obs);
@@ -508,6 +553,29 @@ struct vmm_stats {
     uint64_t context_switches; /* dispatches of a process other than the one that ran */
     uint64_t suspensions;      /* processes swapped out whole by load control */
     uint64_t resumptions;      /* suspended processes let run again */
+    /* Relocation and segmentation (docs/model.md, "Before paging"); 0 under paging but
+     * internal_frag. Sizes in bytes. */
+    uint64_t images;           /* partitions or segments in memory now */
+    uint64_t holes;            /* holes in memory now */
+    uint64_t largest_hole;     /* the largest of them */
+    uint64_t free_bytes;       /* the bytes in them */
+    double ext_frag;           /* external fragmentation now: 1 - largest_hole / free_bytes */
+    double ext_frag_mean;      /* its mean over the run, each value weighted by the
+                                  references made while it held */
+    double ext_frag_peak;      /* its largest value */
+    uint64_t internal_frag;    /* allocated but not asked for, now: relocation's free space
+                                  inside partitions and rounding to the unit; paging, the
+                                  unused tail of each region's last page when resident */
+    uint64_t image_swap_outs;  /* images written out whole (or dropped: program text) */
+    uint64_t image_swap_ins;   /* images read back whole */
+    uint64_t image_swap_bytes; /* bytes those transfers moved */
+    uint64_t image_disk_ns;    /* disk time of them and of loading program text */
+    uint64_t compactions;      /* times memory was compacted */
+    uint64_t compact_bytes;    /* bytes compaction moved */
+    uint64_t copy_ns;          /* CPU time copying memory: compaction, moves, fork */
+    uint64_t limit_traps;      /* references past a limit or in no segment (terminated) */
+    uint64_t mem_waits;        /* times a process found no hole and waited */
+    uint64_t reg_loads;        /* base/limit or segment-table registers loaded at a switch */
 };
 
 struct vmm_proc_stats {
@@ -549,9 +617,55 @@ struct vmm_proc_stats {
     uint64_t ws_size;      /* |W(t, delta)| now, 0 when working sets are not tracked */
     uint64_t ws_peak;      /* the largest |W(t, delta)| it had */
     uint64_t suspensions;  /* times load control swapped it out */
+    /* Relocation and segmentation (docs/model.md, "Before paging"): */
+    uint64_t image_bytes;     /* bytes of its images: its partition, or its segments */
+    uint64_t image_resident;  /* of those, in memory now */
+    uint64_t base;            /* relocation: its base (relocation) register, when resident */
+    uint64_t limit;           /* relocation: its limit register */
+    uint64_t image_swap_outs; /* times one of its images was swapped out */
+    bool waiting;             /* it waits for memory (no hole fits, no swapping) */
 };
 
 VMM_API void vmm_stats_get(const struct vmm_system *sys, struct vmm_stats *out);
+
+/* One entry of a process's segment table (segmentation: one per region; relocation:
+ * its regions, all in the one partition). */
+struct vmm_segment_info {
+    char name[24];   /* the region's name */
+    uint64_t vstart; /* logical address of offset 0 */
+    uint64_t base;   /* physical address of offset 0 (when resident) */
+    uint64_t limit;  /* bytes: offsets 0 .. limit - 1 are legal */
+    unsigned prot;   /* VMM_PROT_* */
+    bool resident;   /* in memory (else swapped out, or waiting to be placed) */
+    bool shared;     /* one image for several processes (program text, shared memory) */
+};
+/* pid's segment table, in region order. Returns its length and fills at most
+ * max entries (out may be NULL); 0 under paging. */
+VMM_API size_t vmm_segments_get(const struct vmm_system *sys, uint32_t pid,
+                                struct vmm_segment_info *out, size_t max);
+
+/* One piece of physical memory under relocation and segmentation. */
+struct vmm_extent {
+    uint64_t start; /* physical address */
+    uint64_t size;  /* bytes */
+    uint32_t pid;   /* the process whose image it holds, 0 = shared or a hole */
+    bool hole;      /* free */
+    char name[24];  /* the image: "P3", "P3 heap", "text editor"; "" for a hole */
+};
+/* Physical memory from address 0 up: images and holes. Returns how many
+ * extents there are and fills at most max (out may be NULL); 0 under paging. */
+VMM_API size_t vmm_memory_map(const struct vmm_system *sys, struct vmm_extent *out, size_t max);
+
+/* The loader places pid's image in memory now (relocation: its partition;
+ * segmentation: each segment), swapping others out or leaving it waiting as
+ * configured; one that can never fit is terminated. Under paging nothing
+ * happens (pages load on demand). Otherwise images are placed at their first
+ * reference. Returns 0 or an error. */
+VMM_API int vmm_process_load(struct vmm_system *sys, uint32_t pid);
+
+/* Compile-time binding: the physical address pid's program was built for
+ * (before its regions are added). Returns 0 or VMM_ENOENT. */
+VMM_API int vmm_process_set_address(struct vmm_system *sys, uint32_t pid, uint64_t addr);
 
 /* Per-process results, in pid order. Returns how many processes there are;
  * fills at most max entries of out (out may be NULL to count). */

@@ -226,7 +226,7 @@ static int check_objects(struct vmm_system *sys, uint32_t *frame_refs, uint32_t 
 
 static int check_regions(struct vmm_system *sys, const struct proc *p)
 {
-    uint64_t mask = sys->cfg.page_size - 1;
+    uint64_t mask = (sys->cm ? sys->cfg.contig_unit : sys->cfg.page_size) - 1;
     for (size_t i = 0; i < p->nregions; i++) {
         const struct region *r = &p->regions[i];
         if ((r->start & mask) || (r->end & mask) || r->start >= r->end ||
@@ -386,5 +386,5 @@ int vmm_system_check(struct vmm_system *sys)
     for (size_t pid = 0; pid < sys->cap_procs; pid++)
         if (sys->procs[pid] && vmm__ws_check(sys->procs[pid], msg, sizeof msg) < 0)
             return vmm__fail(sys, VMM_EINVARIANT, "%s", msg);
-    return 0;
+    return sys->cm ? vmm__cm_check(sys) : 0;
 }

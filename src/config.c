@@ -60,6 +60,15 @@ void vmm_config_default(struct vmm_config *cfg)
     cfg->pff_lower = 2;
     cfg->pff_upper = 20;
     cfg->pff_window = 1000;
+    /* Silberschatz's swapping example: a 40 MB/s disk, 8 ms latency. */
+    cfg->cost.disk_rate = 40000000;
+    cfg->cost.copy_rate = 1000000000;
+    cfg->mmu = VMM_MMU_PAGING;
+    cfg->binding = VMM_BIND_EXECUTION;
+    cfg->fit = VMM_FIT_FIRST;
+    cfg->swapping = true;
+    cfg->contig_unit = 1;
+    cfg->reserve = 64 * 1024;
 }
 
 static const char *const setting_names[][4] = {
@@ -67,24 +76,30 @@ static const char *const setting_names[][4] = {
     [VMM_SET_REPLACEMENT] = {"global", "local"},
     [VMM_SET_ALLOCATION] = {"equal", "proportional", "priority"},
     [VMM_SET_LOAD_CONTROL] = {"none", "ws", "pff"},
+    [VMM_SET_MMU] = {"paging", "relocation", "segmentation"},
+    [VMM_SET_BINDING] = {"execution", "load", "compile"},
+    [VMM_SET_FIT] = {"first", "best", "worst", "next"},
 };
 static const char *const setting_choices[] = {
     [VMM_SET_SCHED] = "none or rr",
     [VMM_SET_REPLACEMENT] = "global or local",
     [VMM_SET_ALLOCATION] = "equal, proportional or priority",
     [VMM_SET_LOAD_CONTROL] = "none, ws or pff",
+    [VMM_SET_MMU] = "paging, relocation or segmentation",
+    [VMM_SET_BINDING] = "execution, load or compile",
+    [VMM_SET_FIT] = "first, best, worst or next",
 };
 
 const char *vmm_setting_name(enum vmm_setting which, unsigned value)
 {
-    if ((unsigned)which > VMM_SET_LOAD_CONTROL || value >= 4)
+    if ((unsigned)which > VMM_SET_FIT || value >= 4)
         return NULL;
     return setting_names[which][value];
 }
 
 int vmm_setting_parse(enum vmm_setting which, const char *name, const char **choices)
 {
-    if ((unsigned)which > VMM_SET_LOAD_CONTROL)
+    if ((unsigned)which > VMM_SET_FIT)
         return -1;
     if (choices)
         *choices = setting_choices[which];
@@ -230,6 +245,46 @@ int vmm_config_validate(const struct vmm_config *c, char *msg, size_t len)
     if (c->sched > VMM_SCHED_RR || c->replacement > VMM_REPLACE_LOCAL ||
         c->allocation > VMM_ALLOC_PRIORITY || c->load_control > VMM_LOAD_PFF) {
         snprintf(msg, len, "unknown scheduler, replacement, allocation or load control");
+        return VMM_EINVAL;
+    }
+    if (c->mmu > VMM_MMU_SEGMENTATION || c->binding > VMM_BIND_COMPILE || c->fit > VMM_FIT_NEXT) {
+        snprintf(msg, len, "unknown MMU, binding or fit");
+        return VMM_EINVAL;
+    }
+    if (c->mmu == VMM_MMU_PAGING && c->binding != VMM_BIND_EXECUTION) {
+        snprintf(msg, len,
+                 "paging binds addresses at execution time: --binding %s needs --mmu "
+                 "relocation or segmentation",
+                 vmm_setting_name(VMM_SET_BINDING, c->binding));
+        return VMM_EINVAL;
+    }
+    if (c->compaction && (c->mmu == VMM_MMU_PAGING || c->binding != VMM_BIND_EXECUTION)) {
+        snprintf(msg, len,
+                 c->mmu == VMM_MMU_PAGING
+                     ? "compaction moves contiguous images: it needs --mmu relocation or "
+                       "segmentation (paging has no external fragmentation)"
+                     : "compaction moves processes, which only execution-time binding allows "
+                       "(--binding execution)");
+        return VMM_EINVAL;
+    }
+    if (c->contig_unit < 1 || (c->contig_unit & (c->contig_unit - 1)) ||
+        c->contig_unit > c->frames * c->page_size) {
+        snprintf(msg, len,
+                 "allocation unit %" PRIu64
+                 " is not a power of two no larger than memory (--unit 1K)",
+                 c->contig_unit);
+        return VMM_EINVAL;
+    }
+    if (!c->cost.disk_rate || !c->cost.copy_rate) {
+        snprintf(msg, len, "a transfer rate of 0 bytes per second (--disk-rate, --copy-rate)");
+        return VMM_EINVAL;
+    }
+    if (c->mmu != VMM_MMU_PAGING &&
+        (c->load_control != VMM_LOAD_NONE || c->replacement != VMM_REPLACE_GLOBAL)) {
+        snprintf(msg, len,
+                 "%s swaps whole images; --load-control and --replacement local manage "
+                 "pages and need --mmu paging",
+                 vmm_setting_name(VMM_SET_MMU, c->mmu));
         return VMM_EINVAL;
     }
     if (c->load_control != VMM_LOAD_NONE && c->sched != VMM_SCHED_RR) {

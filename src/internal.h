@@ -190,14 +190,18 @@ struct vobj {
 /* ---- processes ------------------------------------------------------------ */
 
 struct region {
-    uint64_t start; /* first byte, page aligned */
-    uint64_t end;   /* one past the last byte, page aligned */
-    uint64_t floor; /* grows down: the lowest start it may grow to; 0 = fixed */
-    uint64_t pgoff; /* obj: page of the object at start */
-    uint32_t obj;   /* object mapped (1-based), 0 = anonymous memory */
-    unsigned prot;  /* VMM_PROT_* */
-    bool shared;    /* obj: VMM_MAP_SHARED (writes reach the object), else private */
-    char name[24];  /* shown in reports and the explain log */
+    uint64_t start;   /* first byte, page aligned */
+    uint64_t end;     /* one past the last byte, page aligned */
+    uint64_t floor;   /* grows down: the lowest start it may grow to; 0 = fixed */
+    uint64_t pgoff;   /* obj: page of the object at start */
+    uint32_t obj;     /* object mapped (1-based), 0 = anonymous memory */
+    unsigned prot;    /* VMM_PROT_* */
+    bool shared;      /* obj: VMM_MAP_SHARED (writes reach the object), else private */
+    char name[24];    /* shown in reports and the explain log */
+    uint64_t len;     /* bytes asked for (start and end are rounded out): internal
+                         fragmentation is the difference */
+    uint32_t img;     /* relocation, segmentation: the image holding its bytes (mmu.c), 0 = none */
+    uint64_t img_off; /* offset of start in that image */
 };
 
 struct pt_node; /* a page-table node: 512 entries (pagetable.c) */
@@ -227,6 +231,11 @@ struct proc {
     uint32_t task;            /* its scheduler task's index + 1, 0 = none */
     uint64_t susp_ws;         /* PS_SUSPENDED: its working-set size when it left */
     uint64_t susp_alloc;      /* PS_SUSPENDED: its allocation when it left */
+    uint32_t part;            /* relocation: its partition's image (mmu.c), 0 = none yet */
+    uint64_t at;              /* compile-time binding: the physical address its program was
+                                 built for (vmm_process_set_address) */
+    uint64_t at_next;         /* compile-time binding, segmentation: where its next segment
+                                 goes (segments follow each other from at) */
 };
 
 /* What a process is doing, for the scheduler (sched.c). Without the
@@ -403,6 +412,8 @@ struct vmm_system {
     struct sched *sched; /* the scheduler (sched.c), NULL until a task is added */
     bool in_sched;       /* vmm_sched_run is running */
     struct timeline *timeline; /* --timeline writer (report/timeline.c), or NULL */
+    struct cmem *cm;           /* relocation, segmentation: contiguous memory (mmu.c); NULL
+                                  under paging */
     char err[512];             /* message of the last failure */
 };
 
@@ -737,6 +748,38 @@ uint64_t vmm__ws_last(const struct proc *p, vpn_t vpn);
 /* Checks p's window and table (the invariants at the top of wset.c).
  * Returns 0, or -1 with a message. */
 int vmm__ws_check(const struct proc *p, char *msg, size_t len);
+
+/* ---- relocation and segmentation (mmu.c) ------------------------------------------ */
+
+/* Sets up contiguous memory and the backing store's space (cfg.mmu is not
+ * paging). Returns 0 or an error with a message. */
+int vmm__cm_init(struct vmm_system *sys);
+void vmm__cm_destroy(struct vmm_system *sys);
+/* p's reference to [addr, addr + len) through the base and limit registers or
+ * the segment table: buf receives or supplies the bytes (may be NULL).
+ * Returns VMM_HIT, VMM_KILLED (a trap), VMM_WAIT, or a negative error. */
+int vmm__cm_access(struct vmm_system *sys, struct proc *p, uint64_t addr, unsigned op, uint8_t *buf,
+                   size_t len);
+/* Region i of p was added (vma.c): its image is created, shared or grown.
+ * On failure the caller removes the region again. */
+int vmm__cm_region_added(struct vmm_system *sys, struct proc *p, size_t i);
+/* Region i of p changed size from [old_start, old_end): its image follows.
+ * On failure nothing changed in memory and the caller restores the region. */
+int vmm__cm_region_resized(struct vmm_system *sys, struct proc *p, size_t i, uint64_t old_start,
+                           uint64_t old_end);
+/* Region i of p is about to be removed: its image loses a user. */
+void vmm__cm_region_removing(struct vmm_system *sys, struct proc *p, size_t i);
+/* child (its regions copied from parent's) gets copies of parent's private
+ * images and shares the shared ones. */
+int vmm__cm_fork(struct vmm_system *sys, struct proc *parent, struct proc *child);
+/* p ends or execs: every image it holds loses it as a user. */
+void vmm__cm_release(struct vmm_system *sys, struct proc *p);
+/* The allocator and image invariants (mmu.c): 0 or VMM_EINVARIANT. */
+int vmm__cm_check(struct vmm_system *sys);
+/* Fills the relocation/segmentation fields of vmm_stats and vmm_proc_stats. */
+void vmm__cm_stats(const struct vmm_system *sys, struct vmm_stats *out);
+void vmm__cm_proc_stats(const struct vmm_system *sys, const struct proc *p,
+                        struct vmm_proc_stats *out);
 
 /* ---- the hot path (vm.c) -------------------------------------------------------- */
 

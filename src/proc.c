@@ -128,6 +128,8 @@ int vmm__region_writeback(struct vmm_system *sys, const struct region *r, int ca
 void vmm__proc_release(struct vmm_system *sys, struct proc *p)
 {
     struct release_ctx c = {sys, p};
+    if (sys->cm)
+        vmm__cm_release(sys, p);
     /* What it wrote to shared files reaches them; a failed write leaves the
      * page dirty in the page cache, to be written later. */
     for (size_t i = 0; i < p->nregions; i++)
@@ -260,6 +262,8 @@ int vmm_process_fork(struct vmm_system *sys, uint32_t parent, uint32_t child)
     }
     cp->st.ppid = parent;
     struct fork_ctx c = {sys, pp, cp, 0};
+    if (sys->cm)
+        c.err = vmm__cm_fork(sys, pp, cp);
     vmm__pt_foreach(sys, pp, fork_pte, &c);
     vmm__tlb_flush_asid(&sys->tlb, pp->asid);
     sys->st.forks++;
@@ -317,6 +321,8 @@ size_t vmm_proc_stats_get(const struct vmm_system *sys, struct vmm_proc_stats *o
             struct mem_ctx c = {sys, st, 0};
             vmm__pt_foreach(sys, p, count_pte, &c);
             st->pss_bytes = c.pss >> 12;
+            if (sys->cm)
+                vmm__cm_proc_stats(sys, p, st);
             vmm__sched_proc_stats(sys, p, st);
         }
         n++;

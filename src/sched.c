@@ -73,6 +73,7 @@ struct usage {
     uint64_t reads;  /* pages read from the backing store */
     uint64_t writes; /* pages written that the process waits for */
     uint64_t bg;     /* pages written that no one waits for (the flusher) */
+    uint64_t xfer;   /* ns of whole-image transfers (relocation, segmentation), waited for */
 };
 
 static struct usage usage_of(const struct vmm_system *sys)
@@ -85,7 +86,8 @@ static struct usage usage_of(const struct vmm_system *sys)
         fw += s->file_writes[i];
     struct usage u;
     u.cpu = s->references * (c->mem_ns + tlb) + s->walks * walk +
-            s->page_faults * (c->fault_ns + tlb + walk);
+            s->page_faults * (c->fault_ns + tlb + walk) + s->copy_ns;
+    u.xfer = s->image_disk_ns;
     u.reads = s->swap_reads + s->file_reads;
     u.bg = s->file_writes[VMM_WB_PERIODIC];
     /* Eviction's file writes are among the writebacks already. */
@@ -656,9 +658,12 @@ static int run_slice(struct vmm_system *sys, struct sched *s, struct task_rt *t,
         used_refs += p->st.references - refs0;
         disk_queue(s, u1.bg - u0.bg, c->cost.swap_write_ns);
         uint64_t waits = u1.writes - u0.writes, reads = u1.reads - u0.reads;
-        if (waits || reads) {
+        uint64_t xfer = u1.xfer - u0.xfer; /* whole images swapped so that it could run */
+        if (waits || reads || xfer) {
             disk_queue(s, waits, c->cost.swap_write_ns);
             p->wake = disk_queue(s, reads, c->cost.swap_read_ns);
+            if (xfer)
+                p->wake = disk_queue(s, 1, xfer);
         }
         if (sys->timeline)
             vmm__timeline_tick(sys);
@@ -666,7 +671,7 @@ static int run_slice(struct vmm_system *sys, struct sched *s, struct task_rt *t,
             *why = p->killed ? "killed" : "exit";
             return finish(sys, s, t, p);
         }
-        if (waits || reads)
+        if (waits || reads || xfer)
             set_state(sys, p, PS_BLOCKED);
         if (c->load_control == VMM_LOAD_PFF) {
             int e = pff_control(sys, s, p);
@@ -763,8 +768,8 @@ void vmm__clock(const struct vmm_system *sys, uint64_t *now, uint64_t *cpu, uint
     if (!s || !s->ran) {
         struct usage u = usage_of(sys);
         *cpu = u.cpu;
-        *disk =
-            u.reads * sys->cfg.cost.swap_read_ns + (u.writes + u.bg) * sys->cfg.cost.swap_write_ns;
+        *disk = u.reads * sys->cfg.cost.swap_read_ns +
+                (u.writes + u.bg) * sys->cfg.cost.swap_write_ns + u.xfer;
         *now = *cpu + *disk;
         return;
     }

@@ -79,10 +79,13 @@ int vmm_system_create(const struct vmm_config *cfg, struct vmm_system **out, cha
     sys->vpn_limit = 1ull << (cfg->va_bits - sys->page_shift);
     sys->next_asid = 1;
     sys->pol = vmm__policy_find(sys->policy_name);
+    if (cfg->mmu != VMM_MMU_PAGING) /* no pages to translate: no TLB, no page tables */
+        sys->cfg.tlb_entries = 0;
 
     if ((r = vmm__phys_init(sys)) < 0 || (r = vmm__tlb_init(sys)) < 0 ||
         (r = vmm__sched_init(sys)) < 0 || (r = vmm__swap_init(sys)) < 0 ||
-        (r = vmm__params_parse(sys, cfg->policy_params, &pp)) < 0)
+        (r = vmm__params_parse(sys, cfg->policy_params, &pp)) < 0 ||
+        (cfg->mmu != VMM_MMU_PAGING && (r = vmm__cm_init(sys)) < 0))
         goto fail;
     if ((r = sys->pol->create(sys, &pp, &sys->pol_state)) < 0) {
         if (!sys->err[0])
@@ -130,6 +133,7 @@ void vmm_system_destroy(struct vmm_system *sys)
     free(sys->explain);
     vmm__timeline_free(sys);
     free(sys->stamp);
+    vmm__cm_destroy(sys);
     vmm__swap_destroy(sys);
     vmm__tlb_destroy(&sys->tlb);
     vmm__phys_destroy(sys);
@@ -287,6 +291,8 @@ int vmm_access(struct vmm_system *sys, uint32_t pid, uint64_t addr, enum vmm_op 
         return r;
     if (!p->live)
         return VMM_DEAD;
+    if (sys->cm)
+        return vmm__cm_access(sys, p, addr, op, buf, len);
     uint8_t *b = buf;
     size_t ps = sys->cfg.page_size;
     while (len > 0) { /* a kill returns at once, so p stays live in here */
@@ -690,6 +696,26 @@ int vmm_replay(struct vmm_system *sys, struct vmm_trace **traces, size_t ntraces
 
 /* ---- results ------------------------------------------------------------------------ */
 
+/* Paging's internal fragmentation: the unused tail of each region's last
+ * page, where that page is resident. */
+static uint64_t internal_frag(const struct vmm_system *sys)
+{
+    uint64_t waste = 0, page = sys->cfg.page_size;
+    for (size_t pid = 0; pid < sys->cap_procs; pid++) {
+        struct proc *p = sys->procs[pid];
+        for (size_t i = 0; p && p->live && i < p->nregions; i++) {
+            const struct region *r = &p->regions[i];
+            uint64_t tail = (r->end - r->start) - r->len;
+            if (!r->len || !tail || tail >= page)
+                continue;
+            const pte_t *e = pt_find(sys, p, (r->end >> sys->page_shift) - 1);
+            if (e && (*e & PTE_VALID))
+                waste += tail;
+        }
+    }
+    return waste;
+}
+
 void vmm_stats_get(const struct vmm_system *sys, struct vmm_stats *out)
 {
     const struct vmm_cost_model *c = &sys->cfg.cost;
@@ -717,6 +743,11 @@ void vmm_stats_get(const struct vmm_system *sys, struct vmm_stats *out)
                    s->page_faults * (c->fault_ns + tlb + walk) +
                    (s->swap_reads + s->file_reads) * c->swap_read_ns +
                    (s->writebacks + file_writes - s->file_writes[VMM_WB_EVICT]) * c->swap_write_ns;
+    out->time_ns += s->image_disk_ns + s->copy_ns;
+    if (sys->cm)
+        vmm__cm_stats(sys, out);
+    else
+        out->internal_frag = internal_frag(sys);
     vmm__sched_stats(sys, out);
 }
 

@@ -58,6 +58,7 @@ struct region *vmm__region_grow(struct vmm_system *sys, struct proc *p, uint64_t
         return NULL;
     if (i > 0 && p->regions[i - 1].end + sys->cfg.page_size > page)
         return NULL;
+    r->len += r->start - page;
     r->start = page;
     sys->st.stack_growths++;
     EMIT(sys, VMM_EV_GROW, .pid = p->pid, .vaddr = addr, .text = r->name);
@@ -93,10 +94,17 @@ static long find_at(struct vmm_system *sys, uint32_t pid, uint64_t start, struct
     return p ? region_at(sys, p, start) : VMM_ENOENT;
 }
 
+/* Regions are whole pages under paging; relocation and segmentation place
+ * bytes, in multiples of the allocation unit. */
+static uint64_t grain(const struct vmm_system *sys)
+{
+    return sys->cm ? sys->cfg.contig_unit : sys->cfg.page_size;
+}
+
 static int insert(struct vmm_system *sys, uint32_t pid, const struct region *nr, uint64_t len)
 {
     struct proc *p = live_proc(sys, pid);
-    uint64_t mask = sys->cfg.page_size - 1, top = 1ull << sys->cfg.va_bits, start = nr->start;
+    uint64_t mask = grain(sys) - 1, top = 1ull << sys->cfg.va_bits, start = nr->start;
     if (!p)
         return VMM_ENOENT;
     if (len == 0 || start >= top || len > top - start)
@@ -124,7 +132,16 @@ static int insert(struct vmm_system *sys, uint32_t pid, const struct region *nr,
     p->regions[i] = *nr;
     p->regions[i].start = s;
     p->regions[i].end = e;
+    p->regions[i].len = len < e - s ? len : e - s;
     p->nregions++;
+    if (sys->cm) {
+        int r = vmm__cm_region_added(sys, p, i);
+        if (r < 0) { /* no memory for it: the region goes again */
+            memmove(p->regions + i, p->regions + i + 1, (p->nregions - i - 1) * sizeof *p->regions);
+            p->nregions--;
+            return r;
+        }
+    }
     return 0;
 }
 
@@ -198,6 +215,8 @@ int vmm_region_remove(struct vmm_system *sys, uint32_t pid, uint64_t start)
     if (vmm__region_writeback(sys, r, VMM_WB_MUNMAP, NULL) < 0)
         return writeback_failed(sys, p, r, "munmap");
     vmm__release_range(sys, p, r->start >> sys->page_shift, r->end >> sys->page_shift);
+    if (sys->cm)
+        vmm__cm_region_removing(sys, p, (size_t)i);
     uint32_t obj = r->obj;
     memmove(r, r + 1, (p->nregions - (size_t)i - 1) * sizeof *r);
     p->nregions--;
@@ -239,7 +258,7 @@ int vmm_region_resize(struct vmm_system *sys, uint32_t pid, uint64_t start, uint
     if (i < 0)
         return (int)i;
     struct region *r = &p->regions[i];
-    uint64_t mask = sys->cfg.page_size - 1, top = 1ull << sys->cfg.va_bits;
+    uint64_t mask = grain(sys) - 1, top = 1ull << sys->cfg.va_bits;
     if (len == 0 || len > top - r->start || len > UINT64_MAX - mask)
         return vmm__fail(sys, VMM_ERANGE,
                          "region %s: size 0x%" PRIx64 " is empty or beyond the %u-bit space",
@@ -254,9 +273,22 @@ int vmm_region_resize(struct vmm_system *sys, uint32_t pid, uint64_t start, uint
     if (r->obj && e > r->end)
         return vmm__fail(sys, VMM_EUNSUPPORTED, "region %s maps an object and cannot grow",
                          r->name);
+    if (sys->cm) { /* its image follows, or the region stays as it was */
+        uint64_t old_end = r->end, old_len = r->len;
+        r->end = e;
+        r->len = len;
+        int c = vmm__cm_region_resized(sys, p, (size_t)i, r->start, old_end);
+        if (c < 0) {
+            r = &p->regions[i];
+            r->end = old_end;
+            r->len = old_len;
+        }
+        return c;
+    }
     if (e < r->end)
         vmm__release_range(sys, p, e >> sys->page_shift, r->end >> sys->page_shift);
     r->end = e;
+    r->len = len;
     return 0;
 }
 

@@ -125,7 +125,8 @@ static const struct {
     /* unknown statement */
     {"frames 8\nfram 8\n",
      "t.vmw:2:1: unknown statement 'fram'; expected frames, policy, page-size, tlb, seed, "
-     "va-bits, flush-interval, sched, quantum, program, spawn, exit, repeat, fork, exec, mmap, "
+     "va-bits, flush-interval, sched, quantum, mmu, binding, fit, program, spawn, exit, repeat, "
+     "fork, exec, mmap, "
      "munmap, msync, "
      "or a process name P<n>"},
     /* unknown program */

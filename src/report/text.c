@@ -349,6 +349,91 @@ static void sched_table(const struct vmm_system *sys, FILE *out)
     free(ps);
 }
 
+/* Relocation and segmentation: the memory figures, the map and the processes. */
+static void contig_report(const struct vmm_system *sys, const struct vmm_stats *st, FILE *out)
+{
+    const struct vmm_config *c = &sys->cfg;
+    char a[32];
+    const char *what = c->mmu == VMM_MMU_RELOCATION ? "partitions" : "segments";
+    fprintf(out, "references       %12" PRIu64 "\n", st->references);
+    fprintf(out,
+            "memory now       %12" PRIu64 "   %s in %" PRIu64 " holes: %" PRIu64
+            " bytes free, the largest hole %" PRIu64 "\n",
+            st->images, what, st->holes, st->free_bytes, st->largest_hole);
+    fprintf(out,
+            "external frag.   %11.1f%%   now (1 - largest hole / free); mean %.1f%%, peak %.1f%%\n",
+            100 * st->ext_frag, 100 * st->ext_frag_mean, 100 * st->ext_frag_peak);
+    fprintf(out, "internal frag.   %12" PRIu64 "   bytes inside %s not asked for\n",
+            st->internal_frag, what);
+    fprintf(out,
+            "swapping         %12" PRIu64 "   %s out whole, %" PRIu64 " back in; %" PRIu64
+            " bytes moved, disk time %s\n",
+            st->image_swap_outs, what, st->image_swap_ins, st->image_swap_bytes,
+            ns_text((double)st->image_disk_ns, a, sizeof a));
+    if (st->compactions || c->compaction)
+        fprintf(out, "compaction       %12" PRIu64 "   times, %" PRIu64 " bytes moved\n",
+                st->compactions, st->compact_bytes);
+    if (st->copy_ns)
+        fprintf(out, "memory copies    %12s   CPU time copying (compaction, growth, fork)\n",
+                ns_text((double)st->copy_ns, a, sizeof a));
+    if (st->mem_waits)
+        fprintf(out, "waits            %12" PRIu64 "   a process found no hole and waited\n",
+                st->mem_waits);
+    fprintf(out, "traps            %12" PRIu64 "   references past a limit%s (terminated)\n",
+            st->limit_traps,
+            c->mmu == VMM_MMU_SEGMENTATION ? ", in no segment or not allowed" : "");
+    fprintf(out, "register loads   %12" PRIu64 "   %s loaded when another process ran\n",
+            st->reg_loads,
+            c->mmu == VMM_MMU_RELOCATION ? "base and limit" : "segment-table registers");
+    kill_lines(st, out);
+    if (st->forks || st->execs)
+        fprintf(out, "forks            %12" PRIu64 "   execs %" PRIu64 "; processes created %u\n",
+                st->forks, st->execs, st->processes);
+    fprintf(out, "time             %12s   simulated; EAT %.1f ns per reference\n",
+            ns_text((double)st->time_ns, a, sizeof a), vmm_stats_eat_ns(st));
+    sched_lines(sys, st, out);
+
+    size_t n = vmm_memory_map(sys, NULL, 0);
+    struct vmm_extent *x = calloc(n ? n : 1, sizeof *x);
+    if (x) {
+        n = vmm_memory_map(sys, x, n);
+        fprintf(out, "\nphysical memory: address, bytes, what\n");
+        for (size_t i = 0; i < n && i < 64; i++)
+            fprintf(out, "  0x%08" PRIx64 " %10" PRIu64 "  %s\n", x[i].start, x[i].size,
+                    x[i].hole ? "(hole)" : x[i].name);
+        if (n > 64)
+            fprintf(out, "  ... %zu more\n", n - 64);
+        free(x);
+    }
+    n = vmm_proc_stats_get(sys, NULL, 0);
+    struct vmm_proc_stats *ps = calloc(n ? n : 1, sizeof *ps);
+    if (!ps || !n) {
+        free(ps);
+        return;
+    }
+    n = vmm_proc_stats_get(sys, ps, n);
+    fprintf(out, "\nprocesses; sizes in bytes\n%s\n",
+            c->mmu == VMM_MMU_RELOCATION
+                ? "pid  ppid  name      references     limit  in memory        base  swapped  state"
+                : "pid  ppid  name      references  segments  in memory  swapped  state");
+    for (size_t i = 0; i < n; i++) {
+        char pp[16] = "-";
+        if (ps[i].ppid)
+            snprintf(pp, sizeof pp, "%u", ps[i].ppid);
+        fprintf(out, "%3u  %4s  %-8.8s  %10" PRIu64 "  %8" PRIu64 "  %9" PRIu64, ps[i].pid, pp,
+                ps[i].name, ps[i].references, ps[i].image_bytes, ps[i].image_resident);
+        if (c->mmu == VMM_MMU_RELOCATION) {
+            if (ps[i].image_resident)
+                fprintf(out, "  0x%08" PRIx64, ps[i].base);
+            else
+                fprintf(out, "  %10s", "-");
+        }
+        fprintf(out, "  %7" PRIu64 "  %s\n", ps[i].image_swap_outs,
+                ps[i].waiting ? "waiting for memory" : state_of(&ps[i]));
+    }
+    free(ps);
+}
+
 void vmm_report_text(const struct vmm_system *sys, const struct vmm_report_info *info, FILE *out)
 {
     const struct vmm_config *c = &sys->cfg;
@@ -359,6 +444,18 @@ void vmm_report_text(const struct vmm_system *sys, const struct vmm_report_info 
     fprintf(out, "vmm: %s", info && info->input ? info->input : "run");
     if (info && info->format)
         fprintf(out, " (%s)", info->format);
+    if (c->mmu != VMM_MMU_PAGING) {
+        fprintf(out, "\n  %s, %s fit, %s-time binding%s%s; memory %" PRIu64 " bytes%s\n\n",
+                c->mmu == VMM_MMU_RELOCATION ? "relocation (base and limit registers)"
+                                             : "segmentation (a segment table per process)",
+                vmm_setting_name(VMM_SET_FIT, c->fit),
+                vmm_setting_name(VMM_SET_BINDING, c->binding),
+                c->swapping ? ", swapping" : ", no swapping (a process waits)",
+                c->compaction ? ", compaction" : "", c->frames * c->page_size,
+                c->data ? "" : ", no data");
+        contig_report(sys, &st, out);
+        return;
+    }
     fprintf(out, "\n  %s%s%s, %" PRIu64 " frames of %s, %u-bit addresses (%u-level page table), ",
             c->policy, c->policy_params ? ":" : "", c->policy_params ? c->policy_params : "",
             c->frames, page_text(c->page_size, a, sizeof a), c->va_bits, sys->levels);
@@ -397,6 +494,10 @@ void vmm_report_text(const struct vmm_system *sys, const struct vmm_report_info 
     if (st.stack_growths)
         fprintf(out, "stack growths    %12" PRIu64 "   references that extended a stack down\n",
                 st.stack_growths);
+    if (st.internal_frag)
+        fprintf(out,
+                "internal frag.   %12" PRIu64 "   bytes: unused tails of resident last pages\n",
+                st.internal_frag);
 
     /* EAT: the model's own total, and the textbook formula with the model's
      * average costs, so the two can be compared. */
@@ -520,6 +621,23 @@ void vmm_report_json(const struct vmm_system *sys, const struct vmm_report_info 
             (double)st.disk_ns / el, (double)st.references * 1e9 / el, st.context_switches,
             st.suspensions, st.resumptions);
     fprintf(out,
+            "  \"mmu\": \"%s\",\n  \"binding\": \"%s\",\n  \"fit\": \"%s\",\n  \"compaction\": %s"
+            ",\n  \"swapping\": %s,\n  \"images\": %" PRIu64 ",\n  \"holes\": %" PRIu64
+            ",\n  \"largest_hole\": %" PRIu64 ",\n  \"free_bytes\": %" PRIu64
+            ",\n  \"ext_frag\": %.6f,\n  \"ext_frag_mean\": %.6f,\n  \"ext_frag_peak\": %.6f"
+            ",\n  \"internal_frag\": %" PRIu64 ",\n  \"image_swap_outs\": %" PRIu64
+            ",\n  \"image_swap_ins\": %" PRIu64 ",\n  \"image_swap_bytes\": %" PRIu64
+            ",\n  \"image_disk_ns\": %" PRIu64 ",\n  \"compactions\": %" PRIu64
+            ",\n  \"compact_bytes\": %" PRIu64 ",\n  \"copy_ns\": %" PRIu64
+            ",\n  \"limit_traps\": %" PRIu64 ",\n  \"mem_waits\": %" PRIu64
+            ",\n  \"reg_loads\": %" PRIu64 ",\n",
+            vmm_setting_name(VMM_SET_MMU, c->mmu), vmm_setting_name(VMM_SET_BINDING, c->binding),
+            vmm_setting_name(VMM_SET_FIT, c->fit), c->compaction ? "true" : "false",
+            c->swapping ? "true" : "false", st.images, st.holes, st.largest_hole, st.free_bytes,
+            st.ext_frag, st.ext_frag_mean, st.ext_frag_peak, st.internal_frag, st.image_swap_outs,
+            st.image_swap_ins, st.image_swap_bytes, st.image_disk_ns, st.compactions,
+            st.compact_bytes, st.copy_ns, st.limit_traps, st.mem_waits, st.reg_loads);
+    fprintf(out,
             "  \"cost\": {\"mem_ns\": %" PRIu64 ", \"tlb_ns\": %" PRIu64
             ", \"pt_level_ns\": %" PRIu64 ", \"fault_ns\": %" PRIu64 ", \"swap_read_ns\": %" PRIu64
             ", \"swap_write_ns\": %" PRIu64 ", \"switch_ns\": %" PRIu64 "},\n  \"processes\": [",
@@ -558,6 +676,12 @@ void vmm_report_json(const struct vmm_system *sys, const struct vmm_report_info 
                     ps[i].run_ns, ps[i].ready_ns, ps[i].blocked_ns, ps[i].suspended_ns,
                     ps[i].priority, ps[i].allocation, ps[i].owned_frames, ps[i].ws_size,
                     ps[i].ws_peak, ps[i].suspensions);
+            fprintf(out,
+                    ", \"image_bytes\": %" PRIu64 ", \"image_resident\": %" PRIu64
+                    ", \"base\": %" PRIu64 ", \"limit\": %" PRIu64 ", \"image_swap_outs\": %" PRIu64
+                    ", \"waiting\": %s",
+                    ps[i].image_bytes, ps[i].image_resident, ps[i].base, ps[i].limit,
+                    ps[i].image_swap_outs, ps[i].waiting ? "true" : "false");
             if (ps[i].killed) {
                 fprintf(out, ", \"kill_addr\": %" PRIu64 ", \"kill_reason\": ", ps[i].kill_addr);
                 json_str(out, ps[i].kill_reason);

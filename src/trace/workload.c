@@ -214,6 +214,15 @@ static int layout(const struct vmm_config *cfg, const struct wl_program *pg,
 {
     uint64_t page = cfg->page_size, top = cfg->va_bits == 32 ? WL_STACK_TOP_32 : WL_STACK_TOP_64;
     uint64_t at = WL_TEXT_BASE;
+    if (cfg->mmu == VMM_MMU_RELOCATION) { /* one partition from 0: packed, then the reserve */
+        at = 0;
+        for (int i = WR_TEXT; i < WR_STACK; i++) {
+            start[i] = at;
+            at = round_up(at + pg->size[i], cfg->contig_unit);
+        }
+        start[WR_STACK] = at + round_up(cfg->reserve, cfg->contig_unit);
+        return 0;
+    }
     for (int i = WR_TEXT; i < WR_STACK; i++) {
         start[i] = at;
         if (pg->size[i] == 0)
@@ -279,6 +288,41 @@ static void region_list(const struct run *r, uint32_t pid, char *map, size_t len
                  ri[i].name, ri[i].start, ri[i].end, ri[i].prot & VMM_PROT_READ ? 'r' : '-',
                  ri[i].prot & VMM_PROT_WRITE ? 'w' : '-', ri[i].prot & VMM_PROT_EXEC ? 'x' : '-');
     }
+}
+
+/* Relocation and segmentation: where pid's images are, for the spawn and
+ * fork lines ("" under paging). */
+static void placement(const struct run *r, uint32_t pid, char *out, size_t len)
+{
+    const struct vmm_config *cfg = vmm_system_config(r->sys);
+    const struct proc *p = vmm__proc(r->sys, pid);
+    struct vmm_proc_stats ps = {0};
+    out[0] = '\0';
+    if (cfg->mmu == VMM_MMU_PAGING || !p)
+        return;
+    vmm__cm_proc_stats(r->sys, p, &ps);
+    if (!p->live)
+        snprintf(out, len, "; %s", p->st.kill_reason);
+    else if (p->st.waiting)
+        snprintf(out, len, "; waits for memory: %" PRIu64 " bytes fit in no hole",
+                 ps.image_bytes - ps.image_resident);
+    else if (cfg->mmu == VMM_MMU_RELOCATION)
+        snprintf(out, len, "; partition: base 0x%" PRIx64 ", limit %" PRIu64, ps.base, ps.limit);
+    else
+        snprintf(out, len, "; %" PRIu64 " of %" PRIu64 " bytes of segments in memory",
+                 ps.image_resident, ps.image_bytes);
+}
+
+/* The process of s waits for memory (relocation, segmentation without
+ * swapping): its statement is skipped, with a note. */
+static void waits(struct run *r, const struct wl_stmt *s)
+{
+    struct vmm_stats st;
+    vmm_stats_get(r->sys, &st);
+    say(r, s->line,
+        "P%u waits for memory: no hole fits (largest %" PRIu64 " of %" PRIu64
+        " bytes free); statement skipped",
+        pid_of(r, s), st.largest_hole, st.free_bytes);
 }
 
 /* Reports the engine's kill of the process of s. */
@@ -369,10 +413,13 @@ static int run_spawn(struct run *r, const struct wl_stmt *s)
         return engine_failed(r, s, s->col, e);
     if ((e = load(r, s, pid, rp, s->arg, map, sizeof map)) < 0)
         return e;
-    char prio[32] = "";
+    if ((e = vmm_process_load(r->sys, pid)) < 0)
+        return engine_failed(r, s, s->col, e);
+    char prio[32] = "", where[200];
     if (s->n)
         snprintf(prio, sizeof prio, ", priority %" PRIu64, s->n);
-    say(r, s->line, "P%u spawned (%s)%s: %s", pid, pg->name, prio, map);
+    placement(r, pid, where, sizeof where);
+    say(r, s->line, "P%u spawned (%s)%s: %s%s", pid, pg->name, prio, map, where);
     return 0;
 }
 
@@ -404,6 +451,13 @@ static int run_fork(struct run *r, const struct wl_stmt *s)
     r->procs[s->arg].spawned = true;
     r->procs[s->arg].noted = false;
     r->procs[s->arg].exit_line = 0;
+    if (vmm_system_config(r->sys)->mmu != VMM_MMU_PAGING) {
+        char where[200];
+        placement(r, cpid, where, sizeof where);
+        say(r, s->line, "P%u forked from P%u: a copy of its private %s%s", cpid, ppid,
+            vmm_system_config(r->sys)->mmu == VMM_MMU_RELOCATION ? "partition" : "segments", where);
+        return 0;
+    }
     say(r, s->line,
         "P%u forked from P%u: shares its %" PRIu64 " resident and %" PRIu64
         " swapped pages copy-on-write",
@@ -442,7 +496,11 @@ static int run_exec(struct run *r, const struct wl_stmt *s)
         memset(rp->maps, 0, r->w->nmaps * sizeof *rp->maps);
     if ((e = load(r, s, pid, &r->procs[s->proc], s->arg, map, sizeof map)) < 0)
         return e;
-    say(r, s->line, "P%u exec %s: old image dropped%s; %s", pid, pg->name, wb, map);
+    if ((e = vmm_process_load(r->sys, pid)) < 0)
+        return engine_failed(r, s, s->col, e);
+    char where[200];
+    placement(r, pid, where, sizeof where);
+    say(r, s->line, "P%u exec %s: old image dropped%s; %s%s", pid, pg->name, wb, map, where);
     return 0;
 }
 
@@ -618,6 +676,11 @@ static int piece_access(struct run *r, struct cursor *c)
             return engine_failed(r, s, s->addr_col, e);
         if (e == VMM_KILLED || e == VMM_DEAD) {
             killed(r, s);
+            drop(c);
+            return 0;
+        }
+        if (e == VMM_WAIT) {
+            waits(r, s);
             drop(c);
             return 0;
         }
@@ -815,8 +878,11 @@ static int piece_trace(struct run *r, struct cursor *c)
     if (e < 0)
         return engine_failed(r, s, s->addr_col, e);
     c->n++;
-    if (e == VMM_KILLED) {
-        killed(r, s);
+    if (e == VMM_KILLED || e == VMM_WAIT) {
+        if (e == VMM_KILLED)
+            killed(r, s);
+        else
+            waits(r, s);
         drop(c);
         return 0;
     }
@@ -874,8 +940,11 @@ static int piece_pattern(struct run *r, struct cursor *c)
             return engine_failed(r, s, s->col, e);
         c->n++;
         c->writes += write;
-        if (e == VMM_KILLED) {
-            killed(r, s);
+        if (e == VMM_KILLED || e == VMM_WAIT) {
+            if (e == VMM_KILLED)
+                killed(r, s);
+            else
+                waits(r, s);
             drop(c);
             return 0;
         }
@@ -909,6 +978,11 @@ static int place(struct run *r, const struct wl_stmt *s, uint64_t len, uint64_t 
                     "space; expected mmap in a program with regions",
                     pid, pg->name);
     uint64_t need = round_up(len, page), below = round_up(pg->stack_limit, page) + page;
+    uint64_t lo = WL_TEXT_BASE;
+    if (vmm_system_config(r->sys)->mmu == VMM_MMU_RELOCATION) { /* in the partition's reserve */
+        below = page;
+        lo = 0;
+    }
     uint64_t hi = rp->start[WR_STACK] > below ? rp->start[WR_STACK] - below : 0;
     size_t n = vmm_regions_get(r->sys, pid, NULL, 0);
     struct vmm_region_info *ri = malloc((n ? n : 1) * sizeof *ri);
@@ -925,7 +999,7 @@ static int place(struct run *r, const struct wl_stmt *s, uint64_t len, uint64_t 
             hi = ri[i].start;
     }
     free(ri);
-    if (found || (hi >= WL_TEXT_BASE && hi - WL_TEXT_BASE >= need)) {
+    if (found || (hi >= lo && hi - lo >= need)) {
         *start = hi - need;
         return 0;
     }
@@ -934,7 +1008,7 @@ static int place(struct run *r, const struct wl_stmt *s, uint64_t len, uint64_t 
     return stop(r, s, s->col, VMM_ERANGE,
                 "no room for %s in P%u's address space between 0x%" PRIx64 " and its stack's "
                 "reach; its regions: %s",
-                sz, pid, (uint64_t)WL_TEXT_BASE, map);
+                sz, pid, lo, map);
 }
 
 /* mmap P<n> NAME file=PATH shared|private ... or anon shared len=SIZE. */

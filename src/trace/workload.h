@@ -77,6 +77,9 @@ enum wl_setting {
     WSET_FLUSH,
     WSET_SCHED,
     WSET_QUANTUM,
+    WSET_MMU,     /* mmu paging|relocation|segmentation */
+    WSET_BINDING, /* binding execution|load|compile */
+    WSET_FIT,     /* fit first|best|worst|next */
     WSET__COUNT
 };
 
@@ -204,6 +207,7 @@ struct vmm_workload {
     size_t nbytes, cap_bytes; /* used, allocated */
     uint64_t flush_interval;  /* flush-interval N */
     unsigned sched;           /* sched rr|none: enum vmm_sched */
+    unsigned named[3];        /* mmu, binding and fit, by their enum vmm_setting values */
     uint64_t quantum_ns;      /* quantum TIME in ns; 0 when given in references */
     uint64_t quantum_refs;    /* quantum Nrefs; 0 when given as a time */
 };

@@ -837,6 +837,40 @@ static int p_sched(struct parser *ps, const struct stmt_ctx *c)
     return 0;
 }
 
+/* mmu NAME, binding NAME, fit NAME: settings whose names the library knows. */
+static int named_setting(struct parser *ps, const struct stmt_ctx *c, enum wl_setting which,
+                         enum vmm_setting lib, const char *usage)
+{
+    char b[64], word[32];
+    const char *choices;
+    int r = setting_start(ps, c, which, usage);
+    if (r < 0)
+        return r;
+    const struct tok *t = &c->args[0];
+    snprintf(word, sizeof word, "%.*s", (int)(t->len < sizeof word ? t->len : 0), t->s);
+    int v = vmm_setting_parse(lib, word, &choices);
+    if (v < 0)
+        return fail(ps, t, "unknown %.*s %s; expected %s", (int)c->kw->len, c->kw->s,
+                    found(t, b, sizeof b), choices);
+    ps->w->named[which - WSET_MMU] = (unsigned)v;
+    return 0;
+}
+
+static int p_mmu(struct parser *ps, const struct stmt_ctx *c)
+{
+    return named_setting(ps, c, WSET_MMU, VMM_SET_MMU, "mmu paging|relocation|segmentation");
+}
+
+static int p_binding(struct parser *ps, const struct stmt_ctx *c)
+{
+    return named_setting(ps, c, WSET_BINDING, VMM_SET_BINDING, "binding execution|load|compile");
+}
+
+static int p_fit(struct parser *ps, const struct stmt_ctx *c)
+{
+    return named_setting(ps, c, WSET_FIT, VMM_SET_FIT, "fit first|best|worst|next");
+}
+
 /* quantum TIME (decimal with a unit: ns, us, ms, s) or quantum Nrefs. */
 static int p_quantum(struct parser *ps, const struct stmt_ctx *c)
 {
@@ -1593,6 +1627,9 @@ static const struct keyword keywords[] = {
     {"flush-interval", p_flush_interval},
     {"sched", p_sched},
     {"quantum", p_quantum},
+    {"mmu", p_mmu},
+    {"binding", p_binding},
+    {"fit", p_fit},
     {"program", p_program},
     {"spawn", p_spawn},
     {"exit", p_exit},
@@ -1892,6 +1929,12 @@ void vmm_workload_settings(const struct vmm_workload *w, struct vmm_config *cfg)
         cfg->flush_interval = w->flush_interval;
     if (w->set & (1u << WSET_SCHED))
         cfg->sched = w->sched;
+    if (w->set & (1u << WSET_MMU))
+        cfg->mmu = w->named[0];
+    if (w->set & (1u << WSET_BINDING))
+        cfg->binding = w->named[1];
+    if (w->set & (1u << WSET_FIT))
+        cfg->fit = w->named[2];
     if (w->set & (1u << WSET_QUANTUM)) { /* a count of references wins over a time when set */
         if (w->quantum_refs)
             cfg->quantum_refs = w->quantum_refs;

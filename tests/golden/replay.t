@@ -189,8 +189,31 @@ $ vmm replay --frames 1 --json inputs/small.addr
 1>   "context_switches": 0,
 1>   "suspensions": 0,
 1>   "resumptions": 0,
+1>   "mmu": "paging",
+1>   "binding": "execution",
+1>   "fit": "first",
+1>   "compaction": false,
+1>   "swapping": true,
+1>   "images": 0,
+1>   "holes": 0,
+1>   "largest_hole": 0,
+1>   "free_bytes": 0,
+1>   "ext_frag": 0.000000,
+1>   "ext_frag_mean": 0.000000,
+1>   "ext_frag_peak": 0.000000,
+1>   "internal_frag": 0,
+1>   "image_swap_outs": 0,
+1>   "image_swap_ins": 0,
+1>   "image_swap_bytes": 0,
+1>   "image_disk_ns": 0,
+1>   "compactions": 0,
+1>   "compact_bytes": 0,
+1>   "copy_ns": 0,
+1>   "limit_traps": 0,
+1>   "mem_waits": 0,
+1>   "reg_loads": 0,
 1>   "cost": {"mem_ns": 100, "tlb_ns": 1, "pt_level_ns": 100, "fault_ns": 1000, "swap_read_ns": 8000000, "swap_write_ns": 8000000, "switch_ns": 5000},
 1>   "processes": [
-1>     {"pid": 1, "name": "P1", "references": 4, "page_faults": 2, "minor_faults": 2, "major_faults": 0, "resident_pages": 1, "swapped_pages": 1, "evicted": 1, "writebacks": 1, "page_table_nodes": 4, "state": "running", "ppid": 0, "zero_fills": 2, "cow_copies": 0, "rss_anon_pages": 1, "rss_file_pages": 0, "rss_shmem_pages": 0, "shared_pages": 0, "private_pages": 1, "pss_bytes": 4096, "swap_pages": 1, "run_ns": 0, "ready_ns": 0, "blocked_ns": 0, "suspended_ns": 0, "priority": 1, "allocation": 0, "owned_frames": 0, "ws_size": 0, "ws_peak": 0, "suspensions": 0}
+1>     {"pid": 1, "name": "P1", "references": 4, "page_faults": 2, "minor_faults": 2, "major_faults": 0, "resident_pages": 1, "swapped_pages": 1, "evicted": 1, "writebacks": 1, "page_table_nodes": 4, "state": "running", "ppid": 0, "zero_fills": 2, "cow_copies": 0, "rss_anon_pages": 1, "rss_file_pages": 0, "rss_shmem_pages": 0, "shared_pages": 0, "private_pages": 1, "pss_bytes": 4096, "swap_pages": 1, "run_ns": 0, "ready_ns": 0, "blocked_ns": 0, "suspended_ns": 0, "priority": 1, "allocation": 0, "owned_frames": 0, "ws_size": 0, "ws_peak": 0, "suspensions": 0, "image_bytes": 0, "image_resident": 0, "base": 0, "limit": 0, "image_swap_outs": 0, "waiting": false}
 1>   ]
 1> }
