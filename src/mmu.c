@@ -555,7 +555,7 @@ static int obj_image(struct vmm_system *sys, uint32_t obj, uint32_t *id)
         *id = cm->obj_img[obj];
         return 0;
     }
-    if (!(*id = img_new(sys, o->npages << sys->page_shift, 0, obj, o->name)))
+    if (!(*id = img_new(sys, o->size, 0, obj, o->name)))
         return vmm__fail(sys, VMM_ENOMEM, "out of memory");
     cm->obj_img[obj] = *id;
     return 0;

@@ -653,8 +653,104 @@ static int replay_sched(struct vmm_system *sys, struct vmm_trace **traces, size_
     return r;
 }
 
+/* ---- replay before paging --------------------------------------------------------- */
+
+/* Touched pages further apart than this start a new segment of a trace's
+ * process (docs/model.md, "Traces before paging"). */
+#define SEG_GAP (1ull << 20)
+
+static int by_pid_addr(const void *a, const void *b)
+{
+    const struct vmm_ref *x = a, *y = b;
+    if (x->pid != y->pid)
+        return x->pid < y->pid ? -1 : 1;
+    return x->addr < y->addr ? -1 : x->addr > y->addr;
+}
+
+/* Relocation and segmentation: the trace is read whole first, since its
+ * processes' images must be known before they are placed: relocation, one
+ * partition from 0 to past the highest byte a process touches;
+ * segmentation, one segment per cluster of touched addresses. Then every
+ * reference goes through vmm_access, in trace order. */
+static int replay_contig(struct vmm_system *sys, struct vmm_trace **traces, size_t ntraces)
+{
+    struct vmm_ref *v = NULL, *sorted = NULL;
+    size_t n = 0, cap = 0;
+    int r = 0;
+    for (size_t t = 0; r == 0 && t < ntraces; t++) {
+        vmm_trace_set_va_bits(traces[t], sys->cfg.va_bits);
+        bool own_pid = ntraces > 1 && vmm_trace_format_of(traces[t]) != VMM_FMT_VMM;
+        for (;;) {
+            if (n + 4096 > cap) {
+                size_t nc = cap ? cap * 2 : 65536;
+                struct vmm_ref *nv = realloc(v, nc * sizeof *nv);
+                if (!nv) {
+                    r = vmm__fail(sys, VMM_ENOMEM, "out of memory reading the trace whole");
+                    break;
+                }
+                v = nv;
+                cap = nc;
+            }
+            long got = vmm_trace_read(traces[t], v + n, 4096);
+            if (got < 0)
+                r = vmm__fail(sys, (int)got, "%s", vmm_trace_error(traces[t]));
+            if (got <= 0)
+                break;
+            for (long i = 0; own_pid && i < got; i++)
+                v[n + (size_t)i].pid = (uint32_t)(t + 1);
+            n += (size_t)got;
+        }
+    }
+    if (r == 0 && n && !(sorted = malloc(n * sizeof *sorted)))
+        r = vmm__fail(sys, VMM_ENOMEM, "out of memory");
+    if (r == 0 && n) {
+        memcpy(sorted, v, n * sizeof *sorted);
+        qsort(sorted, n, sizeof *sorted, by_pid_addr);
+    }
+    for (size_t i = 0; r == 0 && i < n;) { /* each process's images */
+        uint32_t pid = sorted[i].pid;
+        char name[16];
+        snprintf(name, sizeof name, "P%u", pid);
+        if ((r = vmm_process_spawn(sys, pid, name)) < 0)
+            break;
+        size_t j = i;
+        while (r == 0 && j < n && sorted[j].pid == pid) {
+            uint64_t lo = sorted[j].addr, hi = lo + sorted[j].size;
+            if (sys->cfg.mmu == VMM_MMU_RELOCATION)
+                lo = 0;
+            for (; j < n && sorted[j].pid == pid; j++) {
+                if (sys->cfg.mmu == VMM_MMU_SEGMENTATION && sorted[j].addr > hi &&
+                    sorted[j].addr - hi > SEG_GAP)
+                    break;
+                if (sorted[j].addr + sorted[j].size > hi)
+                    hi = sorted[j].addr + sorted[j].size;
+            }
+            char seg[24];
+            snprintf(seg, sizeof seg, "seg@0x%" PRIx64, lo);
+            r = vmm_region_add(sys, pid, sys->cfg.mmu == VMM_MMU_RELOCATION ? "all" : seg, lo,
+                               hi - lo, VMM_PROT_READ | VMM_PROT_WRITE | VMM_PROT_EXEC);
+        }
+        i = j;
+    }
+    for (size_t i = 0; r == 0 && i < n; i++) {
+        int e = replay_slow(sys, &v[i], v[i].size ? v[i].size : 1);
+        if (e < 0)
+            r = e;
+    }
+    free(sorted);
+    free(v);
+    return r;
+}
+
 int vmm_replay(struct vmm_system *sys, struct vmm_trace **traces, size_t ntraces)
 {
+    if (sys->cm) {
+        if (sys->cfg.sched == VMM_SCHED_RR)
+            return vmm__fail(sys, VMM_EUNSUPPORTED,
+                             "--mmu %s replays a trace read whole, in its order; use --sched none",
+                             vmm_setting_name(VMM_SET_MMU, sys->cfg.mmu));
+        return replay_contig(sys, traces, ntraces);
+    }
     if (sys->cfg.sched == VMM_SCHED_RR) {
         if (sys->pol->needs & POLICY_FUTURE)
             return vmm__fail(sys, VMM_EUNSUPPORTED,

@@ -428,8 +428,9 @@ static void contig_report(const struct vmm_system *sys, const struct vmm_stats *
             else
                 fprintf(out, "  %10s", "-");
         }
-        fprintf(out, "  %7" PRIu64 "  %s\n", ps[i].image_swap_outs,
-                ps[i].waiting ? "waiting for memory" : state_of(&ps[i]));
+        fprintf(out, "  %7" PRIu64 "  %s%s%s\n", ps[i].image_swap_outs,
+                ps[i].waiting ? "waiting for memory" : state_of(&ps[i]), ps[i].killed ? ": " : "",
+                ps[i].killed ? ps[i].kill_reason : "");
     }
     free(ps);
 }
