@@ -236,6 +236,8 @@ struct proc {
                                  built for (vmm_process_set_address) */
     uint64_t at_next;         /* compile-time binding, segmentation: where its next segment
                                  goes (segments follow each other from at) */
+    uint64_t mem_seen;        /* PS_BLOCKED waiting for memory (wake UINT64_MAX): the
+                                 memory changes it has seen (vmm__cm_changes) */
 };
 
 /* What a process is doing, for the scheduler (sched.c). Without the
@@ -776,6 +778,9 @@ int vmm__cm_fork(struct vmm_system *sys, struct proc *parent, struct proc *child
 void vmm__cm_release(struct vmm_system *sys, struct proc *p);
 /* The allocator and image invariants (mmu.c): 0 or VMM_EINVARIANT. */
 int vmm__cm_check(struct vmm_system *sys);
+/* How many times memory has changed shape (0 under paging): the scheduler
+ * lets a process waiting for memory try again after a change. */
+uint64_t vmm__cm_changes(const struct vmm_system *sys);
 /* Fills the relocation/segmentation fields of vmm_stats and vmm_proc_stats. */
 void vmm__cm_stats(const struct vmm_system *sys, struct vmm_stats *out);
 void vmm__cm_proc_stats(const struct vmm_system *sys, const struct proc *p,

@@ -80,6 +80,7 @@ struct cmem {
     double frag_peak;   /* the largest it has been */
     double frag_area;   /* sum of frag_now x references it held for */
     uint64_t frag_refs; /* references at the last change */
+    uint64_t changes;   /* times memory changed shape: waiting processes try again */
 };
 
 static struct image *img_of(const struct cmem *cm, uint32_t id)
@@ -111,6 +112,7 @@ static void frag_update(struct vmm_system *sys)
     struct cmem *cm = sys->cm;
     struct contig_stats cs;
     contig_stats(&cm->mem, &cs);
+    cm->changes++;
     cm->frag_area += cm->frag_now * (double)(sys->st.references - cm->frag_refs);
     cm->frag_refs = sys->st.references;
     cm->frag_now = cs.ext_frag;
@@ -1100,6 +1102,11 @@ size_t vmm_memory_map(const struct vmm_system *sys, struct vmm_extent *out, size
         }
     }
     return cm->mem.n;
+}
+
+uint64_t vmm__cm_changes(const struct vmm_system *sys)
+{
+    return sys->cm ? sys->cm->changes : 0;
 }
 
 int vmm_process_set_address(struct vmm_system *sys, uint32_t pid, uint64_t addr)

@@ -585,6 +585,8 @@ static int wake_up(struct vmm_system *sys, struct sched *s, uint64_t *next)
             struct proc *q = vmm__proc(sys, s->tasks[i].t.pid);
             if (!q || q->state != PS_BLOCKED || s->tasks[i].done)
                 continue;
+            if (q->wake == UINT64_MAX && q->mem_seen != vmm__cm_changes(sys))
+                q->wake = s->now; /* waited for memory, which changed: try again */
             if (q->wake <= s->now && (!w || q->wake < w->wake))
                 w = q;
             else if (q->wake > s->now && q->wake < *next)
@@ -670,6 +672,15 @@ static int run_slice(struct vmm_system *sys, struct sched *s, struct task_rt *t,
         if (r == 0 || !p->live) {
             *why = p->killed ? "killed" : "exit";
             return finish(sys, s, t, p);
+        }
+        if (p->st.waiting) { /* no hole for its image: blocked until memory changes */
+            set_state(sys, p, PS_BLOCKED);
+            if (!(waits || reads || xfer)) {
+                p->wake = UINT64_MAX;
+                p->mem_seen = vmm__cm_changes(sys);
+            }
+            *why = "memory";
+            return 0;
         }
         if (waits || reads || xfer)
             set_state(sys, p, PS_BLOCKED);

@@ -524,3 +524,57 @@ TEST(mmu_checker_catches_a_broken_tiling)
     CHECK_EQ_I64(vmm_system_check(sys), 0);
     vmm_system_destroy(sys);
 }
+
+/* Round robin without swapping: a process whose image fits in no hole
+ * blocks until another's exit frees the memory, then runs its statements. */
+TEST(mmu_rr_process_waits_for_memory)
+{
+    static const char script[] = "frames 512\n"
+                                 "page-size 1K\n"
+                                 "sched rr\n"
+                                 "quantum 4refs\n"
+                                 "mmu relocation\n"
+                                 "program p300 data=300K\n"
+                                 "program p200 data=200K\n"
+                                 "program p100 data=100K\n"
+                                 "spawn P1 p300\n"
+                                 "spawn P2 p200\n"
+                                 "spawn P3 p100\n"
+                                 "P1 write data+0 len=20K value=1\n"
+                                 "exit P1\n"
+                                 "P2 write data+0 len=40K value=2\n"
+                                 "P3 write data+0 len=8K value=3\n"
+                                 "P3 check data+0 len=8K value=3\n"
+                                 "P2 check data+0 len=40K value=2\n";
+    struct vmm_workload *w;
+    char err[256];
+    CHECK_EQ_I64(vmm_workload_parse("rr.vmw", script, &w, err, sizeof err), 0);
+    struct vmm_config cfg;
+    vmm_config_default(&cfg);
+    vmm_workload_settings(w, &cfg);
+    cfg.swapping = false;
+    cfg.check = true;
+    struct vmm_system *sys;
+    CHECK_EQ_I64(vmm_system_create(&cfg, &sys, err, sizeof err), 0);
+    char *log = NULL;
+    size_t loglen = 0;
+    FILE *f = open_memstream(&log, &loglen);
+    uint64_t failures = 0;
+    int e = vmm_workload_run(sys, w, f, &failures);
+    fclose(f);
+    if (e < 0)
+        test_fail(__FILE__, __LINE__, "run: %s", vmm_system_error(sys));
+    CHECK_CONTAINS(log, "P3 spawned (p100): data 0x0 100K rw-; waits for memory");
+    CHECK_EQ_U64(failures, 0);
+    struct vmm_proc_stats p3 = pstat(sys, 3);
+    CHECK(!p3.waiting);
+    CHECK_EQ_U64(p3.references, 16); /* its write and its check, 8 pages each */
+    CHECK(p3.blocked_ns > 0);
+    struct vmm_stats st;
+    vmm_stats_get(sys, &st);
+    CHECK_EQ_U64(st.mem_waits, 1);
+    CHECK_EQ_U64(st.image_swap_outs, 0);
+    free(log);
+    vmm_system_destroy(sys);
+    vmm_workload_free(w);
+}

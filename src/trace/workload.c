@@ -521,6 +521,13 @@ static int end_proc(struct run *r, const struct wl_stmt *s, uint32_t proc, const
              slots = before.swap_slots_used - after.swap_slots_used;
     char wb[64];
     written_back(&before, &after, wb, sizeof wb);
+    if (vmm_system_config(r->sys)->mmu != VMM_MMU_PAGING) { /* bytes, in memory and out */
+        say(r, s->line,
+            "P%u %s: freed %" PRIu64 " bytes of memory (%" PRIu64 " holes now, the largest %" PRIu64
+            ")",
+            pid, how, after.free_bytes - before.free_bytes, after.holes, after.largest_hole);
+        return 0;
+    }
     say(r, s->line, "P%u %s: freed %" PRIu64 " frame%s and %" PRIu64 " swap slot%s%s", pid, how,
         frames, frames == 1 ? "" : "s", slots, slots == 1 ? "" : "s", wb);
     return 0;
@@ -1294,7 +1301,14 @@ static int step(struct run *r, struct cursor *c);
 static int task_step(void *ctx, struct vmm_system *sys)
 {
     struct cursor *c = ctx;
-    (void)sys;
+    const struct proc *p = vmm__proc(sys, c->r->w->procs[c->proc].pid);
+    if (p && p->live && p->st.waiting) { /* its image waits for a hole: try again */
+        int e = vmm_process_load(sys, p->pid);
+        if (e < 0)
+            return e;
+        if (p->st.waiting)
+            return 1;
+    }
     return step(c->r, c);
 }
 
@@ -1307,6 +1321,14 @@ static int note_rest(struct run *r, struct cursor *c)
     drop(c);
     c->ended = true;
     const struct wl_stmt *s = next_stmt(r, c);
+    const struct proc *p = vmm__proc(r->sys, r->w->procs[c->proc].pid);
+    if (s && p && p->live && p->st.waiting) {
+        say(r, s->line,
+            "P%u still waits for memory when nothing else can run: its statements from here "
+            "on did not run",
+            p->pid);
+        return 0;
+    }
     if (s && s->kind == WS_SPAWN)
         return run_spawn(r, s);
     if (s)
