@@ -268,10 +268,10 @@ int vmm_config_validate(const struct vmm_config *c, char *msg, size_t len)
         return VMM_EINVAL;
     }
     if (c->contig_unit < 1 || (c->contig_unit & (c->contig_unit - 1)) ||
-        c->contig_unit > c->frames * c->page_size) {
+        c->contig_unit > c->page_size) {
         snprintf(msg, len,
                  "allocation unit %" PRIu64
-                 " is not a power of two no larger than memory (--unit 1K)",
+                 " is not a power of two of at most the page size (--unit 1K)",
                  c->contig_unit);
         return VMM_EINVAL;
     }

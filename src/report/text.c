@@ -357,9 +357,10 @@ static void contig_report(const struct vmm_system *sys, const struct vmm_stats *
     const char *what = c->mmu == VMM_MMU_RELOCATION ? "partitions" : "segments";
     fprintf(out, "references       %12" PRIu64 "\n", st->references);
     fprintf(out,
-            "memory now       %12" PRIu64 "   %s in %" PRIu64 " holes: %" PRIu64
+            "memory now       %12" PRIu64 "   %s in %" PRIu64 " hole%s: %" PRIu64
             " bytes free, the largest hole %" PRIu64 "\n",
-            st->images, what, st->holes, st->free_bytes, st->largest_hole);
+            st->images, what, st->holes, st->holes == 1 ? "" : "s", st->free_bytes,
+            st->largest_hole);
     fprintf(out,
             "external frag.   %11.1f%%   now (1 - largest hole / free); mean %.1f%%, peak %.1f%%\n",
             100 * st->ext_frag, 100 * st->ext_frag_mean, 100 * st->ext_frag_peak);

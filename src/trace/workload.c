@@ -384,7 +384,8 @@ static int load(struct run *r, const struct wl_stmt *s, uint32_t pid, struct rpr
             return engine_failed(r, s, s->col, e);
         rp->size[i] = len;
         size_t l = strlen(map);
-        show_size(round_up(len, cfg->page_size), sz, sizeof sz);
+        show_size(round_up(len, cfg->mmu == VMM_MMU_PAGING ? cfg->page_size : cfg->contig_unit), sz,
+                  sizeof sz);
         snprintf(map + l, maplen - l, "%s%s 0x%" PRIx64 " %s %c%c%c", l ? ", " : "",
                  wl_regions[i].name, rp->start[i], sz, prot & VMM_PROT_READ ? 'r' : '-',
                  prot & VMM_PROT_WRITE ? 'w' : '-', prot & VMM_PROT_EXEC ? 'x' : '-');
@@ -523,9 +524,10 @@ static int end_proc(struct run *r, const struct wl_stmt *s, uint32_t proc, const
     written_back(&before, &after, wb, sizeof wb);
     if (vmm_system_config(r->sys)->mmu != VMM_MMU_PAGING) { /* bytes, in memory and out */
         say(r, s->line,
-            "P%u %s: freed %" PRIu64 " bytes of memory (%" PRIu64 " holes now, the largest %" PRIu64
-            ")",
-            pid, how, after.free_bytes - before.free_bytes, after.holes, after.largest_hole);
+            "P%u %s: freed %" PRIu64 " bytes of memory (%" PRIu64
+            " hole%s now, the largest %" PRIu64 ")",
+            pid, how, after.free_bytes - before.free_bytes, after.holes,
+            after.holes == 1 ? "" : "s", after.largest_hole);
         return 0;
     }
     say(r, s->line, "P%u %s: freed %" PRIu64 " frame%s and %" PRIu64 " swap slot%s%s", pid, how,
