@@ -887,7 +887,16 @@ int vmm__cm_access(struct vmm_system *sys, struct proc *p, uint64_t addr, unsign
     }
     while (len > 0) {
         uint32_t id;
-        uint64_t off, n;
+        uint64_t off, n, d; /* d: the offset the registers or the segment add to a base */
+        char how[96];
+        if (VMM_UNLIKELY(sys->obs_mask & VMM_EV_MASK(VMM_EV_REF))) { /* numbered as it will be */
+            struct vmm_event ev = {.kind = VMM_EV_REF,
+                                   .pid = p->pid,
+                                   .op = (uint8_t)op,
+                                   .vaddr = addr,
+                                   .seq = sys->st.references + 1};
+            vmm__emit(sys, &ev);
+        }
         if (relocation(sys)) {
             uint64_t limit = p->part ? img_of(cm, p->part)->size : 0;
             if (addr >= limit || len > limit - addr) {
@@ -900,8 +909,9 @@ int vmm__cm_access(struct vmm_system *sys, struct proc *p, uint64_t addr, unsign
                 return trap(sys, p, bad, op, why);
             }
             id = p->part;
-            off = addr;
+            off = d = addr;
             n = len;
+            snprintf(how, sizeof how, "below limit %" PRIu64 ", base", limit);
         } else {
             size_t i = 0;
             int e = segment_of(sys, p, addr, op, &i);
@@ -909,8 +919,12 @@ int vmm__cm_access(struct vmm_system *sys, struct proc *p, uint64_t addr, unsign
                 return e;
             struct region *r = &p->regions[i];
             id = r->img;
-            off = r->img_off + (addr - r->start);
+            d = addr - r->start;
+            off = r->img_off + d;
             n = r->end - addr < len ? r->end - addr : len;
+            snprintf(how, sizeof how,
+                     "segment %zu (%.24s) offset %" PRIu64 " < limit %" PRIu64 ", base", i, r->name,
+                     addr - r->start, r->end - r->start);
         }
         int e = bring_in(sys, p, id);
         if (e != 0)
@@ -926,6 +940,12 @@ int vmm__cm_access(struct vmm_system *sys, struct proc *p, uint64_t addr, unsign
             else
                 memcpy(buf, sys->mem + pa, n);
             buf += n;
+        }
+        if (VMM_UNLIKELY(sys->obs_mask & VMM_EV_MASK(VMM_EV_LEGAL))) {
+            char text[160];
+            snprintf(text, sizeof text, "%s 0x%" PRIx64 " + %" PRIu64 " = physical 0x%" PRIx64, how,
+                     pa - d, d, pa);
+            EMIT(sys, VMM_EV_LEGAL, .pid = p->pid, .vaddr = addr, .text = text);
         }
         EMIT(sys, VMM_EV_REF_END, .pid = p->pid, .op = (uint8_t)op, .vaddr = addr,
              .outcome = VMM_HIT, .frame = pa);

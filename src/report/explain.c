@@ -256,6 +256,25 @@ static void on_event(void *ctx, const struct vmm_event *ev)
         sep(x);
         add(x, " the OOM killer chooses P%u: %s;", ev->vpid, ev->text);
         break;
+    case VMM_EV_MEM: {
+        static const char *const what[] = {
+            "placed at",  "swapped out from", "swapped in at",      "moved to",
+            "resized at", "freed at",         "waits: no hole fits"};
+        char where[40] = "";
+        if (ev->mem != VMM_MEM_WAIT && ev->frame != UINT64_MAX)
+            snprintf(where, sizeof where, " 0x%" PRIx64, ev->frame);
+        else if (ev->mem == VMM_MEM_SWAP_OUT)
+            snprintf(where, sizeof where, " the backing store");
+        const char *w = ev->mem < sizeof what / sizeof what[0] ? what[ev->mem] : "?";
+        if (ev->mem == VMM_MEM_SWAP_OUT && ev->frame == UINT64_MAX)
+            w = "written to";
+        if (x->len == 0) {
+            fprintf(x->out, "%s (%" PRIu64 " bytes) %s%s\n", ev->text, ev->vpn, w, where);
+            break;
+        }
+        add(x, " %s (%" PRIu64 " bytes) %s%s;", ev->text, ev->vpn, w, where);
+        break;
+    }
     case VMM_EV_IO_ERROR:
         if (x->len == 0) {
             fprintf(x->out, "I/O error %s\n", ev->text);

@@ -301,3 +301,78 @@ $ vmm run --mmu paged
 $ vmm replay --mmu segmentation --sched rr --refs 1,2,3
 ? 2
 2> vmm: --mmu segmentation replays a trace read whole, in its order; use --sched none
+
+# every reference explained: base + logical, or segment base + offset, and the traps
+$ vmm run --mmu relocation --reserve 1K --explain inputs/before-paging.vmw
+? 0
+1> P1 spawned (small)
+1> P1 (8668 bytes) placed at 0x0
+1> inputs/before-paging.vmw:5: P1 spawned (small): text 0x0 3K r-x, data 0xc00 1500 rw-, heap 0x11dc 2K rw-, stack 0x1ddc 1K rw-; partition: base 0x0, limit 8668
+1> P2 spawned (small)
+1> P1 (8668 bytes) swapped out from 0x0
+1> P2 (8668 bytes) placed at 0x0
+1> inputs/before-paging.vmw:6: P2 spawned (small): text 0x0 3K r-x, data 0xc00 1500 rw-, heap 0x11dc 2K rw-, stack 0x1ddc 1K rw-; partition: base 0x0, limit 8668
+1> #1 P1 W 0xc00: P2 (8668 bytes) swapped out from 0x0; P1 (8668 bytes) swapped in at 0x0; legal (below limit 8668, base 0x0 + 3072 = physical 0xc00); hit
+1> #3 P2 W 0x11dc: P1 (8668 bytes) swapped out from 0x0; P2 (8668 bytes) swapped in at 0x0; legal (below limit 8668, base 0x0 + 4572 = physical 0x11dc); hit
+1> #6 P1 R 0xc00: P2 (8668 bytes) swapped out from 0x0; P1 (8668 bytes) swapped in at 0x0; legal (below limit 8668, base 0x0 + 3072 = physical 0xc00); hit
+1> #8 P2 W 0x0: P1 (8668 bytes) swapped out from 0x0; P2 (8668 bytes) swapped in at 0x0; legal (below limit 8668, base 0x0 + 0 = physical 0x0); hit
+1> #9 P1 R 0x11dc: P2 (8668 bytes) swapped out from 0x0; P1 (8668 bytes) swapped in at 0x0; legal (below limit 8668, base 0x0 + 4572 = physical 0x11dc); hit
+1> 
+1> vmm: inputs/before-paging.vmw (workload)
+1>   relocation (base and limit registers), first fit, execution-time binding, swapping; memory 16384 bytes
+1> 
+1> references                  9
+1> memory now                  1   partitions in 1 hole: 7716 bytes free, the largest hole 7716
+1> external frag.           0.0%   now (1 - largest hole / free); mean 0.0%, peak 0.0%
+1> internal frag.           1024   bytes inside partitions not asked for
+1> swapping                    6   partitions out whole, 5 back in; 95348 bytes moved, disk time 90.384 ms
+1> traps                       0   references past a limit (terminated)
+1> register loads              5   base and limit loaded when another process ran
+1> time                90.385 ms   simulated; EAT 10042733.3 ns per reference
+1> 
+1> physical memory: address, bytes, what
+1>   0x00000000       8668  P1
+1>   0x000021dc       7716  (hole)
+1> 
+1> processes; sizes in bytes
+1> pid  ppid  name      references     limit  in memory        base  swapped  state
+1>   1     -  small              5      8668       8668  0x00000000        3  running
+1>   2     -  small              4      8668          0           -        3  running
+$ vmm run --mmu segmentation --fit best --explain inputs/before-paging.vmw
+? 0
+1> P1 spawned (small)
+1> small (3072 bytes) placed at 0x0
+1> P1 data (1500 bytes) placed at 0xc00
+1> P1 heap (2048 bytes) placed at 0x11dc
+1> P1 stack (1024 bytes) placed at 0x19dc
+1> inputs/before-paging.vmw:5: P1 spawned (small): text 0x400000 3K r-x, data 0x400c00 1500 rw-, heap 0x401400 2K rw-, stack 0x7fffffffec00 1K rw-; 7644 of 7644 bytes of segments in memory
+1> P2 spawned (small)
+1> P2 data (1500 bytes) placed at 0x1ddc
+1> P2 heap (2048 bytes) placed at 0x23b8
+1> P2 stack (1024 bytes) placed at 0x2bb8
+1> inputs/before-paging.vmw:6: P2 spawned (small): text 0x400000 3K r-x, data 0x400c00 1500 rw-, heap 0x401400 2K rw-, stack 0x7fffffffec00 1K rw-; 7644 of 7644 bytes of segments in memory
+1> #1 P1 W 0x400c00: legal (segment 1 (data) offset 0 < limit 1500, base 0xc00 + 0 = physical 0xc00); hit
+1> #3 P2 W 0x401400: legal (segment 2 (heap) offset 0 < limit 2048, base 0x23b8 + 0 = physical 0x23b8); hit
+1> #5 P1 R 0x400c00: legal (segment 1 (data) offset 0 < limit 1500, base 0xc00 + 0 = physical 0xc00); hit
+1> inputs/before-paging.vmw:10: P2 killed: protection trap: write of segment 0 (text) at offset 0, which is r-x; its regions: text 0x400000-0x400c00 r-x, data 0x400c00-0x4011dc rw-, heap 0x401400-0x401c00 rw-, stack 0x7fffffffec00-0x7ffffffff000 rw-
+1> inputs/before-paging.vmw:11: P1 killed: segment trap: 0x4011dc is segment 1 (data) offset 1500, past its limit 1500; its regions: text 0x400000-0x400c00 r-x, data 0x400c00-0x4011dc rw-, heap 0x401400-0x401c00 rw-, stack 0x7fffffffec00-0x7ffffffff000 rw-
+1> 
+1> vmm: inputs/before-paging.vmw (workload)
+1>   segmentation (a segment table per process), best fit, execution-time binding, swapping; memory 16384 bytes
+1> 
+1> references                  6
+1> memory now                  0   segments in 1 hole: 16384 bytes free, the largest hole 16384
+1> external frag.           0.0%   now (1 - largest hole / free); mean 0.0%, peak 46.0%
+1> internal frag.              0   bytes inside segments not asked for
+1> swapping                    0   segments out whole, 0 back in; 0 bytes moved, disk time 8.077 ms
+1> traps                       2   references past a limit, in no segment or not allowed (terminated)
+1> register loads              5   segment-table registers loaded when another process ran
+1> time                 8.077 ms   simulated; EAT 1346233.3 ns per reference
+1> 
+1> physical memory: address, bytes, what
+1>   0x00000000      16384  (hole)
+1> 
+1> processes; sizes in bytes
+1> pid  ppid  name      references  segments  in memory  swapped  state
+1>   1     -  small              4         0          0        0  killed: segment trap: 0x4011dc is segment 1 (data) offset 1500, past its limit 1500
+1>   2     -  small              2         0          0        0  killed: protection trap: write of segment 0 (text) at offset 0, which is r-x
