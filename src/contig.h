@@ -102,10 +102,10 @@ int contig_grow_down(struct contig *c, uint64_t start, uint64_t more, uint64_t *
  * is called for each block moved, in address order, before the next one
  * moves (the caller copies its bytes: to < from, the ranges may overlap).
  * Returns the bytes moved (the cost of compaction). */
-uint64_t contig_compact(struct contig *c, bool (*may_move)(void *ctx, uint32_t owner, uint64_t start),
-                        void (*moved)(void *ctx, uint32_t owner, uint64_t from, uint64_t to,
-                                      uint64_t size),
-                        void *ctx);
+uint64_t
+contig_compact(struct contig *c, bool (*may_move)(void *ctx, uint32_t owner, uint64_t start),
+               void (*moved)(void *ctx, uint32_t owner, uint64_t from, uint64_t to, uint64_t size),
+               void *ctx);
 
 /* The extent that contains addr, or NULL if addr >= size. */
 const struct contig_ext *contig_find(const struct contig *c, uint64_t addr);
