@@ -17,6 +17,9 @@ static const struct {
     {"thrash", cmd_thrash,
      "CPU utilisation against the number of processes, with and without "
      "load control"},
+    {"translate", cmd_translate,
+     "address-translation exercises: relocation, segmentation, paging (by hand or "
+     "generated)"},
 };
 
 static int help(FILE *out)

@@ -762,6 +762,188 @@ VMM_API void vmm_thrash_default(struct vmm_thrash_spec *spec);
 VMM_API int vmm_thrash_run(const struct vmm_config *cfg, const struct vmm_thrash_spec *spec,
                            struct vmm_thrash_point *out, char *err, size_t errlen);
 
+/* ---- the translation calculator (vmm translate) ------------------------------ */
+
+/* Address translation as the textbooks pose it in exercises, apart from any
+ * running system: an MMU (relocation and limit registers, a segment table or
+ * a one-level page table), a list of virtual addresses, and for each the
+ * physical address or the trap and why (docs/cli.md, "vmm translate").
+ * Exercises are given by hand or generated from a seed. A trap is a result
+ * (enum vmm_xlate_outcome), never an error; errors are malformed exercises. */
+
+#define VMM_XLATE_MAX_SEGMENTS 64         /* segment-table entries at most */
+#define VMM_XLATE_MAX_PAGES    (1u << 20) /* page-table entries at most */
+#define VMM_XLATE_MAX_ADDRS    (1u << 20) /* addresses of one exercise at most */
+#define VMM_XLATE_ANY                                                                              \
+    (-1) /* vmm_xlate_addr.op: no operation given, so                                              \
+            permissions are not checked */
+
+/* Segment permissions, the bits of vmm_xlate_segment.prot. */
+enum vmm_xlate_prot { VMM_XLATE_R = 1, VMM_XLATE_W = 2, VMM_XLATE_X = 4 };
+
+/* One entry of a segment table. */
+struct vmm_xlate_segment {
+    uint64_t base;  /* physical address of the segment's first byte; for a segment that
+                       grows down, of the byte just past its last (its top) */
+    uint64_t limit; /* its length in bytes */
+    unsigned prot;  /* VMM_XLATE_R | VMM_XLATE_W | VMM_XLATE_X */
+    bool down;      /* grows down (a stack): offset d is legal iff max - d <= limit,
+                       max the largest segment size, and maps to base - (max - d) */
+    bool valid;     /* the entry's validation bit; an invalid entry traps every reference */
+};
+
+/* One entry of a page table. */
+struct vmm_xlate_pte {
+    uint64_t frame; /* physical frame number, when valid */
+    bool valid;     /* the valid-invalid bit */
+};
+
+/* One address to translate. */
+struct vmm_xlate_addr {
+    uint64_t va;     /* the virtual address, when not a pair */
+    uint64_t seg;    /* segmentation: segment number s, when a pair */
+    uint64_t offset; /* segmentation: offset d, when a pair */
+    bool pair;       /* given as s:d (Silberschatz) rather than flat (OSTEP) */
+    int op;          /* enum vmm_op of the reference, or VMM_XLATE_ANY; segmentation only */
+};
+
+/* An exercise: the MMU's state and the addresses to translate. Fill it with
+ * vmm_xlate_init and the vmm_xlate_add_* / vmm_xlate_parse_* functions (or
+ * vmm_xlate_generate); it owns its arrays: vmm_xlate_free releases them. */
+struct vmm_xlate {
+    enum vmm_mmu mmu;   /* the scheme */
+    uint64_t as_size;   /* bytes of the virtual address space; 0 = unbounded (any 64-bit
+                           address); required with seg_bits */
+    uint64_t phys_size; /* bytes of physical memory; 0 = not stated (unchecked) */
+    bool generated;     /* made by vmm_xlate_generate from seed */
+    uint64_t seed;      /* the seed it was made from */
+    /* relocation */
+    uint64_t base;  /* relocation register: physical address of virtual 0 */
+    uint64_t limit; /* limit register: virtual addresses 0 .. limit - 1 are legal */
+    /* segmentation */
+    unsigned seg_bits; /* top bits of a flat address that select the segment (OSTEP);
+                          0 = addresses are s:d pairs only */
+    size_t nsegs;      /* entries in segs (the segment-table length) */
+    struct vmm_xlate_segment segs[VMM_XLATE_MAX_SEGMENTS]; /* the segment table */
+    /* paging */
+    uint64_t page_size;           /* bytes; a power of two */
+    size_t npages;                /* entries in pt (the page-table length) */
+    struct vmm_xlate_pte *pt;     /* the page table, indexed by virtual page number; owned */
+    size_t naddrs;                /* addresses in addrs */
+    struct vmm_xlate_addr *addrs; /* the addresses to translate, in order; owned */
+};
+
+/* What one translation gives. */
+enum vmm_xlate_outcome {
+    VMM_XLATE_OK,           /* translated: pa holds the physical address */
+    VMM_XLATE_LIMIT,        /* trap, segmentation violation: the address or the offset is
+                               at or beyond the limit */
+    VMM_XLATE_NO_SEGMENT,   /* trap, segmentation violation: the segment number is beyond
+                               the table or its entry is invalid */
+    VMM_XLATE_PROTECTION,   /* trap: the operation is not among the segment's permissions */
+    VMM_XLATE_INVALID_PAGE, /* trap: the page's entry is invalid or beyond the table; with
+                               no backing store here, a segmentation fault */
+};
+
+struct vmm_xlate_result {
+    enum vmm_xlate_outcome outcome; /* what happened */
+    uint64_t va;     /* the flat virtual address (for an s:d pair, when seg_bits is set) */
+    uint64_t pa;     /* the physical address, when VMM_XLATE_OK */
+    uint64_t seg;    /* segmentation: the segment number */
+    uint64_t offset; /* the offset in the segment or the page; relocation: va */
+    uint64_t vpn;    /* paging: the virtual page number */
+    uint64_t frame;  /* paging: the frame, when VMM_XLATE_OK */
+};
+
+/* Parameters of a generated exercise; 0 in a field means its default. */
+struct vmm_xlate_gen {
+    enum vmm_mmu mmu;   /* the scheme */
+    uint64_t seed;      /* the same seed gives the same exercise on every machine */
+    uint64_t as_size;   /* a power of two, 16 bytes .. 4 GiB [16K] */
+    uint64_t phys_size; /* at least as_size, at most 64 GiB [64K, or 4 x as_size if
+                           that is larger] */
+    uint64_t page_size; /* paging: a power of two, at most as_size / 2 and at least
+                           as_size / 4096 [1K] */
+    unsigned seg_bits;  /* segmentation: 1 .. 6 [2] */
+    size_t count;       /* addresses, 1 .. 10000 [5] */
+};
+
+/* An empty exercise for mmu. */
+VMM_API void vmm_xlate_init(struct vmm_xlate *x, enum vmm_mmu mmu);
+/* Releases what x owns and leaves it empty (as vmm_xlate_init with x->mmu). */
+VMM_API void vmm_xlate_free(struct vmm_xlate *x);
+
+/* "relocation", "segmentation", "paging" and the reverse (-1 if unknown). */
+VMM_API const char *vmm_xlate_mmu_name(enum vmm_mmu mmu);
+VMM_API int vmm_xlate_mmu_parse(const char *name);
+/* A short name of an outcome: "ok", "limit", "no_segment", "protection",
+ * "invalid_page". */
+VMM_API const char *vmm_xlate_outcome_name(enum vmm_xlate_outcome o);
+
+/* Parses a number as exercises write them: decimal or 0x hex, with an optional
+ * K, M, G or T (binary) suffix: "120900", "0x3a0", "28K". Returns 0, or
+ * VMM_EPARSE / VMM_ERANGE. */
+VMM_API int vmm_xlate_parse_value(const char *text, uint64_t *out);
+
+/* Appends a segment-table entry. Returns 0, or VMM_ELIMIT with a message. */
+VMM_API int vmm_xlate_add_segment(struct vmm_xlate *x, const struct vmm_xlate_segment *s, char *err,
+                                  size_t errlen);
+/* Appends "BASE,LIMIT[,PROT][,down]" (PROT letters from r, w, x and -, e.g.
+ * "r-x" [rwx]; "up" is accepted too) or "-" (an invalid entry). Returns 0, or
+ * VMM_EPARSE / VMM_ERANGE / VMM_ELIMIT with a message. */
+VMM_API int vmm_xlate_parse_segment(struct vmm_xlate *x, const char *text, char *err,
+                                    size_t errlen);
+/* Appends a page-table entry. Returns 0, or VMM_ENOMEM / VMM_ELIMIT. */
+VMM_API int vmm_xlate_add_pte(struct vmm_xlate *x, const struct vmm_xlate_pte *e, char *err,
+                              size_t errlen);
+/* Appends the entries of "F0,F1,-,F3" (frame numbers; "-" invalid). Returns 0,
+ * or a negative code with a message naming the entry. */
+VMM_API int vmm_xlate_parse_page_table(struct vmm_xlate *x, const char *text, char *err,
+                                       size_t errlen);
+
+/* Checks the MMU's state before addresses are added: the limits, sizes and
+ * tables fit each other and the stated memories. Returns 0, or VMM_EINVAL /
+ * VMM_ERANGE with a message naming what is wrong and the option that sets it. */
+VMM_API int vmm_xlate_check(const struct vmm_xlate *x, char *err, size_t errlen);
+
+/* Translates one address on x (which vmm_xlate_check accepts) into *r.
+ * Returns 0 (a trap is an outcome), or VMM_EINVAL (a pair outside
+ * segmentation, a flat address with no seg_bits, an operation outside
+ * segmentation) / VMM_ERANGE (beyond the address space, or a pair that
+ * seg_bits cannot encode); *r is then unspecified. */
+VMM_API int vmm_xlate_translate(const struct vmm_xlate *x, const struct vmm_xlate_addr *a,
+                                struct vmm_xlate_result *r);
+/* The outcome as text: "PA 0x10c1 (4353)", or "trap (segmentation violation):
+ * offset 1222 >= limit 1000", ... Returns the length it needed (snprintf's). */
+VMM_API int vmm_xlate_describe(const struct vmm_xlate *x, const struct vmm_xlate_result *r,
+                               char *buf, size_t len);
+
+/* Appends an address after checking that x can translate it. Returns 0, or
+ * the code of vmm_xlate_translate / VMM_ENOMEM / VMM_ELIMIT with a message. */
+VMM_API int vmm_xlate_add_addr(struct vmm_xlate *x, const struct vmm_xlate_addr *a, char *err,
+                               size_t errlen);
+/* Appends an address written "VA", "s:d", or either after an operation
+ * "r:", "w:" or "x:" ("w:2:53"). Returns 0, or a negative code with a message. */
+VMM_API int vmm_xlate_parse_addr(struct vmm_xlate *x, const char *text, char *err, size_t errlen);
+
+/* Replaces *x (initialised, or left by vmm_xlate_free) with an exercise made
+ * from g->seed: a sensible setup and addresses about half of which are legal
+ * (both kinds whenever there are two or more). Returns 0, or VMM_EINVAL /
+ * VMM_ERANGE / VMM_ENOMEM with a message naming the parameter. */
+VMM_API int vmm_xlate_generate(const struct vmm_xlate_gen *g, struct vmm_xlate *x, char *err,
+                               size_t errlen);
+
+/* Flags of vmm_xlate_print. */
+enum {
+    VMM_XLATE_ANSWERS = 1 << 0, /* show each translation; otherwise "?" (a problem sheet) */
+    VMM_XLATE_JSON = 1 << 1,    /* one JSON object instead of the text */
+};
+
+/* Prints the exercise: the MMU's state, then one line per address with the
+ * virtual address in hex and decimal and, with VMM_XLATE_ANSWERS, its parts
+ * (segment and offset, page and offset) and the outcome. */
+VMM_API void vmm_xlate_print(const struct vmm_xlate *x, unsigned flags, FILE *out);
+
 /* ---- replacement policies -------------------------------------------------- */
 
 struct vmm_policy_info {
