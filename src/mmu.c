@@ -952,6 +952,8 @@ int vmm__cm_access(struct vmm_system *sys, struct proc *p, uint64_t addr, unsign
         addr += n;
         len -= n;
     }
+    if (sys->timeline && !sys->in_sched) /* time is the sum of the costs: sample each access */
+        vmm__timeline_tick(sys);
     if (VMM_UNLIKELY(sys->cfg.check))
         return vmm_system_check(sys);
     return VMM_HIT;

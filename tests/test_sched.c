@@ -328,7 +328,9 @@ TEST(sched_timeline_rows_add_up)
     uint64_t faults = 0, rows = 0;
     char *line = strchr(buf, '\n');
     CHECK(line != NULL);
-    CHECK(strncmp(buf, "time_ms,cpu_util,disk_util,faults_per_s,pid,state,resident,ws,faults",
+    CHECK(strncmp(buf,
+                  "time_ms,cpu_util,disk_util,faults_per_s,pid,state,resident,ws,faults,holes,"
+                  "largest_hole,ext_frag",
                   (size_t)(line - buf)) == 0);
     for (char *l = line + 1; *l; l = strchr(l, '\n') + 1) {
         double tms, cu, du, fr;

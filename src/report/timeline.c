@@ -3,15 +3,18 @@
  * simulated time, one CSV row per process per interval (tidy data: filter by
  * pid, plot against time):
  *
- *   time_ms,cpu_util,disk_util,faults_per_s,pid,state,resident,ws,faults
- *   10.000,0.412,1.000,112.5,1,blocked,37,41,2
- *   10.000,0.412,1.000,112.5,2,ready,30,44,0
+ *   time_ms,cpu_util,disk_util,faults_per_s,pid,state,resident,ws,faults,holes,largest_hole,ext_frag
+ *   10.000,0.412,1.000,112.5,1,blocked,37,41,2,0,0,0.000
+ *   10.000,0.412,1.000,112.5,2,ready,30,44,0,0,0,0.000
  *
  * cpu_util and disk_util are the fractions of the interval the CPU ran
  * processes and the disk transferred; faults_per_s counts every process's
  * page faults; faults is the process's own in the interval; resident and ws
  * are its resident pages and |W(t, delta)| at the sample. A process appears
- * from its creation until the interval it ended in.
+ * from its creation until the interval it ended in. Under relocation and
+ * segmentation, resident is the pages' worth of its images in memory, and
+ * holes, largest_hole (bytes) and ext_frag describe physical memory at the
+ * sample (0 under paging): external fragmentation over time.
  *
  * The engine calls vmm__timeline_tick after every step (with the scheduler)
  * or every reference (without it, time being the sum of the costs so far).
@@ -58,7 +61,8 @@ int vmm_timeline_attach(struct vmm_system *sys, FILE *out, uint64_t interval_ns)
     sys->timeline = t;
     sys->lean = false;
     vmm__periodic_reset(sys);
-    fprintf(out, "time_ms,cpu_util,disk_util,faults_per_s,pid,state,resident,ws,faults\n");
+    fprintf(out, "time_ms,cpu_util,disk_util,faults_per_s,pid,state,resident,ws,faults,holes,"
+                 "largest_hole,ext_frag\n");
     return 0;
 }
 
@@ -108,6 +112,9 @@ static void sample(struct vmm_system *sys, bool last)
         cu = 1.0;
     if (du > 1.0)
         du = 1.0;
+    struct vmm_stats st = {0};
+    if (sys->cm)
+        vmm__cm_stats(sys, &st);
     for (uint64_t k = 0; k < rows; k++) {
         uint64_t at = t->next + k * t->interval;
         if (at > now) /* a partial interval at the end */
@@ -119,10 +126,18 @@ static void sample(struct vmm_system *sys, bool last)
                 continue;
             /* Its faults since the last row, in the first of the rows. */
             uint64_t f = k == 0 ? p->st.page_faults - *pf : 0;
-            fprintf(t->out, "%.3f,%.3f,%.3f,%.1f,%zu,%s,%" PRIu64 ",%" PRIu64 ",%" PRIu64 "\n",
+            uint64_t resident = p->st.resident_pages;
+            if (sys->cm) {
+                struct vmm_proc_stats ps = {0};
+                vmm__cm_proc_stats(sys, p, &ps);
+                resident = (ps.image_resident + sys->cfg.page_size - 1) >> sys->page_shift;
+            }
+            fprintf(t->out,
+                    "%.3f,%.3f,%.3f,%.1f,%zu,%s,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64
+                    ",%" PRIu64 ",%.3f\n",
                     (double)at / 1e6, cu, du, fr, pid,
                     !p->live ? "done" : state_name[p->state < PS_DONE ? p->state : PS_DONE],
-                    p->st.resident_pages, p->st.ws_size, f);
+                    resident, p->st.ws_size, f, st.holes, st.largest_hole, st.ext_frag);
         }
         for (size_t pid = 1; pid < sys->cap_procs; pid++) {
             const struct proc *p = sys->procs[pid];

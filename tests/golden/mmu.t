@@ -376,3 +376,150 @@ $ vmm run --mmu segmentation --fit best --explain inputs/before-paging.vmw
 1> pid  ppid  name      references  segments  in memory  swapped  state
 1>   1     -  small              4         0          0        0  killed: segment trap: 0x4011dc is segment 1 (data) offset 1500, past its limit 1500
 1>   2     -  small              2         0          0        0  killed: protection trap: write of segment 0 (text) at offset 0, which is r-x
+
+# external fragmentation over time: the timeline's holes, largest_hole and ext_frag
+$ vmm run --mmu segmentation --timeline - --timeline-interval 40ms ../../examples/schemes.vmw --json
+? 0
+1> time_ms,cpu_util,disk_util,faults_per_s,pid,state,resident,ws,faults,holes,largest_hole,ext_frag
+1> 40.000,0.000,1.000,0.0,1,ready,0,0,0,3,34816,0.541
+1> 40.000,0.000,1.000,0.0,2,done,0,0,0,3,34816,0.541
+1> 40.000,0.000,1.000,0.0,3,ready,8,0,0,3,34816,0.541
+1> 40.000,0.000,1.000,0.0,4,ready,22,0,0,3,34816,0.541
+1> 80.000,0.000,1.000,0.0,1,ready,0,0,0,3,32768,0.418
+1> 80.000,0.000,1.000,0.0,3,ready,8,0,0,3,32768,0.418
+1> 80.000,0.000,1.000,0.0,4,ready,22,0,0,3,32768,0.418
+1> 80.000,0.000,1.000,0.0,5,ready,5,0,0,3,32768,0.418
+1> 120.000,0.000,1.000,0.0,1,done,0,0,0,4,15360,0.571
+1> 120.000,0.000,1.000,0.0,3,ready,8,0,0,4,15360,0.571
+1> 120.000,0.000,1.000,0.0,4,ready,8,0,0,4,15360,0.571
+1> 120.000,0.000,1.000,0.0,5,ready,0,0,0,4,15360,0.571
+1> 120.000,0.000,1.000,0.0,6,ready,22,0,0,4,15360,0.571
+1> 120.000,0.000,1.000,0.0,7,ready,10,0,0,4,15360,0.571
+1> 160.000,0.000,1.000,0.0,3,ready,11,0,0,2,25600,0.359
+1> 160.000,0.000,1.000,0.0,4,ready,0,0,0,2,25600,0.359
+1> 160.000,0.000,1.000,0.0,5,ready,0,0,0,2,25600,0.359
+1> 160.000,0.000,1.000,0.0,6,ready,11,0,0,2,25600,0.359
+1> 160.000,0.000,1.000,0.0,7,ready,10,0,0,2,25600,0.359
+1> 183.617,0.001,0.999,0.0,3,ready,11,0,0,2,14336,0.263
+1> 183.617,0.001,0.999,0.0,4,ready,3,0,0,2,14336,0.263
+1> 183.617,0.001,0.999,0.0,5,ready,3,0,0,2,14336,0.263
+1> 183.617,0.001,0.999,0.0,6,ready,11,0,0,2,14336,0.263
+1> 183.617,0.001,0.999,0.0,7,ready,10,0,0,2,14336,0.263
+1> {
+1>   "input": "../../examples/schemes.vmw",
+1>   "format": "workload",
+1>   "policy": "lru",
+1>   "policy_params": "",
+1>   "frames": 40,
+1>   "page_size": 4096,
+1>   "va_bits": 48,
+1>   "levels": 4,
+1>   "tlb_entries": 0,
+1>   "tlb_ways": 0,
+1>   "data": true,
+1>   "seed": 1,
+1>   "flush_interval": 0,
+1>   "fail_read": 0,
+1>   "fail_write": 0,
+1>   "references": 140,
+1>   "page_faults": 0,
+1>   "minor_faults": 0,
+1>   "major_faults": 0,
+1>   "hits": 0,
+1>   "fault_rate": 0.000000,
+1>   "evictions": 0,
+1>   "writebacks": 0,
+1>   "writebacks_saved": 0,
+1>   "swap_reads": 0,
+1>   "zero_fills": 0,
+1>   "swap_slots_used": 0,
+1>   "swap_slots_peak": 0,
+1>   "tlb_hits": 0,
+1>   "tlb_misses": 0,
+1>   "walks": 0,
+1>   "segfaults": 0,
+1>   "frames_used": 0,
+1>   "time_ns": 183617200,
+1>   "eat_ns": 1311551.429,
+1>   "cow_copies": 0,
+1>   "cow_reuses": 0,
+1>   "page_cache_hits": 0,
+1>   "swap_cache_hits": 0,
+1>   "file_reads": 0,
+1>   "forks": 0,
+1>   "execs": 0,
+1>   "stack_growths": 0,
+1>   "processes_created": 7,
+1>   "file_writes": {"evict": 0, "msync": 0, "munmap": 0, "exit": 0, "periodic": 0},
+1>   "page_cache_pages": 0,
+1>   "page_cache_mapped": 0,
+1>   "dirty_pages": 0,
+1>   "bus_errors": 0,
+1>   "oom_kills": 0,
+1>   "io_errors": 0,
+1>   "io_reads": 3,
+1>   "io_writes": 14,
+1>   "sched": "none",
+1>   "quantum_ns": 10000000,
+1>   "quantum_refs": 0,
+1>   "asid": true,
+1>   "replacement": "global",
+1>   "allocation": "equal",
+1>   "min_frames": 1,
+1>   "ws_delta": 10000,
+1>   "load_control": "none",
+1>   "pff": [2, 20, 1000],
+1>   "elapsed_ns": 183617200,
+1>   "cpu_ns": 14000,
+1>   "switch_ns": 0,
+1>   "idle_ns": 183603200,
+1>   "disk_ns": 183603200,
+1>   "cpu_util": 0.000076,
+1>   "disk_util": 0.999924,
+1>   "throughput": 762.456,
+1>   "context_switches": 0,
+1>   "suspensions": 0,
+1>   "resumptions": 0,
+1>   "mmu": "segmentation",
+1>   "binding": "execution",
+1>   "fit": "first",
+1>   "compaction": false,
+1>   "swapping": true,
+1>   "images": 8,
+1>   "holes": 2,
+1>   "largest_hole": 14336,
+1>   "free_bytes": 19456,
+1>   "ext_frag": 0.263158,
+1>   "ext_frag_mean": 0.253749,
+1>   "ext_frag_peak": 0.680851,
+1>   "internal_frag": 0,
+1>   "image_swap_outs": 17,
+1>   "image_swap_ins": 3,
+1>   "image_swap_bytes": 235520,
+1>   "image_disk_ns": 183603200,
+1>   "compactions": 0,
+1>   "compact_bytes": 0,
+1>   "copy_ns": 0,
+1>   "limit_traps": 0,
+1>   "mem_waits": 0,
+1>   "reg_loads": 22,
+1>   "cost": {"mem_ns": 100, "tlb_ns": 1, "pt_level_ns": 100, "fault_ns": 1000, "swap_read_ns": 8000000, "swap_write_ns": 8000000, "switch_ns": 5000},
+1>   "processes": [
+1>     {"pid": 1, "name": "editor", "references": 5, "page_faults": 0, "minor_faults": 0, "major_faults": 0, "resident_pages": 0, "swapped_pages": 0, "evicted": 0, "writebacks": 0, "page_table_nodes": 0, "state": "exited", "ppid": 0, "zero_fills": 0, "cow_copies": 0, "rss_anon_pages": 0, "rss_file_pages": 0, "rss_shmem_pages": 0, "shared_pages": 0, "private_pages": 0, "pss_bytes": 0, "swap_pages": 0, "run_ns": 0, "ready_ns": 0, "blocked_ns": 0, "suspended_ns": 0, "priority": 1, "allocation": 0, "owned_frames": 0, "ws_size": 0, "ws_peak": 0, "suspensions": 0, "image_bytes": 0, "image_resident": 0, "base": 0, "limit": 0, "image_swap_outs": 3, "waiting": false},
+1>     {"pid": 2, "name": "shell", "references": 3, "page_faults": 0, "minor_faults": 0, "major_faults": 0, "resident_pages": 0, "swapped_pages": 0, "evicted": 0, "writebacks": 0, "page_table_nodes": 0, "state": "exited", "ppid": 0, "zero_fills": 0, "cow_copies": 0, "rss_anon_pages": 0, "rss_file_pages": 0, "rss_shmem_pages": 0, "shared_pages": 0, "private_pages": 0, "pss_bytes": 0, "swap_pages": 0, "run_ns": 0, "ready_ns": 0, "blocked_ns": 0, "suspended_ns": 0, "priority": 1, "allocation": 0, "owned_frames": 0, "ws_size": 0, "ws_peak": 0, "suspensions": 0, "image_bytes": 0, "image_resident": 0, "base": 0, "limit": 0, "image_swap_outs": 0, "waiting": false},
+1>     {"pid": 3, "name": "compiler", "references": 44, "page_faults": 0, "minor_faults": 0, "major_faults": 0, "resident_pages": 0, "swapped_pages": 0, "evicted": 0, "writebacks": 0, "page_table_nodes": 0, "state": "running", "ppid": 0, "zero_fills": 0, "cow_copies": 0, "rss_anon_pages": 0, "rss_file_pages": 0, "rss_shmem_pages": 0, "shared_pages": 0, "private_pages": 0, "pss_bytes": 0, "swap_pages": 0, "run_ns": 0, "ready_ns": 0, "blocked_ns": 0, "suspended_ns": 0, "priority": 1, "allocation": 0, "owned_frames": 0, "ws_size": 0, "ws_peak": 0, "suspensions": 0, "image_bytes": 88064, "image_resident": 41984, "base": 0, "limit": 0, "image_swap_outs": 3, "waiting": false},
+1>     {"pid": 4, "name": "compiler", "references": 12, "page_faults": 0, "minor_faults": 0, "major_faults": 0, "resident_pages": 0, "swapped_pages": 0, "evicted": 0, "writebacks": 0, "page_table_nodes": 0, "state": "running", "ppid": 0, "zero_fills": 0, "cow_copies": 0, "rss_anon_pages": 0, "rss_file_pages": 0, "rss_shmem_pages": 0, "shared_pages": 0, "private_pages": 0, "pss_bytes": 0, "swap_pages": 0, "run_ns": 0, "ready_ns": 0, "blocked_ns": 0, "suspended_ns": 0, "priority": 1, "allocation": 0, "owned_frames": 0, "ws_size": 0, "ws_peak": 0, "suspensions": 0, "image_bytes": 88064, "image_resident": 11264, "base": 0, "limit": 0, "image_swap_outs": 3, "waiting": false},
+1>     {"pid": 5, "name": "shell", "references": 12, "page_faults": 0, "minor_faults": 0, "major_faults": 0, "resident_pages": 0, "swapped_pages": 0, "evicted": 0, "writebacks": 0, "page_table_nodes": 0, "state": "running", "ppid": 0, "zero_fills": 0, "cow_copies": 0, "rss_anon_pages": 0, "rss_file_pages": 0, "rss_shmem_pages": 0, "shared_pages": 0, "private_pages": 0, "pss_bytes": 0, "swap_pages": 0, "run_ns": 0, "ready_ns": 0, "blocked_ns": 0, "suspended_ns": 0, "priority": 1, "allocation": 0, "owned_frames": 0, "ws_size": 0, "ws_peak": 0, "suspensions": 0, "image_bytes": 19456, "image_resident": 9216, "base": 0, "limit": 0, "image_swap_outs": 3, "waiting": false},
+1>     {"pid": 6, "name": "compiler", "references": 44, "page_faults": 0, "minor_faults": 0, "major_faults": 0, "resident_pages": 0, "swapped_pages": 0, "evicted": 0, "writebacks": 0, "page_table_nodes": 0, "state": "running", "ppid": 0, "zero_fills": 0, "cow_copies": 0, "rss_anon_pages": 0, "rss_file_pages": 0, "rss_shmem_pages": 0, "shared_pages": 0, "private_pages": 0, "pss_bytes": 0, "swap_pages": 0, "run_ns": 0, "ready_ns": 0, "blocked_ns": 0, "suspended_ns": 0, "priority": 1, "allocation": 0, "owned_frames": 0, "ws_size": 0, "ws_peak": 0, "suspensions": 0, "image_bytes": 88064, "image_resident": 41984, "base": 0, "limit": 0, "image_swap_outs": 2, "waiting": false},
+1>     {"pid": 7, "name": "editor", "references": 20, "page_faults": 0, "minor_faults": 0, "major_faults": 0, "resident_pages": 0, "swapped_pages": 0, "evicted": 0, "writebacks": 0, "page_table_nodes": 0, "state": "running", "ppid": 0, "zero_fills": 0, "cow_copies": 0, "rss_anon_pages": 0, "rss_file_pages": 0, "rss_shmem_pages": 0, "shared_pages": 0, "private_pages": 0, "pss_bytes": 0, "swap_pages": 0, "run_ns": 0, "ready_ns": 0, "blocked_ns": 0, "suspended_ns": 0, "priority": 1, "allocation": 0, "owned_frames": 0, "ws_size": 0, "ws_peak": 0, "suspensions": 0, "image_bytes": 39936, "image_resident": 39936, "base": 0, "limit": 0, "image_swap_outs": 0, "waiting": false}
+1>   ]
+1> }
+2> ../../examples/schemes.vmw:19: P1 spawned (editor): text 0x400000 13K r-x, data 0x404000 5K rw-, heap 0x406000 18K rw-, stack 0x7fffffffe000 3K rw-; 39936 of 39936 bytes of segments in memory
+2> ../../examples/schemes.vmw:20: P2 spawned (shell): text 0x400000 6K r-x, data 0x402000 2K rw-, heap 0x403000 9K rw-, stack 0x7fffffffe000 2K rw-; 19456 of 19456 bytes of segments in memory
+2> ../../examples/schemes.vmw:21: P3 spawned (compiler): text 0x400000 29K r-x, data 0x408000 11K rw-, heap 0x40b000 41K rw-, stack 0x7fffffffd000 5K rw-; 88064 of 88064 bytes of segments in memory
+2> ../../examples/schemes.vmw:25: P2 exited: freed 19456 bytes of memory (2 holes now, the largest 19456)
+2> ../../examples/schemes.vmw:26: P4 spawned (compiler): text 0x400000 29K r-x, data 0x408000 11K rw-, heap 0x40b000 41K rw-, stack 0x7fffffffd000 5K rw-; 88064 of 88064 bytes of segments in memory
+2> ../../examples/schemes.vmw:28: P5 spawned (shell): text 0x400000 6K r-x, data 0x402000 2K rw-, heap 0x403000 9K rw-, stack 0x7fffffffe000 2K rw-; 19456 of 19456 bytes of segments in memory
+2> ../../examples/schemes.vmw:30: P1 exited: freed 0 bytes of memory (3 holes now, the largest 32768)
+2> ../../examples/schemes.vmw:31: P6 spawned (compiler): text 0x400000 29K r-x, data 0x408000 11K rw-, heap 0x40b000 41K rw-, stack 0x7fffffffd000 5K rw-; 88064 of 88064 bytes of segments in memory
+2> ../../examples/schemes.vmw:33: P7 spawned (editor): text 0x400000 13K r-x, data 0x404000 5K rw-, heap 0x406000 18K rw-, stack 0x7fffffffe000 3K rw-; 39936 of 39936 bytes of segments in memory

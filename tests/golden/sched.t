@@ -117,19 +117,19 @@ $ vmm replay --copies 3 inputs/small.addr
 # a working-set-controlled replay of three traces, with its timeline on standard output
 $ vmm replay --sched rr --quantum 2refs --load-control ws --ws-delta 4 --frames 5 --tlb 0 --cost-swap-read 1000 --cost-swap-write 1000 --timeline - --timeline-interval 20us inputs/silberschatz.pages inputs/silberschatz.pages inputs/small.addr
 ? 0
-1> time_ms,cpu_util,disk_util,faults_per_s,pid,state,resident,ws,faults
-1> 0.020,0.500,0.000,250000.0,1,ready,2,2,2
-1> 0.020,0.500,0.000,250000.0,2,ready,2,2,2
-1> 0.020,0.500,0.000,250000.0,3,running,1,1,1
-1> 0.040,0.351,0.000,173160.2,1,suspended,0,4,2
-1> 0.040,0.351,0.000,173160.2,2,ready,4,4,2
-1> 0.040,0.351,0.000,173160.2,3,running,1,1,0
-1> 0.060,0.706,0.000,294117.6,1,running,4,3,4
-1> 0.060,0.706,0.000,294117.6,2,suspended,0,4,0
-1> 0.060,0.706,0.000,294117.6,3,done,0,0,1
-1> 0.080,0.749,0.000,301507.5,1,done,0,0,2
-1> 0.080,0.749,0.000,301507.5,2,running,4,4,4
-1> 0.088,1.000,0.000,256410.3,2,done,0,0,2
+1> time_ms,cpu_util,disk_util,faults_per_s,pid,state,resident,ws,faults,holes,largest_hole,ext_frag
+1> 0.020,0.500,0.000,250000.0,1,ready,2,2,2,0,0,0.000
+1> 0.020,0.500,0.000,250000.0,2,ready,2,2,2,0,0,0.000
+1> 0.020,0.500,0.000,250000.0,3,running,1,1,1,0,0,0.000
+1> 0.040,0.351,0.000,173160.2,1,suspended,0,4,2,0,0,0.000
+1> 0.040,0.351,0.000,173160.2,2,ready,4,4,2,0,0,0.000
+1> 0.040,0.351,0.000,173160.2,3,running,1,1,0,0,0,0.000
+1> 0.060,0.706,0.000,294117.6,1,running,4,3,4,0,0,0.000
+1> 0.060,0.706,0.000,294117.6,2,suspended,0,4,0,0,0,0.000
+1> 0.060,0.706,0.000,294117.6,3,done,0,0,1,0,0,0.000
+1> 0.080,0.749,0.000,301507.5,1,done,0,0,2,0,0,0.000
+1> 0.080,0.749,0.000,301507.5,2,running,4,4,4,0,0,0.000
+1> 0.088,1.000,0.000,256410.3,2,done,0,0,2,0,0,0.000
 1> vmm: inputs/silberschatz.pages inputs/silberschatz.pages inputs/small.addr (pages)
 1>   lru, 5 frames of 4 KiB, 48-bit addresses (4-level page table), no TLB
 1> 
