@@ -433,11 +433,13 @@ static void random_run(unsigned mmu, unsigned fit, unsigned binding, bool swappi
             uint32_t c = next++;
             int e = vmm_process_fork(sys, pid, c);
             CHECK_EQ_I64(e, 0);
+            CHECK_EQ_I64(vmm_system_check(sys), 0);
             sh[c] = sh[pid];
             continue;
         }
         if (what < 16) { /* exit */
             CHECK_EQ_I64(vmm_process_exit(sys, pid), 0);
+            CHECK_EQ_I64(vmm_system_check(sys), 0);
             sh[pid].live = false;
             continue;
         }
