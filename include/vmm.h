@@ -880,9 +880,9 @@ VMM_API int vmm_xlate_mmu_parse(const char *name);
  * "invalid_page". */
 VMM_API const char *vmm_xlate_outcome_name(enum vmm_xlate_outcome o);
 
-/* Parses a number as exercises write them: decimal or 0x hex, with an optional
- * K, M, G or T (binary) suffix: "120900", "0x3a0", "28K". Returns 0, or
- * VMM_EPARSE / VMM_ERANGE. */
+/* Parses a number as exercises write them: decimal with an optional K, M, G
+ * or T (binary) suffix, as vmm_parse_size reads sizes, or 0x hex: "120900",
+ * "28K", "0x3a0". Returns 0, or VMM_EPARSE / VMM_ERANGE. */
 VMM_API int vmm_xlate_parse_value(const char *text, uint64_t *out);
 
 /* Appends a segment-table entry. Returns 0, or VMM_ELIMIT with a message. */

@@ -24,6 +24,8 @@
  */
 #include "internal.h"
 
+#include <ctype.h>
+#include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -136,64 +138,16 @@ const char *vmm_xlate_outcome_name(enum vmm_xlate_outcome o)
 
 int vmm_xlate_parse_value(const char *text, uint64_t *out)
 {
-    const char *p = text;
-    uint64_t v = 0;
-    unsigned base = 10;
-    if (!p || !*p)
+    if (!text || !(text[0] == '0' && (text[1] == 'x' || text[1] == 'X')))
+        return vmm_parse_size(text, out); /* decimal, with K, M, G or T */
+    char *end;
+    if (!isxdigit((unsigned char)text[2]))
         return VMM_EPARSE;
-    if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
-        base = 16;
-        p += 2;
-    }
-    const char *digits = p;
-    for (;; p++) {
-        unsigned d;
-        if (*p >= '0' && *p <= '9')
-            d = (unsigned)(*p - '0');
-        else if (base == 16 && *p >= 'a' && *p <= 'f')
-            d = (unsigned)(*p - 'a' + 10);
-        else if (base == 16 && *p >= 'A' && *p <= 'F')
-            d = (unsigned)(*p - 'A' + 10);
-        else
-            break;
-        if (v > (UINT64_MAX - d) / base)
-            return VMM_ERANGE;
-        v = v * base + d;
-    }
-    if (p == digits)
-        return VMM_EPARSE;
-    unsigned shift = 0;
-    switch (*p) {
-    case 'k':
-    case 'K':
-        shift = 10;
-        break;
-    case 'm':
-    case 'M':
-        shift = 20;
-        break;
-    case 'g':
-    case 'G':
-        shift = 30;
-        break;
-    case 't':
-    case 'T':
-        shift = 40;
-        break;
-    default:
-        break;
-    }
-    if (shift) {
-        p++;
-        if (p[0] == 'i' && p[1] == 'B')
-            p += 2;
-        else if (p[0] == 'B')
-            p++;
-        if (v > UINT64_MAX >> shift)
-            return VMM_ERANGE;
-        v <<= shift;
-    }
-    if (*p)
+    errno = 0;
+    unsigned long long v = strtoull(text + 2, &end, 16);
+    if (errno)
+        return VMM_ERANGE;
+    if (*end)
         return VMM_EPARSE;
     *out = v;
     return 0;
