@@ -200,8 +200,8 @@ static const struct {
     /* programs */
     {"program ed txt=4K\n",
      "t.vmw:1:12: unexpected 'txt=4K'; expected text=, data=, bss=, heap=, stack=, "
-     "stack-limit= (program NAME text=SIZE data=SIZE bss=SIZE heap=SIZE stack=SIZE "
-     "[stack-limit=SIZE], or program NAME flat)"},
+     "stack-limit=, at= (program NAME text=SIZE data=SIZE bss=SIZE heap=SIZE stack=SIZE "
+     "[stack-limit=SIZE] [at=ADDR], or program NAME flat)"},
     {"program 9ed text=4K\n",
      "t.vmw:1:9: '9ed' is not a program name; expected a letter or '_' then letters, digits, "
      "'_', '-' or '.', at most 31 bytes"},

@@ -352,6 +352,8 @@ static int load(struct run *r, const struct wl_stmt *s, uint32_t pid, struct rpr
     memset(rp->start, 0, sizeof rp->start);
     memset(rp->size, 0, sizeof rp->size);
     rp->prog = prog;
+    if ((e = vmm_process_set_address(r->sys, pid, pg->at)) < 0) /* compile-time binding */
+        return engine_failed(r, s, s->col, e);
     if (pg->flat) {
         e = vmm_region_add(r->sys, pid, "all", 0, 1ull << cfg->va_bits,
                            VMM_PROT_READ | VMM_PROT_WRITE | VMM_PROT_EXEC);

@@ -166,6 +166,8 @@ struct wl_program {
     char name[WL_NAME_MAX];   /* as given to `program` and to vmm_process_spawn */
     uint64_t size[WR__COUNT]; /* bytes of each region; 0 = no such region */
     uint64_t stack_limit;     /* how far the stack may grow (stack-limit=) */
+    uint64_t at;              /* at=: the physical address it is built for (compile-time
+                                 binding under relocation and segmentation), 0 if not given */
     bool flat;                /* `flat`: one rwx region over the whole address space */
     uint32_t line;            /* where it is defined */
 };

@@ -973,16 +973,13 @@ static int p_policy(struct parser *ps, const struct stmt_ctx *c)
 static int p_program(struct parser *ps, const struct stmt_ctx *c)
 {
     static const struct keyspec spec[] = {
-        {"text", KEY_SIZE, false, 0, 1ull << 56},
-        {"data", KEY_SIZE, false, 0, 1ull << 56},
-        {"bss", KEY_SIZE, false, 0, 1ull << 56},
-        {"heap", KEY_SIZE, false, 0, 1ull << 56},
-        {"stack", KEY_SIZE, false, 0, 1ull << 56},
-        {"stack-limit", KEY_SIZE, false, 0, 1ull << 56},
-        {NULL, KEY_SIZE, false, 0, 0},
+        {"text", KEY_SIZE, false, 0, 1ull << 56},  {"data", KEY_SIZE, false, 0, 1ull << 56},
+        {"bss", KEY_SIZE, false, 0, 1ull << 56},   {"heap", KEY_SIZE, false, 0, 1ull << 56},
+        {"stack", KEY_SIZE, false, 0, 1ull << 56}, {"stack-limit", KEY_SIZE, false, 0, 1ull << 56},
+        {"at", KEY_SIZE, false, 0, 1ull << 56},    {NULL, KEY_SIZE, false, 0, 0},
     };
     const char *usage = "program NAME text=SIZE data=SIZE bss=SIZE heap=SIZE stack=SIZE "
-                        "[stack-limit=SIZE], or program NAME flat";
+                        "[stack-limit=SIZE] [at=ADDR], or program NAME flat";
     char b[64];
     struct kval val[KEYS_MAX];
     bool seen[KEYS_MAX];
@@ -1020,6 +1017,7 @@ static int p_program(struct parser *ps, const struct stmt_ctx *c)
     pg->stack_limit = !flat && seen[WR__COUNT] ? val[WR__COUNT].u : WL_STACK_LIMIT;
     if (pg->stack_limit < pg->size[WR_STACK])
         pg->stack_limit = pg->size[WR_STACK];
+    pg->at = !flat && seen[WR__COUNT + 1] ? val[WR__COUNT + 1].u : 0;
     return 0;
 }
 

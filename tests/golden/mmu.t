@@ -523,3 +523,74 @@ $ vmm run --mmu segmentation --timeline - --timeline-interval 40ms ../../example
 2> ../../examples/schemes.vmw:30: P1 exited: freed 0 bytes of memory (3 holes now, the largest 32768)
 2> ../../examples/schemes.vmw:31: P6 spawned (compiler): text 0x400000 29K r-x, data 0x408000 11K rw-, heap 0x40b000 41K rw-, stack 0x7fffffffd000 5K rw-; 88064 of 88064 bytes of segments in memory
 2> ../../examples/schemes.vmw:33: P7 spawned (editor): text 0x400000 13K r-x, data 0x404000 5K rw-, heap 0x406000 18K rw-, stack 0x7fffffffe000 3K rw-; 39936 of 39936 bytes of segments in memory
+
+# compile-time binding: a and b are built for address 0, so only one is resident
+$ vmm run --reserve 0 --explain inputs/compile-binding.vmw
+? 0
+1> P1 spawned (a)
+1> P1 (10240 bytes) placed at 0x0
+1> inputs/compile-binding.vmw:9: P1 spawned (a): data 0x0 10K rw-; partition: base 0x0, limit 10240
+1> P2 spawned (b)
+1> P1 (10240 bytes) swapped out from 0x0
+1> P2 (10240 bytes) placed at 0x0
+1> inputs/compile-binding.vmw:10: P2 spawned (b): data 0x0 10K rw-; partition: base 0x0, limit 10240
+1> P3 spawned (c)
+1> P3 (10240 bytes) placed at 0x5000
+1> inputs/compile-binding.vmw:11: P3 spawned (c): data 0x0 10K rw-; partition: base 0x5000, limit 10240
+1> #1 P1 W 0x0: P2 (10240 bytes) swapped out from 0x0; P1 (10240 bytes) swapped in at 0x0; legal (below limit 10240, base 0x0 + 0 = physical 0x0); hit
+1> #2 P3 W 0x0: legal (below limit 10240, base 0x5000 + 0 = physical 0x5000); hit
+1> #3 P1 R 0x0: legal (below limit 10240, base 0x0 + 0 = physical 0x0); hit
+1> 
+1> vmm: inputs/compile-binding.vmw (workload)
+1>   relocation (base and limit registers), first fit, compile-time binding, swapping; memory 65536 bytes
+1> 
+1> references                  3
+1> memory now                  2   partitions in 2 holes: 45056 bytes free, the largest hole 34816
+1> external frag.          22.7%   now (1 - largest hole / free); mean 22.7%, peak 37.0%
+1> internal frag.              0   bytes inside partitions not asked for
+1> swapping                    2   partitions out whole, 1 back in; 30720 bytes moved, disk time 24.768 ms
+1> traps                       0   references past a limit (terminated)
+1> register loads              3   base and limit loaded when another process ran
+1> time                24.768 ms   simulated; EAT 8256100.0 ns per reference
+1> 
+1> physical memory: address, bytes, what
+1>   0x00000000      10240  P1
+1>   0x00002800      10240  (hole)
+1>   0x00005000      10240  P3
+1>   0x00007800      34816  (hole)
+1> 
+1> processes; sizes in bytes
+1> pid  ppid  name      references     limit  in memory        base  swapped  state
+1>   1     -  a                  2     10240      10240  0x00000000        1  running
+1>   2     -  b                  0     10240          0           -        1  running
+1>   3     -  c                  1     10240      10240  0x00005000        0  running
+$ vmm run --reserve 0 --no-swapping inputs/compile-binding.vmw
+? 0
+1> inputs/compile-binding.vmw:9: P1 spawned (a): data 0x0 10K rw-; partition: base 0x0, limit 10240
+1> inputs/compile-binding.vmw:10: P2 spawned (b): data 0x0 10K rw-; waits for memory: 10240 bytes fit in no hole
+1> inputs/compile-binding.vmw:11: P3 spawned (c): data 0x0 10K rw-; partition: base 0x5000, limit 10240
+1> 
+1> vmm: inputs/compile-binding.vmw (workload)
+1>   relocation (base and limit registers), first fit, compile-time binding, no swapping (a process waits); memory 65536 bytes
+1> 
+1> references                  3
+1> memory now                  2   partitions in 2 holes: 45056 bytes free, the largest hole 34816
+1> external frag.          22.7%   now (1 - largest hole / free); mean 22.7%, peak 22.7%
+1> internal frag.              0   bytes inside partitions not asked for
+1> swapping                    0   partitions out whole, 0 back in; 0 bytes moved, disk time 0.0 ns
+1> waits                       1   a process found no hole and waited
+1> traps                       0   references past a limit (terminated)
+1> register loads              3   base and limit loaded when another process ran
+1> time                 300.0 ns   simulated; EAT 100.0 ns per reference
+1> 
+1> physical memory: address, bytes, what
+1>   0x00000000      10240  P1
+1>   0x00002800      10240  (hole)
+1>   0x00005000      10240  P3
+1>   0x00007800      34816  (hole)
+1> 
+1> processes; sizes in bytes
+1> pid  ppid  name      references     limit  in memory        base  swapped  state
+1>   1     -  a                  2     10240      10240  0x00000000        0  running
+1>   2     -  b                  0     10240          0           -        0  waiting for memory
+1>   3     -  c                  1     10240      10240  0x00005000        0  running

@@ -167,7 +167,7 @@ $ printf 'program ed text=8K data=4K heap=8K stack=4K\nspawn P1 ed\nP1 pattern l
 # program flat with more after it
 $ printf 'program f flat heap=4K\n' | vmm run -
 ? 2
-2> vmm: stdin:1:16: unexpected 'heap=4K'; expected nothing after 'flat' (program NAME text=SIZE data=SIZE bss=SIZE heap=SIZE stack=SIZE [stack-limit=SIZE], or program NAME flat)
+2> vmm: stdin:1:16: unexpected 'heap=4K'; expected nothing after 'flat' (program NAME text=SIZE data=SIZE bss=SIZE heap=SIZE stack=SIZE [stack-limit=SIZE] [at=ADDR], or program NAME flat)
 
 # program with a bad stack-limit
 $ printf 'program f stack=4K stack-limit=big\n' | vmm run -
