@@ -510,10 +510,11 @@ static int resize(struct vmm_system *sys, struct proc *p, uint32_t id, uint64_t 
         im->size = old;
         im->base = from;
         im->resident = true;
-        return e < 0 ? e
-                     : vmm__fail(sys, VMM_ENOSPC,
-                                 "%s cannot grow to %" PRIu64 " bytes: no hole is large enough",
-                                 im->name, size);
+        if (e == VMM_WAIT || e == VMM_ELIMIT)
+            return vmm__fail(
+                sys, VMM_ENOSPC, "%s cannot grow to %" PRIu64 " bytes: %s", im->name, size,
+                e == VMM_ELIMIT ? "more than all of memory" : "no hole is large enough");
+        return e;
     }
     copy(sys, im->base + down, from, old);
     zero(sys, im->base, down);
@@ -663,8 +664,16 @@ void vmm__cm_region_removing(struct vmm_system *sys, struct proc *p, size_t i)
         uint64_t top = span(p, i);
         struct image *im = img_of(sys->cm, p->part);
         if (top < im->size) { /* shrinking never fails */
-            if (im->resident)
-                contig_resize(&sys->cm->mem, im->base, top ? top : 1);
+            if (im->resident && top)
+                contig_resize(&sys->cm->mem, im->base, top);
+            else if (im->resident) /* nothing left: the partition goes */
+                contig_free(&sys->cm->mem, im->base);
+            if (!top) {
+                im->resident = im->loaded = false;
+                if (im->swap_at != NO_PLACE)
+                    contig_free(&sys->cm->disk, im->swap_at);
+                im->swap_at = NO_PLACE;
+            }
             im->size = top;
             frag_update(sys);
         }
