@@ -765,10 +765,9 @@ int vmm__cm_access(struct vmm_system *sys, struct proc *p, uint64_t addr, unsign
 /* Region i of p was added (vma.c): its image is created, shared or grown.
  * On failure the caller removes the region again. */
 int vmm__cm_region_added(struct vmm_system *sys, struct proc *p, size_t i);
-/* Region i of p changed size from [old_start, old_end): its image follows.
+/* Region i of p changed size; it started at old_start (a stack grows down): its image follows.
  * On failure nothing changed in memory and the caller restores the region. */
-int vmm__cm_region_resized(struct vmm_system *sys, struct proc *p, size_t i, uint64_t old_start,
-                           uint64_t old_end);
+int vmm__cm_region_resized(struct vmm_system *sys, struct proc *p, size_t i, uint64_t old_start);
 /* Region i of p is about to be removed: its image loses a user. */
 void vmm__cm_region_removing(struct vmm_system *sys, struct proc *p, size_t i);
 /* child (its regions copied from parent's) gets copies of parent's private

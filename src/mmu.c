@@ -643,11 +643,9 @@ int vmm_process_load(struct vmm_system *sys, uint32_t pid)
     return 0;
 }
 
-int vmm__cm_region_resized(struct vmm_system *sys, struct proc *p, size_t i, uint64_t old_start,
-                           uint64_t old_end)
+int vmm__cm_region_resized(struct vmm_system *sys, struct proc *p, size_t i, uint64_t old_start)
 {
     struct region *r = &p->regions[i];
-    (void)old_end;
     if (relocation(sys)) {
         uint64_t top = span(p, SIZE_MAX);
         r->img_off = r->start;
@@ -851,7 +849,7 @@ static int segment_of(struct vmm_system *sys, struct proc *p, uint64_t addr, uns
         uint64_t old = j < p->nregions ? p->regions[j].start : 0;
         r = vmm__region_grow(sys, p, addr);
         if (r) {
-            int e = vmm__cm_region_resized(sys, p, j, old, r->end);
+            int e = vmm__cm_region_resized(sys, p, j, old);
             if (e < 0) {
                 r->start = old;
                 snprintf(why, sizeof why, "segment trap: stack %s cannot grow: %.100s", r->name,

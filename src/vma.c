@@ -277,7 +277,7 @@ int vmm_region_resize(struct vmm_system *sys, uint32_t pid, uint64_t start, uint
         uint64_t old_end = r->end, old_len = r->len;
         r->end = e;
         r->len = len;
-        int c = vmm__cm_region_resized(sys, p, (size_t)i, r->start, old_end);
+        int c = vmm__cm_region_resized(sys, p, (size_t)i, r->start);
         if (c < 0) {
             r = &p->regions[i];
             r->end = old_end;
