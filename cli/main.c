@@ -12,7 +12,8 @@ static const struct {
     const char *summary;              /* for `vmm help` */
 } commands[] = {
     {"run", cmd_run, "run a workload script (no file: the built-in demo)"},
-    {"replay", cmd_replay, "replay memory-reference traces (through paging, or --mmu relocation|segmentation)"},
+    {"replay", cmd_replay,
+     "replay memory-reference traces (paging, or --mmu relocation or segmentation)"},
     {"policies", cmd_policies, "list the page-replacement policies"},
     {"thrash", cmd_thrash,
      "CPU utilisation against the number of processes, with and without "
