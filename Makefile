@@ -6,6 +6,7 @@
 #   make format / make format-check         clang-format, with .clang-format
 #   make install PREFIX=/usr/local DESTDIR= binary, libraries, header, pkg-config
 #   make bench          the replay benchmark (bench/README.md)
+#   make bench-vmt      .vmt decoding speed (bench/vmt_speed.c)
 # Only a C11 compiler, make and libc are required; zlib and liblzma are used
 # when their headers are found (gzip/xz traces), and said so in `vmm --version`.
 
@@ -63,7 +64,7 @@ LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/demo.o
 CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
 TEST_OBJ := $(TEST_SRC:%.c=$(BUILD)/obj/%.o) $(FUZZ_SRC:%.c=$(BUILD)/obj/%.o)
 
-.PHONY: all test run format format-check install uninstall clean bench fuzz
+.PHONY: all test run format format-check install uninstall clean bench bench-vmt fuzz
 all: $(BUILD)/vmm $(BUILD)/libvmm.a $(BUILD)/libvmm.so
 
 $(BUILD)/obj/%.o: %.c
@@ -110,6 +111,14 @@ run: $(BUILD)/vmm
 
 bench: $(BUILD)/vmm
 	bench/run.sh
+
+# .vmt decoding speed (bench/vmt_speed.c; bench/RESULTS.md): make bench-vmt [VMT_REFS=N]
+VMT_REFS ?= 50000000
+$(BUILD)/bench/vmt_speed: bench/vmt_speed.c $(BUILD)/libvmm.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -std=c11 $(OPT) $(CFLAGS) $(WARN) $(SANFLAGS) -o $@ $< $(BUILD)/libvmm.a $(LIBS)
+bench-vmt: $(BUILD)/bench/vmt_speed
+	$(BUILD)/bench/vmt_speed $(VMT_REFS)
 
 FORMAT_FILES = $(sort $(wildcard include/*.h src/*.[ch] src/*/*.[ch] cli/*.[ch] tests/*.[ch] \
                  fuzz/*.[ch] bench/*.[ch]))

@@ -21,6 +21,7 @@ static const struct {
     {"translate", cmd_translate,
      "address-translation exercises: relocation, segmentation, paging (by hand or "
      "generated)"},
+    {"convert", cmd_convert, "convert a trace between formats, e.g. to the compact binary .vmt"},
 };
 
 static int help(FILE *out)

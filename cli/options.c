@@ -206,7 +206,8 @@ static int usage(const char *cmd)
          "      --check             run the invariant checker after every reference\n"
          "      --json              print the results as one JSON object\n"
          "      --explain           narrate every reference, step by step\n"
-         "      --format FMT        trace format: pages, addr, lackey, vmm, u32be, u32le, u64le\n"
+         "      --format FMT        trace format: pages, addr, lackey, vmm, u32be, u32le, u64le,\n"
+         "                          vmt\n"
          "      --refs LIST         inline page numbers, e.g. 7,0,1,2 (replay)\n"
          "      --print-demo        print the built-in demo workload (run)\n"
          "      --files DIR         where the files a workload names must lie [its directory] "
@@ -349,7 +350,7 @@ int cli_parse(int argc, char **argv, const char *cmd, struct cli_opts *o)
             if (o->format < 0)
                 return cli_error(EXIT_USAGE,
                                  "--format: unknown format '%s' (expected auto, pages, addr, "
-                                 "lackey, vmm, u32be, u32le or u64le)",
+                                 "lackey, vmm, u32be, u32le, u64le or vmt)",
                                  optarg);
             break;
         case O_REFS:

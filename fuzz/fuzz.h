@@ -13,6 +13,9 @@
 /* Any bytes as a trace (first byte picks the format or auto-detection),
  * replayed with the invariant checker on. Aborts only on a real bug. */
 int fuzz_trace_one(const uint8_t *data, size_t size);
+/* Any bytes as the records of a .vmt block (wrapped in a valid header and
+ * checksums), read, checked, written back and read again. */
+int fuzz_vmt_one(const uint8_t *data, size_t size);
 /* Any bytes as a workload script, parsed and run with the checker on. */
 int fuzz_workload_one(const uint8_t *data, size_t size);
 

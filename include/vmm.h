@@ -966,6 +966,7 @@ enum vmm_trace_format {
     VMM_FMT_U32BE,  /* raw big-endian 32-bit page numbers */
     VMM_FMT_U32LE,  /* raw little-endian 32-bit page numbers */
     VMM_FMT_U64LE,  /* raw little-endian 64-bit page numbers */
+    VMM_FMT_VMT,    /* vmm's compact binary format (.vmt) */
     VMM_FMT__COUNT
 };
 
@@ -1001,6 +1002,64 @@ VMM_API void vmm_trace_close(struct vmm_trace *tr);
 /* Compression support compiled in. */
 VMM_API bool vmm_have_gzip(void);
 VMM_API bool vmm_have_xz(void);
+
+/* What a trace's references carry beyond a one-byte access by pid 1 (the same
+ * bits are the flags of a .vmt header, docs/formats.md):
+ *   PAGES  whole pages: the format holds page numbers (pages, u32be, u32le,
+ *          u64le, a .vmt of page numbers)
+ *   PIDS   it names its processes (vmm, a .vmt with pids)
+ *   SIZES  sizes other than 1 (lackey, vmm, a .vmt with sizes) */
+#define VMM_TRACE_PAGES 0x1u
+#define VMM_TRACE_PIDS  0x2u
+#define VMM_TRACE_SIZES 0x4u
+
+/* The VMM_TRACE_* bits of an open trace. */
+VMM_API unsigned vmm_trace_fields(const struct vmm_trace *tr);
+/* The page size a .vmt trace was written with (its header's hint), or 0. */
+VMM_API uint32_t vmm_trace_page_size_hint(const struct vmm_trace *tr);
+/* Bytes read from the file so far (compressed bytes when it is compressed). */
+VMM_API uint64_t vmm_trace_bytes_in(const struct vmm_trace *tr);
+
+/* A trace writer: references in, a trace file out (vmt, vmm, pages, u32be,
+ * u32le or u64le), optionally gzip- or xz-compressed. */
+struct vmm_trace_writer;
+
+enum vmm_compress {
+    VMM_COMPRESS_NONE = 0,
+    VMM_COMPRESS_GZIP, /* needs zlib (vmm_have_gzip) */
+    VMM_COMPRESS_XZ,   /* needs liblzma (vmm_have_xz) */
+};
+
+struct vmm_trace_writer_stats {
+    uint64_t refs;  /* references written */
+    uint64_t bytes; /* bytes written to the stream (after compression) */
+    uint64_t lossy; /* references the format could not hold whole: page-number formats
+                       keep only the page, dropping operation, pid, size and offset */
+};
+
+/* Starts writing fmt to out (not closed by the writer). flags: VMM_TRACE_*
+ * bits the references may use (vmt: written in its header; a reference that
+ * needs a field not allowed is refused). page_size (a power of two) turns
+ * addresses into page numbers and is the vmt header's hint. Returns 0, or
+ * VMM_EINVAL (a format that cannot be written, a bad page size),
+ * VMM_EUNSUPPORTED (compression not compiled in) or VMM_ENOMEM, with the
+ * message in err. */
+VMM_API int vmm_trace_writer_open(FILE *out, enum vmm_trace_format fmt, unsigned flags,
+                                  uint32_t page_size, enum vmm_compress comp,
+                                  struct vmm_trace_writer **w, char *err, size_t errlen);
+/* Appends n references. Returns 0, or VMM_ERANGE (a reference the format or
+ * flags cannot hold), VMM_EIO (a write failed); errors are sticky, the
+ * message is in vmm_trace_writer_error(). */
+VMM_API int vmm_trace_write(struct vmm_trace_writer *w, const struct vmm_ref *refs, size_t n);
+/* Ends the stream (vmt: its last block and end block; the compressor's
+ * trailer) and flushes out. Returns 0 or the (sticky) error. A stream that is
+ * not finished is incomplete: a reader of vmt or compressed data says so. */
+VMM_API int vmm_trace_writer_finish(struct vmm_trace_writer *w);
+VMM_API const char *vmm_trace_writer_error(const struct vmm_trace_writer *w);
+VMM_API void vmm_trace_writer_stats(const struct vmm_trace_writer *w,
+                                    struct vmm_trace_writer_stats *st);
+/* Frees the writer; whatever was not finished is not written. */
+VMM_API void vmm_trace_writer_free(struct vmm_trace_writer *w);
 
 /* Replays every reference of the traces through sys, creating each pid the
  * first time it is seen (one region covering the whole address space). With a

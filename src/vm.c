@@ -630,10 +630,11 @@ static int replay_sched(struct vmm_system *sys, struct vmm_trace **traces, size_
     struct trace_task *tt = calloc(ntraces, sizeof *tt);
     int r = tt ? 0 : vmm__fail(sys, VMM_ENOMEM, "out of memory");
     for (size_t t = 0; r == 0 && t < ntraces; t++) {
-        if (vmm_trace_format_of(traces[t]) == VMM_FMT_VMM) {
+        if (vmm_trace_fields(traces[t]) & VMM_TRACE_PIDS) {
             r = vmm__fail(sys, VMM_EUNSUPPORTED,
                           "--sched rr replays each trace file as one process, but a trace in "
-                          "the vmm format names its own processes; replay it with --sched none");
+                          "the %s format names its own processes; replay it with --sched none",
+                          vmm_trace_format_name(vmm_trace_format_of(traces[t])));
             break;
         }
         vmm_trace_set_va_bits(traces[t], sys->cfg.va_bits);
@@ -679,7 +680,7 @@ static int replay_contig(struct vmm_system *sys, struct vmm_trace **traces, size
     int r = 0;
     for (size_t t = 0; r == 0 && t < ntraces; t++) {
         vmm_trace_set_va_bits(traces[t], sys->cfg.va_bits);
-        bool own_pid = ntraces > 1 && vmm_trace_format_of(traces[t]) != VMM_FMT_VMM;
+        bool own_pid = ntraces > 1 && !(vmm_trace_fields(traces[t]) & VMM_TRACE_PIDS);
         for (;;) {
             if (n + 4096 > cap) {
                 size_t nc = cap ? cap * 2 : 65536;
@@ -769,7 +770,7 @@ int vmm_replay(struct vmm_system *sys, struct vmm_trace **traces, size_t ntraces
     for (size_t t = 0; r == 0 && t < ntraces; t++) {
         long got;
         vmm_trace_set_va_bits(traces[t], sys->cfg.va_bits);
-        bool own_pid = ntraces > 1 && vmm_trace_format_of(traces[t]) != VMM_FMT_VMM;
+        bool own_pid = ntraces > 1 && !(vmm_trace_fields(traces[t]) & VMM_TRACE_PIDS);
         while (r == 0 && (got = vmm_trace_read(traces[t], batch, BATCH)) > 0) {
             if (own_pid) /* one process per single-process trace */
                 for (long i = 0; i < got; i++)

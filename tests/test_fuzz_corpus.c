@@ -1,6 +1,6 @@
 /*
- * test_fuzz_corpus.c - replays every file of fuzz/corpus/trace and
- * fuzz/corpus/workload through the fuzz targets, so `make test` (with gcc,
+ * test_fuzz_corpus.c - replays every file of fuzz/corpus/trace,
+ * fuzz/corpus/vmt and fuzz/corpus/workload through the fuzz targets, so `make test` (with gcc,
  * under the sanitizers in CI) keeps every input the fuzzer kept.
  */
 #include "fuzz/fuzz.h"
@@ -39,6 +39,12 @@ static int replay_dir(const char *rel, int (*fn)(const uint8_t *, size_t))
 TEST(fuzz_corpus_trace)
 {
     int n = replay_dir("fuzz/corpus/trace", fuzz_trace_one);
+    CHECK(n > 0);
+}
+
+TEST(fuzz_corpus_vmt)
+{
+    int n = replay_dir("fuzz/corpus/vmt", fuzz_vmt_one);
     CHECK(n > 0);
 }
 

@@ -105,8 +105,8 @@ static bool have_tool(const char *tool)
 
 TEST(trace_format_names)
 {
-    static const char *names[] = {"auto", "pages", "addr",  "lackey",
-                                  "vmm",  "u32be", "u32le", "u64le"};
+    static const char *names[] = {"auto",  "pages", "addr",  "lackey", "vmm",
+                                  "u32be", "u32le", "u64le", "vmt"};
     for (int i = 0; i < VMM_FMT__COUNT; i++) {
         CHECK_STR_EQ(vmm_trace_format_name((enum vmm_trace_format)i), names[i]);
         CHECK_EQ_I64(vmm_trace_format_parse(names[i]), i);
@@ -567,7 +567,7 @@ TEST(trace_detect_unknown)
     const char *p = put_text("t.txt", "# hello\n\nhello world\n1 2 3\n");
     CHECK_EQ_I64(load(p, VMM_FMT_AUTO, r, 4, msg, sizeof msg, NULL), VMM_EPARSE);
     CHECK_STR_EQ(msg, "t.txt: cannot tell the trace format (first line: 'hello world'); name it "
-                      "with --format pages|addr|lackey|vmm|u32be|u32le|u64le");
+                      "with --format pages|addr|lackey|vmm|u32be|u32le|u64le|vmt");
     /* A bare hex number is not a page list. */
     p = put_text("t.txt", "0041f7a0\n");
     CHECK_EQ_I64(load(p, VMM_FMT_AUTO, r, 4, msg, sizeof msg, NULL), VMM_EPARSE);
@@ -604,12 +604,17 @@ TEST(trace_empty)
         load(put_text("c", "# only\n\n# comments\r\n"), VMM_FMT_AUTO, r, 4, msg, sizeof msg, NULL),
         VMM_EPARSE);
     CHECK_STR_EQ(msg, "c: empty trace (no references)");
-    /* A named format: zero references, no error. */
+    /* A named format: zero references, no error; but a .vmt always has a
+     * header and an end block, so nothing at all is a cut .vmt. */
     for (int f = VMM_FMT_PAGES; f < VMM_FMT__COUNT; f++) {
+        if (f == VMM_FMT_VMT)
+            continue;
         CHECK_EQ_I64(load(put("e", "", 0), (enum vmm_trace_format)f, r, 4, msg, sizeof msg, NULL),
                      0);
         CHECK_STR_EQ(msg, "");
     }
+    CHECK_EQ_I64(load(put("e", "", 0), VMM_FMT_VMT, r, 4, msg, sizeof msg, NULL), VMM_EPARSE);
+    CHECK_STR_EQ(msg, "e: truncated .vmt header: the file ends at byte 0 of its 16");
     CHECK_EQ_I64(
         load(put_text("c", "# only\n\n# comments\r\n"), VMM_FMT_VMM, r, 4, msg, sizeof msg, NULL),
         0);

@@ -4,6 +4,8 @@
  * Looks at the first TRACE_SAMPLE (64 KiB) of decoded data, consuming none:
  *
  *  1. nothing at all                   -> error "empty trace"
+ *     the .vmt magic (89 56 4d 54 0d 0a 1a 0a) -> vmt (also a whole stream
+ *     shorter than it that begins like it: a cut .vmt file)
  *  2. binary or text? binary when more than 1/8 of the bytes are neither
  *     printable ASCII, white space nor part of a valid UTF-8 sequence (a NUL
  *     counts as binary). A text trace with a stray NUL stays text, so the
@@ -257,7 +259,7 @@ static int text_kind(struct vmm_trace *tr, const uint8_t *s, size_t n, bool whol
             quote_line(line, sizeof line, b, e);
             return trace_fail(tr, VMM_EPARSE, true,
                               "cannot tell the trace format (first line: '%s'); name it with "
-                              "--format pages|addr|lackey|vmm|u32be|u32le|u64le",
+                              "--format pages|addr|lackey|vmm|u32be|u32le|u64le|vmt",
                               line);
         }
         p = nl ? nl + 1 : end;
@@ -266,7 +268,7 @@ static int text_kind(struct vmm_trace *tr, const uint8_t *s, size_t n, bool whol
         return trace_fail(tr, VMM_EPARSE, true, "empty trace (no references)");
     return trace_fail(tr, VMM_EPARSE, true,
                       "cannot tell the trace format (no reference in the first %u KiB); name it "
-                      "with --format pages|addr|lackey|vmm|u32be|u32le|u64le",
+                      "with --format pages|addr|lackey|vmm|u32be|u32le|u64le|vmt",
                       TRACE_SAMPLE / 1024);
 }
 
@@ -281,6 +283,11 @@ int trace_detect(struct vmm_trace *tr)
     bool whole = tr->eof && n == have;
     if (n == 0)
         return trace_fail(tr, VMM_EPARSE, true, "empty trace (no references)");
+    /* .vmt by its magic; a whole stream shorter than the magic that begins
+     * like it is a cut .vmt (its reader says so), not a page or two. */
+    if (memcmp(s, vmt_magic, n < VMT_MAGIC_LEN ? n : VMT_MAGIC_LEN) == 0 &&
+        (n >= VMT_MAGIC_LEN || whole))
+        return VMM_FMT_VMT;
     if (looks_binary(s, n))
         return binary_kind(s, n, whole);
     return text_kind(tr, s, n, whole);

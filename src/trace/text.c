@@ -556,7 +556,7 @@ static const uint8_t *parse_vmm(struct vmm_trace *tr, const uint8_t *p, struct r
 
 /* Emits pieces of the pending reference into refs, at most max. Returns how
  * many. Each piece lies within one page. */
-static size_t flush(struct vmm_trace *tr, struct vmm_ref *refs, size_t max)
+size_t trace_flush_pending(struct vmm_trace *tr, struct vmm_ref *refs, size_t max)
 {
     struct trace_pending *pd = &tr->pend;
     const uint64_t mask = tr->page_size - 1;
@@ -584,7 +584,7 @@ static size_t flush(struct vmm_trace *tr, struct vmm_ref *refs, size_t max)
 size_t trace_read_lines(struct vmm_trace *tr, struct vmm_ref *refs, size_t max)
 {
     const uint64_t mask = tr->page_size - 1;
-    size_t n = flush(tr, refs, max);
+    size_t n = trace_flush_pending(tr, refs, max);
     const uint8_t *p = tr->buf + tr->pos;
 
     while (n < max) {
@@ -620,7 +620,7 @@ size_t trace_read_lines(struct vmm_trace *tr, struct vmm_ref *refs, size_t max)
                                           .then_write = r.then_write,
                                           .start = r.addr,
                                           .size = r.size};
-        n += flush(tr, refs + n, max - n);
+        n += trace_flush_pending(tr, refs + n, max - n);
     }
     tr->pos = (size_t)(p - tr->buf);
     return n;

@@ -17,7 +17,7 @@
 static const char *const format_names[VMM_FMT__COUNT] = {
     [VMM_FMT_AUTO] = "auto",     [VMM_FMT_PAGES] = "pages", [VMM_FMT_ADDR] = "addr",
     [VMM_FMT_LACKEY] = "lackey", [VMM_FMT_VMM] = "vmm",     [VMM_FMT_U32BE] = "u32be",
-    [VMM_FMT_U32LE] = "u32le",   [VMM_FMT_U64LE] = "u64le",
+    [VMM_FMT_U32LE] = "u32le",   [VMM_FMT_U64LE] = "u64le", [VMM_FMT_VMT] = "vmt",
 };
 
 const char *vmm_trace_format_name(enum vmm_trace_format fmt)
@@ -153,6 +153,8 @@ static int trace_open(const char *path, int fd, enum vmm_trace_format fmt, uint3
             rc = 0;
         }
     }
+    if (rc == 0 && tr->fmt == VMM_FMT_VMT)
+        rc = trace_vmt_begin(tr);
     if (rc < 0) {
         copy_err(err, errlen, tr->msg);
         vmm_trace_close(tr);
@@ -243,6 +245,9 @@ long vmm_trace_read(struct vmm_trace *tr, struct vmm_ref *refs, size_t max)
     case VMM_FMT_U64LE:
         n = trace_read_binary(tr, refs, max);
         break;
+    case VMM_FMT_VMT:
+        n = trace_read_vmt(tr, refs, max);
+        break;
     default:
         return trace_fail(tr, VMM_EINVAL, true, "no reader for format %d", (int)tr->fmt);
     }
@@ -254,6 +259,42 @@ long vmm_trace_read(struct vmm_trace *tr, struct vmm_ref *refs, size_t max)
 enum vmm_trace_format vmm_trace_format_of(const struct vmm_trace *tr)
 {
     return tr ? tr->fmt : VMM_FMT_AUTO;
+}
+
+unsigned vmm_trace_fields(const struct vmm_trace *tr)
+{
+    if (!tr)
+        return 0;
+    switch (tr->fmt) {
+    case VMM_FMT_PAGES:
+    case VMM_FMT_U32BE:
+    case VMM_FMT_U32LE:
+    case VMM_FMT_U64LE:
+        return VMM_TRACE_PAGES;
+    case VMM_FMT_LACKEY:
+        return VMM_TRACE_SIZES;
+    case VMM_FMT_VMM:
+        return VMM_TRACE_PIDS | VMM_TRACE_SIZES;
+    case VMM_FMT_VMT:
+        return tr->vmt.flags;
+    default:
+        return 0;
+    }
+}
+
+uint32_t vmm_trace_page_size_hint(const struct vmm_trace *tr)
+{
+    if (!tr || tr->fmt != VMM_FMT_VMT)
+        return 0;
+    unsigned s = tr->vmt.page_shift;
+    return s == 0 || s > 31 ? 0 : 1u << s;
+}
+
+uint64_t vmm_trace_bytes_in(const struct vmm_trace *tr)
+{
+    if (!tr)
+        return 0;
+    return tr->comp == COMP_NONE ? tr->base + tr->len : tr->raw_off + tr->raw_len;
 }
 
 const char *vmm_trace_error(const struct vmm_trace *tr)

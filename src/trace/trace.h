@@ -60,6 +60,21 @@ struct trace_pending {
     uint32_t size;   /* bytes of the whole reference */
 };
 
+/* The .vmt reader's position in the stream (vmt.c; docs/formats.md, "vmt"). */
+struct trace_vmt {
+    uint8_t state;        /* VMT_AT_HEADER, VMT_IN_BLOCKS or VMT_AT_END (vmt.c) */
+    uint8_t flags;        /* the header's VMM_TRACE_* flags */
+    uint8_t page_shift;   /* the header's page-size hint: log2, 0 = none */
+    uint64_t record;      /* records decoded before the next one (0-based index of it) */
+    uint64_t block_first; /* index of the current block's first record (its checksum seed) */
+    uint64_t block_end;   /* stream offset just past the current block's payload */
+    uint32_t left;        /* records of the current block not yet decoded */
+    uint32_t pid;         /* current process; 1 at each block's start */
+    uint64_t addr[2];     /* last address (page number with VMM_TRACE_PAGES) of the data (0)
+                             and code (1) streams; 0 at each block's start */
+    uint32_t size[2];     /* last size of each stream; 1 at each block's start */
+};
+
 struct vmm_trace {
     char *name;                /* shown in messages: the path, "stdin" or the string's name */
     enum vmm_trace_format fmt; /* format being read (never AUTO after open) */
@@ -86,6 +101,7 @@ struct vmm_trace {
     uint64_t line;             /* text: 1-based line of the cursor */
     uint64_t line_start;       /* text: stream offset of that line's first byte */
     struct trace_pending pend; /* a reference partly emitted */
+    struct trace_vmt vmt;      /* .vmt: the reader's state */
     int err;                   /* sticky error code, 0 = none */
     char msg[768];             /* message of err ("" if none) */
 };
@@ -138,6 +154,39 @@ int trace_detect(struct vmm_trace *tr);
 size_t trace_read_pages(struct vmm_trace *tr, struct vmm_ref *refs, size_t max);
 size_t trace_read_lines(struct vmm_trace *tr, struct vmm_ref *refs, size_t max);
 size_t trace_read_binary(struct vmm_trace *tr, struct vmm_ref *refs, size_t max);
+size_t trace_read_vmt(struct vmm_trace *tr, struct vmm_ref *refs, size_t max);
+
+/* Emits pieces of tr->pend (a reference split at page boundaries) into refs,
+ * at most max; returns how many (text.c). */
+size_t trace_flush_pending(struct vmm_trace *tr, struct vmm_ref *refs, size_t max);
+
+/* ---- vmt.c: the .vmt format, shared by its reader and its writer ---------------- */
+
+#define VMT_MAGIC_LEN   8u
+#define VMT_HEADER_LEN  16u    /* magic, version, flags, page shift, reserved, checksum */
+#define VMT_BLOCK_HEAD  16u    /* payload length, record count, checksum */
+#define VMT_BLOCK_MAX   65536u /* bytes of a block's payload, at most */
+#define VMT_RECORD_MAX  19u    /* bytes of one record, at most: 10 + 1 + 5 + 3 */
+#define VMT_VERSION     1u
+#define VMT_FLAGS_KNOWN (VMM_TRACE_PAGES | VMM_TRACE_PIDS | VMM_TRACE_SIZES)
+
+_Static_assert(VMT_BLOCK_HEAD + VMT_BLOCK_MAX < TRACE_BUF_SIZE, "a block must fit in buf");
+
+extern const uint8_t vmt_magic[VMT_MAGIC_LEN];
+
+/* Reads and checks the header of a .vmt stream (at open). Returns 0 or the
+ * error, recorded in tr. */
+int trace_vmt_begin(struct vmm_trace *tr);
+
+/* XXH64 of [p, p + n) with seed (the published algorithm, xxhash.com). */
+uint64_t vmt_hash(const void *p, size_t n, uint64_t seed);
+
+/* The checksum seed of a block: its first record's index mixed with its
+ * length and count (docs/formats.md). */
+static inline uint64_t vmt_block_seed(uint64_t first, uint32_t len, uint32_t count)
+{
+    return first ^ ((uint64_t)count << 32 | len);
+}
 
 /* Bytes per record of a binary format (4 or 8), 0 for text formats. */
 static inline unsigned trace_record_size(enum vmm_trace_format fmt)

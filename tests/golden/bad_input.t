@@ -36,7 +36,7 @@ $ vmm replay inputs/bad-pid.vmm
 # text that is no trace format
 $ vmm replay inputs/garbage.txt
 ? 2
-2> vmm: inputs/garbage.txt: cannot tell the trace format (first line: 'hello world'); name it with --format pages|addr|lackey|vmm|u32be|u32le|u64le
+2> vmm: inputs/garbage.txt: cannot tell the trace format (first line: 'hello world'); name it with --format pages|addr|lackey|vmm|u32be|u32le|u64le|vmt
 # a file that does not exist
 $ vmm replay inputs/no-such-file
 ? 2
@@ -110,7 +110,7 @@ $ vmm replay --refs
 # an unknown trace format name
 $ vmm replay --format csv inputs/small.addr
 ? 1
-2> vmm: --format: unknown format 'csv' (expected auto, pages, addr, lackey, vmm, u32be, u32le or u64le)
+2> vmm: --format: unknown format 'csv' (expected auto, pages, addr, lackey, vmm, u32be, u32le, u64le or vmt)
 # nothing to replay
 $ vmm replay --frames 3
 ? 1

@@ -88,7 +88,7 @@ $ printf 'program ed text=8K data=4K heap=8K stack=4K\nspawn P1 ed\nP1 trace nos
 # trace with an unknown format
 $ printf 'program ed text=8K data=4K heap=8K stack=4K\nspawn P1 ed\nP1 trace inputs/small.lackey format=lakey\n' | vmm run -
 ? 2
-2> vmm: stdin:3:30: unknown trace format in 'format=lakey'; expected format=pages, addr, lackey, vmm, u32be, u32le, u64le or auto
+2> vmm: stdin:3:30: unknown trace format in 'format=lakey'; expected format=pages, addr, lackey, vmm, u32be, u32le, u64le, vmt or auto
 
 # trace into a region the program does not have
 $ printf 'program t text=4K\nspawn P1 t\nP1 trace refs=1,2 region=heap\n' | vmm run -
