@@ -92,11 +92,20 @@ int cli_timeline_close(const struct cli_opts *o, FILE *f);
 void cli_report(const struct cli_opts *o, struct vmm_system *sys, const char *input,
                 const char *format);
 
+/* Writes every reference of tr (without instruction fetches if drop_exec)
+ * to out ("-" = standard output) in out_fmt, or the format out's extension
+ * names when out_fmt < 0, through a temporary file renamed at the end; says
+ * what it did on standard error as "vmm WHO: ...". *refs receives the
+ * references written. Returns an exit code. */
+int cli_trace_save(struct vmm_trace *tr, const char *in_name, const char *out, int out_fmt,
+                   uint32_t page_size, bool drop_exec, const char *who, uint64_t *refs);
+
 int cmd_replay(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_policies(int argc, char **argv);
 int cmd_thrash(int argc, char **argv);
 int cmd_translate(int argc, char **argv);
 int cmd_convert(int argc, char **argv);
+int cmd_record(int argc, char **argv);
 
 #endif

@@ -174,55 +174,42 @@ static void describe(char *buf, size_t len, const char *fmt, const char *comp)
     snprintf(buf, len, "%s%s%s", fmt, *comp ? ", " : "", comp);
 }
 
-int cmd_convert(int argc, char **argv)
+int cli_trace_save(struct vmm_trace *tr, const char *in_name, const char *out, int out_fmt,
+                   uint32_t page_size, bool drop_exec, const char *who, uint64_t *refs)
 {
-    struct convert_opts o;
-    struct vmm_trace *tr = NULL;
     struct vmm_trace_writer *w = NULL;
     FILE *f = NULL;
     char err[768], tmp[4200] = "";
-    int out_fmt = VMM_FMT_VMT, r;
     enum vmm_compress comp = VMM_COMPRESS_NONE;
-    if ((r = parse(argc, argv, &o)) != EXIT_OK)
-        return r < 0 ? EXIT_OK : r;
+    struct convert_opts o = {VMM_FMT_AUTO, out_fmt, page_size, in_name, out};
+    int r, e;
+    *refs = 0;
     if ((r = out_format(&o, &out_fmt, &comp)) != EXIT_OK)
         return r;
-    bool to_stdout = strcmp(o.out, "-") == 0;
-    const char *out_name = to_stdout ? "stdout" : o.out;
-
-    int e =
-        vmm_trace_open(o.in, (enum vmm_trace_format)o.in_fmt, o.page_size, &tr, err, sizeof err);
-    if (e < 0)
-        return cli_error(read_exit(e), "%s", err);
-    uint32_t hint = vmm_trace_page_size_hint(tr);
-    if (hint && hint != o.page_size)
-        fprintf(stderr,
-                "vmm convert: note: %s was written with %lu-byte pages; it is read with "
-                "%lu-byte pages (--page-size)\n",
-                o.in, (unsigned long)hint, (unsigned long)o.page_size);
-
+    bool to_stdout = strcmp(out, "-") == 0;
+    const char *out_name = to_stdout ? "stdout" : out;
     if (to_stdout) {
         f = stdout;
     } else {
         /* A temporary file beside OUT (same file system, so rename is atomic),
          * with the permissions a new file would get. */
-        snprintf(tmp, sizeof tmp, "%s.tmp.XXXXXX", o.out);
+        snprintf(tmp, sizeof tmp, "%s.tmp.XXXXXX", out);
         int fd = mkstemp(tmp);
         if (fd < 0) {
             tmp[0] = '\0';
-            r = cli_error(EXIT_RUNTIME, "%s: cannot create: %s", o.out, strerror(errno));
+            r = cli_error(EXIT_RUNTIME, "%s: cannot create: %s", out, strerror(errno));
             goto out;
         }
         mode_t mask = umask(0);
         umask(mask);
         if (fchmod(fd, 0666 & ~mask) < 0 || !(f = fdopen(fd, "wb"))) {
             close(fd);
-            r = cli_error(EXIT_RUNTIME, "%s: cannot create: %s", o.out, strerror(errno));
+            r = cli_error(EXIT_RUNTIME, "%s: cannot create: %s", out, strerror(errno));
             goto out;
         }
     }
     unsigned flags = out_fmt == VMM_FMT_VMT ? vmm_trace_fields(tr) : 0;
-    e = vmm_trace_writer_open(f, (enum vmm_trace_format)out_fmt, flags, o.page_size, comp, &w, err,
+    e = vmm_trace_writer_open(f, (enum vmm_trace_format)out_fmt, flags, page_size, comp, &w, err,
                               sizeof err);
     if (e < 0) {
         r = cli_error(e == VMM_ENOMEM ? EXIT_RUNTIME : EXIT_USAGE, "%s: %s", out_name, err);
@@ -233,7 +220,14 @@ int cmd_convert(int argc, char **argv)
         static struct vmm_ref batch[BATCH];
         long got;
         while ((got = vmm_trace_read(tr, batch, BATCH)) > 0) {
-            if ((e = vmm_trace_write(w, batch, (size_t)got)) < 0) {
+            size_t n = (size_t)got;
+            if (drop_exec) { /* instruction fetches left out */
+                n = 0;
+                for (long i = 0; i < got; i++)
+                    if (batch[i].op != VMM_EXEC)
+                        batch[n++] = batch[i];
+            }
+            if ((e = vmm_trace_write(w, batch, n)) < 0) {
                 r = cli_error(write_exit(e), "%s: %s", out_name, vmm_trace_writer_error(w));
                 goto out;
             }
@@ -252,11 +246,11 @@ int cmd_convert(int argc, char **argv)
         bad |= fclose(f);
         f = NULL;
         if (bad) {
-            r = cli_error(EXIT_RUNTIME, "%s: write error: %s", o.out, strerror(errno));
+            r = cli_error(EXIT_RUNTIME, "%s: write error: %s", out, strerror(errno));
             goto out;
         }
-        if (rename(tmp, o.out) < 0) {
-            r = cli_error(EXIT_RUNTIME, "%s: cannot rename %s to it: %s", o.out, tmp,
+        if (rename(tmp, out) < 0) {
+            r = cli_error(EXIT_RUNTIME, "%s: cannot rename %s to it: %s", out, tmp,
                           strerror(errno));
             goto out;
         }
@@ -266,6 +260,7 @@ int cmd_convert(int argc, char **argv)
         struct vmm_trace_writer_stats st;
         char din[64], dout[64];
         vmm_trace_writer_stats(w, &st);
+        *refs = st.refs;
         uint64_t in_bytes = vmm_trace_bytes_in(tr);
         describe(din, sizeof din, vmm_trace_format_name(vmm_trace_format_of(tr)),
                  vmm_trace_compression(tr));
@@ -274,16 +269,16 @@ int cmd_convert(int argc, char **argv)
                  : comp == VMM_COMPRESS_XZ ? "xz"
                                            : "");
         fprintf(stderr,
-                "vmm convert: %s (%s) -> %s (%s): %llu references, %llu bytes in, %llu bytes "
+                "vmm %s: %s (%s) -> %s (%s): %llu references, %llu bytes in, %llu bytes "
                 "out, ratio %.2f\n",
-                strcmp(o.in, "-") == 0 ? "stdin" : o.in, din, out_name, dout,
-                (unsigned long long)st.refs, (unsigned long long)in_bytes,
-                (unsigned long long)st.bytes, st.bytes ? (double)in_bytes / (double)st.bytes : 0.0);
+                who, in_name, din, out_name, dout, (unsigned long long)st.refs,
+                (unsigned long long)in_bytes, (unsigned long long)st.bytes,
+                st.bytes ? (double)in_bytes / (double)st.bytes : 0.0);
         if (st.lossy)
             fprintf(stderr,
-                    "vmm convert: note: %s holds page numbers only: %llu references lost their "
+                    "vmm %s: note: %s holds page numbers only: %llu references lost their "
                     "operation, pid, size or offset\n",
-                    vmm_trace_format_name((enum vmm_trace_format)out_fmt),
+                    who, vmm_trace_format_name((enum vmm_trace_format)out_fmt),
                     (unsigned long long)st.lossy);
     }
     r = EXIT_OK;
@@ -293,6 +288,34 @@ out:
         fclose(f);
     if (tmp[0])
         unlink(tmp);
+    return r;
+}
+
+int cmd_convert(int argc, char **argv)
+{
+    struct convert_opts o;
+    struct vmm_trace *tr = NULL;
+    char err[768];
+    int r;
+    if ((r = parse(argc, argv, &o)) != EXIT_OK)
+        return r < 0 ? EXIT_OK : r;
+    int fmt = VMM_FMT_VMT;
+    enum vmm_compress comp;
+    if ((r = out_format(&o, &fmt, &comp)) != EXIT_OK) /* before reading anything */
+        return r;
+    int e =
+        vmm_trace_open(o.in, (enum vmm_trace_format)o.in_fmt, o.page_size, &tr, err, sizeof err);
+    if (e < 0)
+        return cli_error(read_exit(e), "%s", err);
+    uint32_t hint = vmm_trace_page_size_hint(tr);
+    if (hint && hint != o.page_size)
+        fprintf(stderr,
+                "vmm convert: note: %s was written with %lu-byte pages; it is read with "
+                "%lu-byte pages (--page-size)\n",
+                o.in, (unsigned long)hint, (unsigned long)o.page_size);
+    uint64_t refs;
+    r = cli_trace_save(tr, strcmp(o.in, "-") == 0 ? "stdin" : o.in, o.out, o.out_fmt, o.page_size,
+                       false, "convert", &refs);
     vmm_trace_close(tr);
     return r;
 }

@@ -22,6 +22,7 @@ static const struct {
      "address-translation exercises: relocation, segmentation, paging (by hand or "
      "generated)"},
     {"convert", cmd_convert, "convert a trace between formats, e.g. to the compact binary .vmt"},
+    {"record", cmd_record, "run a program under Valgrind lackey and record its memory references"},
 };
 
 static int help(FILE *out)

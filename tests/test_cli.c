@@ -157,3 +157,44 @@ TEST(cli_cache2k_trace)
     CHECK(lru > 1000 && lru < 76118);
     cmd_result_free(&r);
 }
+
+/* vmm record: a real program's references through Valgrind lackey, streamed
+ * into a .vmt that replays; without instruction fetches, fewer references and
+ * no executes. Skipped where Valgrind is not installed. */
+TEST(cli_record_replays)
+{
+    if (system("command -v valgrind >/dev/null 2>&1") != 0) {
+        SKIP("valgrind is not installed");
+        return;
+    }
+    char dir[] = "/tmp/vmm-record-XXXXXX";
+    CHECK(mkdtemp(dir) != NULL);
+    struct cmd_result r;
+    CHECK_EQ_I64(run_cmd(&r, "cd %s && \"$VMM\" record -- /bin/true", dir), 0);
+    CHECK_EQ_I64(r.status, 0);
+    CHECK_CONTAINS(r.err, "true exited with status 0");
+    CHECK_CONTAINS(r.err, "M references/s captured");
+    cmd_result_free(&r);
+    CHECK_EQ_I64(run_cmd(&r, "\"$VMM\" replay --json %s/true.vmt", dir), 0);
+    CHECK_EQ_I64(r.status, 0);
+    uint64_t all = json_u64(r.out, "references");
+    cmd_result_free(&r);
+    CHECK(all > 10000 && all != UINT64_MAX);
+    CHECK_EQ_I64(run_cmd(&r,
+                         "\"$VMM\" record --no-ifetch -o - -- /bin/true 2>/dev/null | \"$VMM\" "
+                         "convert - %s/data.vmm && grep -c ' X ' %s/data.vmm; \"$VMM\" replay "
+                         "--json %s/data.vmm",
+                         dir, dir, dir),
+                 0);
+    CHECK(strncmp(r.out, "0\n", 2) == 0); /* grep -c first: no execute records */
+    uint64_t data = json_u64(r.out, "references");
+    cmd_result_free(&r);
+    CHECK(data > 1000 && data < all);
+    /* Without Valgrind on the PATH: a message saying how to install it. */
+    CHECK_EQ_I64(run_cmd(&r, "cd %s && PATH=/nonexistent \"$VMM\" record -- /bin/true", dir), 0);
+    CHECK_EQ_I64(r.status, 1);
+    CHECK_CONTAINS(r.err, "apt-get install valgrind");
+    cmd_result_free(&r);
+    CHECK_EQ_I64(run_cmd(&r, "rm -rf %s", dir), 0);
+    cmd_result_free(&r);
+}
