@@ -38,7 +38,9 @@ probe = $(shell printf '#include <$(1)>\nint main(void){return 0;}\n' | \
 HAVE_ZLIB := $(call probe,zlib.h,-lz)
 HAVE_LZMA := $(call probe,lzma.h,-llzma)
 FEATURES =
-LIBS =
+# Sweeps run their points in threads (src/sweep.c): POSIX threads, which
+# -pthread sets up for the compiler and the linker alike.
+LIBS = -pthread
 ifeq ($(HAVE_ZLIB),1)
 FEATURES += -DVMM_HAVE_ZLIB=1
 LIBS += -lz
@@ -50,7 +52,7 @@ endif
 
 CPPFLAGS += -Iinclude -Isrc -I. -D_GNU_SOURCE $(FEATURES)
 CFLAGS   ?= -g
-ALLCFLAGS = -std=c11 $(OPT) $(CFLAGS) $(WARN) $(SANFLAGS) -fPIC -fvisibility=hidden -MMD -MP
+ALLCFLAGS = -std=c11 $(OPT) $(CFLAGS) $(WARN) $(SANFLAGS) -pthread -fPIC -fvisibility=hidden -MMD -MP
 LDFLAGS  += $(SANFLAGS)
 
 LIB_SRC  := $(sort $(wildcard src/*.c src/policy/*.c src/trace/*.c src/report/*.c))
