@@ -97,5 +97,6 @@ int cmd_run(int argc, char **argv);
 int cmd_policies(int argc, char **argv);
 int cmd_thrash(int argc, char **argv);
 int cmd_translate(int argc, char **argv);
+int cmd_sweep(int argc, char **argv);
 
 #endif

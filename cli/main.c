@@ -20,6 +20,7 @@ static const struct {
     {"translate", cmd_translate,
      "address-translation exercises: relocation, segmentation, paging (by hand or "
      "generated)"},
+    {"sweep", cmd_sweep, "fault curves: page faults of several policies at many frame counts"},
 };
 
 static int help(FILE *out)
