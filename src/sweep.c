@@ -471,7 +471,7 @@ int vmm_sweep_check(const struct vmm_sweep_spec *spec, char *err, size_t errlen)
  * library: the stack's cost grows with its length M (the records a
  * reference moves grow with it; docs/policies.md has measurements), a
  * simulation's with the points. One pass when M <= 4096, or when there are
- * at least M / 512 points to simulate. */
+ * at least M / 2048 points to simulate. */
 static bool opt_one_pass(const struct vmm_sweep_spec *spec, const uint64_t *frames, size_t nf,
                          uint32_t distinct)
 {
@@ -479,7 +479,7 @@ static bool opt_one_pass(const struct vmm_sweep_spec *spec, const uint64_t *fram
         return spec->opt == VMM_SWEEP_ONE_PASS;
     uint64_t top = frames[nf - 1];
     uint64_t m = top < distinct ? top : distinct;
-    return m <= 4096 || (uint64_t)nf * 512 >= m;
+    return m <= 4096 || (uint64_t)nf * 2048 >= m;
 }
 
 /* The work shared by the threads. */
