@@ -6,6 +6,7 @@
 #   make format / make format-check         clang-format, with .clang-format
 #   make install PREFIX=/usr/local DESTDIR= binary, libraries, header, pkg-config
 #   make bench          the replay benchmark (bench/README.md)
+#   make bench-sweep    a whole LRU fault curve against one LRU run (bench/sweep.sh)
 # Only a C11 compiler, make and libc are required; zlib and liblzma are used
 # when their headers are found (gzip/xz traces), and said so in `vmm --version`.
 
@@ -65,7 +66,7 @@ LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/demo.o
 CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
 TEST_OBJ := $(TEST_SRC:%.c=$(BUILD)/obj/%.o) $(FUZZ_SRC:%.c=$(BUILD)/obj/%.o)
 
-.PHONY: all test run format format-check install uninstall clean bench fuzz
+.PHONY: all test run format format-check install uninstall clean bench bench-sweep fuzz
 all: $(BUILD)/vmm $(BUILD)/libvmm.a $(BUILD)/libvmm.so
 
 $(BUILD)/obj/%.o: %.c
@@ -112,6 +113,9 @@ run: $(BUILD)/vmm
 
 bench: $(BUILD)/vmm
 	bench/run.sh
+
+bench-sweep: $(BUILD)/vmm
+	bench/sweep.sh
 
 FORMAT_FILES = $(sort $(wildcard include/*.h src/*.[ch] src/*/*.[ch] cli/*.[ch] tests/*.[ch] \
                  fuzz/*.[ch] bench/*.[ch]))
