@@ -1067,7 +1067,7 @@ enum vmm_sweep_method {
  * Addresses are not checked against an address width. Memory: 4 bytes a
  * page reference (8 for opt), at most 32 a distinct page. Returns 0, or
  * VMM_EINVAL (frames), VMM_ELIMIT (more than 2^32 - 2 page references; lru:
- * 2^30 distinct pages) or VMM_ENOMEM. */
+ * 2^30 distinct pages; opt: a stack of 2^31) or VMM_ENOMEM. */
 VMM_API int vmm_sweep_lru(const struct vmm_ref *refs, size_t n, uint32_t page_size,
                           const uint64_t *frames, size_t nframes, uint64_t *faults);
 VMM_API int vmm_sweep_opt(const struct vmm_ref *refs, size_t n, uint32_t page_size,

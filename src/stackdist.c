@@ -417,6 +417,8 @@ int vmm__opt_distances(const uint32_t *ids, const uint32_t *next, size_t n, uint
     memset(hist, 0, ((size_t)maxd + 2) * sizeof *hist);
     if (!n)
         return 0;
+    if (M > 1u << 31)
+        return VMM_ELIMIT; /* the tree's leaves would not fit 32 bits */
     while (s.L < M)
         s.L *= 2;
     s.t = calloc(2 * (size_t)s.L, sizeof *s.t);
