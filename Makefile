@@ -7,6 +7,7 @@
 #   make install PREFIX=/usr/local DESTDIR= binary, libraries, header, pkg-config
 #   make bench          the replay benchmark (bench/README.md)
 #   make bench-vmt      .vmt decoding speed (bench/vmt_speed.c)
+#   make bench-sweep    a whole LRU fault curve against one LRU run (bench/sweep.sh)
 # Only a C11 compiler, make and libc are required; zlib and liblzma are used
 # when their headers are found (gzip/xz traces), and said so in `vmm --version`.
 
@@ -39,7 +40,9 @@ probe = $(shell printf '#include <$(1)>\nint main(void){return 0;}\n' | \
 HAVE_ZLIB := $(call probe,zlib.h,-lz)
 HAVE_LZMA := $(call probe,lzma.h,-llzma)
 FEATURES =
-LIBS =
+# Sweeps run their points in threads (src/sweep.c): POSIX threads, which
+# -pthread sets up for the compiler and the linker alike.
+LIBS = -pthread
 ifeq ($(HAVE_ZLIB),1)
 FEATURES += -DVMM_HAVE_ZLIB=1
 LIBS += -lz
@@ -51,7 +54,7 @@ endif
 
 CPPFLAGS += -Iinclude -Isrc -I. -D_GNU_SOURCE $(FEATURES)
 CFLAGS   ?= -g
-ALLCFLAGS = -std=c11 $(OPT) $(CFLAGS) $(WARN) $(SANFLAGS) -fPIC -fvisibility=hidden -MMD -MP
+ALLCFLAGS = -std=c11 $(OPT) $(CFLAGS) $(WARN) $(SANFLAGS) -pthread -fPIC -fvisibility=hidden -MMD -MP
 LDFLAGS  += $(SANFLAGS)
 
 LIB_SRC  := $(sort $(wildcard src/*.c src/policy/*.c src/trace/*.c src/report/*.c))
@@ -64,7 +67,7 @@ LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/demo.o
 CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
 TEST_OBJ := $(TEST_SRC:%.c=$(BUILD)/obj/%.o) $(FUZZ_SRC:%.c=$(BUILD)/obj/%.o)
 
-.PHONY: all test run format format-check install uninstall clean bench bench-vmt fuzz
+.PHONY: all test run format format-check install uninstall clean bench bench-vmt bench-sweep fuzz
 all: $(BUILD)/vmm $(BUILD)/libvmm.a $(BUILD)/libvmm.so
 
 $(BUILD)/obj/%.o: %.c
@@ -119,6 +122,9 @@ $(BUILD)/bench/vmt_speed: bench/vmt_speed.c $(BUILD)/libvmm.a
 	$(CC) $(CPPFLAGS) -std=c11 $(OPT) $(CFLAGS) $(WARN) $(SANFLAGS) -o $@ $< $(BUILD)/libvmm.a $(LIBS)
 bench-vmt: $(BUILD)/bench/vmt_speed
 	$(BUILD)/bench/vmt_speed $(VMT_REFS)
+
+bench-sweep: $(BUILD)/vmm
+	bench/sweep.sh
 
 FORMAT_FILES = $(sort $(wildcard include/*.h src/*.[ch] src/*/*.[ch] cli/*.[ch] tests/*.[ch] \
                  fuzz/*.[ch] bench/*.[ch]))

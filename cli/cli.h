@@ -107,5 +107,6 @@ int cmd_thrash(int argc, char **argv);
 int cmd_translate(int argc, char **argv);
 int cmd_convert(int argc, char **argv);
 int cmd_record(int argc, char **argv);
+int cmd_sweep(int argc, char **argv);
 
 #endif

@@ -23,6 +23,7 @@ static const struct {
      "generated)"},
     {"convert", cmd_convert, "convert a trace between formats, e.g. to the compact binary .vmt"},
     {"record", cmd_record, "run a program under Valgrind lackey and record its memory references"},
+    {"sweep", cmd_sweep, "fault curves: page faults of several policies at many frame counts"},
 };
 
 static int help(FILE *out)

@@ -1073,6 +1073,110 @@ VMM_API int vmm_replay(struct vmm_system *sys, struct vmm_trace **traces, size_t
  * stamp (the reference's sequence number) when data is on. */
 VMM_API int vmm_replay_refs(struct vmm_system *sys, const struct vmm_ref *refs, size_t n);
 
+/* ---- fault curves (vmm sweep) ---------------------------------------------------- */
+
+/* A fault curve is the page faults of a policy at each of many frame counts,
+ * over one trace (docs/policies.md, "Fault curves in one pass"). lru's whole
+ * curve comes from one pass of stack distances (Mattson et al. 1970), opt's
+ * from Mattson's OPT stack where that is cheaper than simulating each point;
+ * every other point is one engine simulation, and the points run in parallel
+ * threads. A page is the pair (pid, page number), and the reference string is
+ * the global one, as the engine's global replacement sees it. Every point
+ * runs with data off, no TLB, global replacement, no scheduler: page faults
+ * are what a sweep counts. */
+
+/* The most frame counts one sweep holds. */
+#define VMM_SWEEP_MAX_POINTS (1u << 20)
+
+/* Parses a list of frame counts, items separated by commas, each one of
+ *   N           one count: 64, 4K, 1M (K, M, G are binary: 1M = 1048576)
+ *   A..B        every count from A to B
+ *   A..B/S      A, A+S, A+2S, ... and B
+ *   A..B*R      A, A*R, A*R^2, ... and B (a geometric range, R >= 2)
+ * (a range always includes its end), into *out, malloc'd, ascending without
+ * repeats; counts run from 1 to 2^32 - 2. Returns 0, or VMM_EPARSE,
+ * VMM_ERANGE, VMM_ELIMIT (more than VMM_SWEEP_MAX_POINTS) or VMM_ENOMEM with
+ * a message quoting the item and its column. */
+VMM_API int vmm_sweep_frames_parse(const char *spec, uint64_t **out, size_t *n, char *err,
+                                   size_t errlen);
+
+/* Reads the traces whole into memory as vmm_replay replays them: each
+ * reference split into one per page it touches (none crosses a page), each
+ * single-process trace its own process (pid 1, 2, ...) when several are
+ * given, addresses refused beyond va_bits. *refs (malloc'd, 16 bytes a page
+ * reference) receives them, *n their number (at most 2^32 - 2). Returns 0, or
+ * the trace's error (its "file:line:col: what" in err), VMM_ERANGE,
+ * VMM_ELIMIT or VMM_ENOMEM with a message. */
+VMM_API int vmm_sweep_load(struct vmm_trace **traces, size_t ntraces, uint32_t page_size,
+                           unsigned va_bits, struct vmm_ref **refs, size_t *n, char *err,
+                           size_t errlen);
+
+/* How a policy's curve is (to be) computed. */
+enum vmm_sweep_method {
+    VMM_SWEEP_AUTO = 0,  /* request: lru one pass; opt one pass where its stack is expected
+                            to cost less than the simulations (vmm_sweep_run) */
+    VMM_SWEEP_ONE_PASS,  /* stack distances: the whole curve from one pass (lru, opt) */
+    VMM_SWEEP_PER_POINT, /* one engine simulation per frame count */
+};
+
+/* The one-pass curves alone: faults[i] = the page faults of lru (opt) with
+ * frames[i] frames (ascending, no repeats, >= 1), over refs as vmm_replay_refs
+ * takes them (a reference crossing a page touches each page). Equal, point by
+ * point, to a replay by the engine's lru (opt) with data off (tests/test_sweep.c).
+ * Addresses are not checked against an address width. Memory: 4 bytes a
+ * page reference (8 for opt), at most 32 a distinct page. Returns 0, or
+ * VMM_EINVAL (frames), VMM_ELIMIT (more than 2^32 - 2 page references; lru:
+ * 2^30 distinct pages; opt: a stack of 2^31) or VMM_ENOMEM. */
+VMM_API int vmm_sweep_lru(const struct vmm_ref *refs, size_t n, uint32_t page_size,
+                          const uint64_t *frames, size_t nframes, uint64_t *faults);
+VMM_API int vmm_sweep_opt(const struct vmm_ref *refs, size_t n, uint32_t page_size,
+                          const uint64_t *frames, size_t nframes, uint64_t *faults);
+
+/* What to sweep. */
+struct vmm_sweep_spec {
+    const struct vmm_config *cfg;   /* page_size, va_bits, seed, max_memory (each point's
+                                       own limit), check; the rest is set per point */
+    const char *const *policies;    /* "lru", "opt", "aging:bits=4,interval=10", ... */
+    size_t npolicies;               /* how many, each at most once */
+    const uint64_t *frames;         /* frame counts, ascending, no repeats, >= 1 */
+    size_t nframes;                 /* how many, at most VMM_SWEEP_MAX_POINTS; 0: powers of
+                                       two up to the distinct pages, and their number */
+    unsigned jobs;                  /* threads; 0 = the online CPUs; 1 = none started */
+    enum vmm_sweep_method lru, opt; /* how lru's and opt's curves are computed [AUTO] */
+};
+
+/* What a sweep found. Arrays are indexed [policy * nframes + point]. */
+struct vmm_sweep_result {
+    uint64_t *frames;              /* the frame counts swept, ascending */
+    size_t nframes;                /* how many */
+    uint64_t references;           /* page references replayed at each point */
+    uint64_t distinct;             /* distinct (pid, page) among them */
+    uint64_t *faults;              /* page faults */
+    bool *anomaly;                 /* faults above those at the previous (smaller) frame
+                                      count: Belady's anomaly */
+    uint64_t anomalies;            /* points marked so */
+    enum vmm_sweep_method *method; /* [policy]: ONE_PASS or PER_POINT, as computed */
+};
+
+/* Checks a sweep before any work: frame counts, policies and their
+ * parameters (unknown ones are refused as vmm_system_create refuses them),
+ * and the largest simulated point against max_memory. Returns 0 or a
+ * negative code with a message. */
+VMM_API int vmm_sweep_check(const struct vmm_sweep_spec *spec, char *err, size_t errlen);
+
+/* Runs a sweep over refs (as vmm_sweep_load gives them, or any references
+ * vmm_replay_refs takes) into *res; the results are the same for every number
+ * of jobs. Memory: refs, plus 4 bytes a reference for page ids, 4 more with
+ * opt (next uses, shared by its points), plus each running simulation's own
+ * system (frames and page tables) and each one-pass curve's structures.
+ * Threads (pthreads) live only inside the call; the library is otherwise
+ * single-threaded and a sweep shares nothing with other calls. Returns 0, or
+ * the first failing point's error with its message; free *res with
+ * vmm_sweep_result_free. */
+VMM_API int vmm_sweep_run(const struct vmm_sweep_spec *spec, const struct vmm_ref *refs, size_t n,
+                          struct vmm_sweep_result *res, char *err, size_t errlen);
+VMM_API void vmm_sweep_result_free(struct vmm_sweep_result *res);
+
 /* ---- workloads ------------------------------------------------------------------ */
 
 /* A workload script (docs/workload.md): settings, programs, processes and

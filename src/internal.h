@@ -792,4 +792,12 @@ void vmm__cm_proc_stats(const struct vmm_system *sys, const struct proc *p,
 int vmm__ref(struct vmm_system *sys, struct proc *p, uint64_t addr, unsigned op,
              frame_t *frame_out);
 
+/* vmm_replay_refs for page references (none crosses a page) whose next
+ * uses are known already (the sweeps share one array among their threads):
+ * next[i] is the index in refs of the next reference to refs[i]'s (pid,
+ * page), or UINT32_MAX for none; n < UINT32_MAX. A policy that needs no
+ * future ignores next, and next NULL computes it as vmm_replay_refs does. */
+int vmm__replay_pages(struct vmm_system *sys, const struct vmm_ref *refs, size_t n,
+                      const uint32_t *next);
+
 #endif /* VMM_INTERNAL_H */

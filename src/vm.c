@@ -598,6 +598,14 @@ int vmm_replay_refs(struct vmm_system *sys, const struct vmm_ref *refs, size_t n
     return replay_run(sys, refs, n, NULL, 0);
 }
 
+int vmm__replay_pages(struct vmm_system *sys, const struct vmm_ref *refs, size_t n,
+                      const uint32_t *next)
+{
+    if (next && (sys->pol->needs & POLICY_FUTURE))
+        return replay_run(sys, refs, n, next, sys->st.references + 1);
+    return vmm_replay_refs(sys, refs, n);
+}
+
 /* A trace file as a scheduler task: process t + 1 replaying it (--sched rr). */
 struct trace_task {
     struct vmm_trace *tr; /* the file */

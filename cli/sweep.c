@@ -1,0 +1,620 @@
+/*
+ * sweep.c - `vmm sweep`: fault curves (vmm_sweep_run) over one trace, printed
+ * as a table, CSV, JSON, or a chart drawn in the terminal like vmm thrash's.
+ * The library computes everything, anomalies included; this file parses the
+ * command line and prints.
+ */
+#include "cli.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define MAX_POLICIES 32
+#define CHART_COLS   60 /* most points a chart shows */
+
+enum out_kind { OUT_TABLE, OUT_CSV, OUT_JSON, OUT_CHART };
+
+/* The command line of a sweep. */
+struct sweep_opts {
+    struct vmm_config cfg;              /* page size, address width, seed, limit, check */
+    char policy_buf[1024];              /* storage behind policies[] */
+    const char *policies[MAX_POLICIES]; /* --policies, split */
+    size_t npolicies;                   /* how many */
+    const char *frames;                 /* --frames SPEC, or NULL for the default */
+    unsigned jobs;                      /* --jobs, 0 = every online CPU */
+    enum vmm_sweep_method method;       /* --method, for lru and opt */
+    enum out_kind out;                  /* table, --csv, --json or --chart */
+    int format;                         /* --format, enum vmm_trace_format */
+    const char *refs;                   /* --refs LIST */
+    int nargs;                          /* trace files */
+    char **args;                        /* them */
+};
+
+enum {
+    S_POLICIES = 256,
+    S_JOBS,
+    S_CSV,
+    S_JSON,
+    S_CHART,
+    S_METHOD,
+    S_PAGE,
+    S_VA,
+    S_FORMAT,
+    S_REFS,
+    S_SEED,
+    S_NODATA,
+    S_MAXMEM,
+    S_CHECK,
+};
+
+static const struct option longopts[] = {
+    {"policies", required_argument, 0, S_POLICIES},
+    {"frames", required_argument, 0, 'f'},
+    {"jobs", required_argument, 0, 'j'},
+    {"csv", no_argument, 0, S_CSV},
+    {"json", no_argument, 0, S_JSON},
+    {"chart", no_argument, 0, S_CHART},
+    {"method", required_argument, 0, S_METHOD},
+    {"page-size", required_argument, 0, S_PAGE},
+    {"va-bits", required_argument, 0, S_VA},
+    {"format", required_argument, 0, S_FORMAT},
+    {"refs", required_argument, 0, S_REFS},
+    {"seed", required_argument, 0, S_SEED},
+    {"no-data", no_argument, 0, S_NODATA},
+    {"max-memory", required_argument, 0, S_MAXMEM},
+    {"check", no_argument, 0, S_CHECK},
+    {"help", no_argument, 0, 'h'},
+    {0, 0, 0, 0},
+};
+
+static void usage(void)
+{
+    puts("usage: vmm sweep [options] TRACE... | --refs LIST\n\n"
+         "the page faults of each policy at each frame count: a fault curve\n"
+         "(docs/cli.md, \"vmm sweep\"; docs/policies.md, \"Fault curves in one pass\")\n\n"
+         "  -f, --frames SPEC       frame counts: N, A..B, A..B/STEP, A..B*RATIO, or a list of\n"
+         "                          them separated by commas, e.g. 1..64 or 16..4096/16 or\n"
+         "                          1..1M*2 (K, M, G: 1024, 1024^2, 1024^3)\n"
+         "                          [1..D*2: powers of two up to D, the distinct pages, and D]\n"
+         "      --policies LIST     policies, separated by commas, each NAME[:k=v,...]\n"
+         "                          [lru,fifo,opt,clock]\n"
+         "  -j, --jobs N            threads for the simulated points [every online CPU]\n"
+         "      --method auto|one-pass|per-point   lru's and opt's curves: one pass of stack\n"
+         "                          distances, or one simulation per point [auto: lru one\n"
+         "                          pass, opt one pass unless its stack would cost more]\n"
+         "      --csv               CSV: policy,frames,faults,fault_rate,anomaly\n"
+         "      --json              one JSON object\n"
+         "      --chart             the fault rates drawn in the terminal\n"
+         "      --page-size SIZE    page size, 512 .. 1M [4K]\n"
+         "      --va-bits N         virtual address width: 32, 48 or 57 [48]\n"
+         "      --format FMT        trace format: pages, addr, lackey, vmm, u32be, u32le, u64le\n"
+         "      --refs LIST         inline page numbers, e.g. 7,0,1,2\n"
+         "      --seed N            seed of the random policy [1]\n"
+         "      --no-data           accepted: sweeps always run with data off and no TLB\n"
+         "      --max-memory SIZE   refuse a simulated point that needs more [half of RAM]\n"
+         "      --check             the invariant checker after every reference (simulated\n"
+         "                          points; slow)\n"
+         "a point where a policy faults more than at the frame count before it is marked\n"
+         "with * (Belady's anomaly)\n"
+         "exit codes: 0 ok, 1 usage, 2 bad input, 4 run failed");
+}
+
+/* A whole number in [min, max]. */
+static int number(const char *opt, const char *v, uint64_t min, uint64_t max, uint64_t *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long long x = strtoull(v, &end, 10);
+    if (!*v || *v == '-' || *end || errno)
+        return cli_error(EXIT_USAGE, "%s: expected a whole number, found '%s'", opt, v);
+    if (x < min || x > max)
+        return cli_error(EXIT_USAGE, "%s: %s is out of range (%" PRIu64 " .. %" PRIu64 ")", opt, v,
+                         min, max);
+    *out = x;
+    return 0;
+}
+
+/* Splits "lru,aging:bits=4,interval=10,fifo" into policies: a piece with '='
+ * but no ':' continues the previous policy's parameters. */
+static int split_policies(struct sweep_opts *o, const char *list)
+{
+    snprintf(o->policy_buf, sizeof o->policy_buf, "%s", list);
+    o->npolicies = 0;
+    char *s = o->policy_buf;
+    for (;;) {
+        char *comma = strchr(s, ',');
+        if (comma)
+            *comma = '\0';
+        if (!*s)
+            return cli_error(EXIT_USAGE, "--policies: empty name in '%s'", list);
+        if (strchr(s, '=') && !strchr(s, ':') && o->npolicies) {
+            s[-1] = ','; /* a parameter of the policy before */
+        } else {
+            if (o->npolicies == MAX_POLICIES)
+                return cli_error(EXIT_USAGE, "--policies: at most %d", MAX_POLICIES);
+            o->policies[o->npolicies++] = s;
+        }
+        if (!comma)
+            return 0;
+        s = comma + 1;
+    }
+}
+
+/* Returns EXIT_OK, EXIT_USAGE after a message, or -1 after --help. */
+static int parse(int argc, char **argv, struct sweep_opts *o)
+{
+    uint64_t v;
+    int c, r;
+    memset(o, 0, sizeof *o);
+    vmm_config_default(&o->cfg);
+    o->format = VMM_FMT_AUTO;
+    long pages = sysconf(_SC_PHYS_PAGES), psz = sysconf(_SC_PAGESIZE);
+    if (pages > 0 && psz > 0)
+        o->cfg.max_memory = (uint64_t)pages * (uint64_t)psz / 2;
+    if ((r = split_policies(o, "lru,fifo,opt,clock")) != EXIT_OK)
+        return r;
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":f:j:h", longopts, NULL)) != -1) {
+        const char *name = optind > 0 && optind <= argc ? argv[optind - 1] : "";
+        switch (c) {
+        case 'f':
+            o->frames = optarg;
+            break;
+        case S_POLICIES:
+            if ((r = split_policies(o, optarg)) != EXIT_OK)
+                return r;
+            break;
+        case 'j':
+            if (number("--jobs", optarg, 1, 256, &v))
+                return EXIT_USAGE;
+            o->jobs = (unsigned)v;
+            break;
+        case S_CSV:
+        case S_JSON:
+        case S_CHART: {
+            enum out_kind k = c == S_CSV ? OUT_CSV : c == S_JSON ? OUT_JSON : OUT_CHART;
+            if (o->out != OUT_TABLE && o->out != k)
+                return cli_error(EXIT_USAGE, "sweep: --csv, --json and --chart exclude each "
+                                             "other");
+            o->out = k;
+            break;
+        }
+        case S_METHOD:
+            if (strcmp(optarg, "auto") == 0)
+                o->method = VMM_SWEEP_AUTO;
+            else if (strcmp(optarg, "one-pass") == 0)
+                o->method = VMM_SWEEP_ONE_PASS;
+            else if (strcmp(optarg, "per-point") == 0)
+                o->method = VMM_SWEEP_PER_POINT;
+            else
+                return cli_error(EXIT_USAGE,
+                                 "--method: expected auto, one-pass or per-point, found '%s'",
+                                 optarg);
+            break;
+        case S_PAGE:
+            if (vmm_parse_size(optarg, &v) < 0 || v > UINT32_MAX)
+                return cli_error(EXIT_USAGE,
+                                 "--page-size: expected a size such as 4096, 4K or 16K, found "
+                                 "'%s'",
+                                 optarg);
+            o->cfg.page_size = (uint32_t)v;
+            break;
+        case S_VA:
+            if (number("--va-bits", optarg, 0, 64, &v))
+                return EXIT_USAGE;
+            o->cfg.va_bits = (unsigned)v;
+            break;
+        case S_FORMAT:
+            if ((o->format = vmm_trace_format_parse(optarg)) < 0)
+                return cli_error(EXIT_USAGE,
+                                 "--format: unknown format '%s' (expected auto, pages, addr, "
+                                 "lackey, vmm, u32be, u32le or u64le)",
+                                 optarg);
+            break;
+        case S_REFS:
+            o->refs = optarg;
+            break;
+        case S_SEED:
+            if (number("--seed", optarg, 0, UINT64_MAX, &o->cfg.seed))
+                return EXIT_USAGE;
+            break;
+        case S_NODATA:
+            break; /* always so */
+        case S_MAXMEM:
+            if (vmm_parse_size(optarg, &o->cfg.max_memory) < 0)
+                return cli_error(EXIT_USAGE,
+                                 "--max-memory: expected a size such as 4G, found "
+                                 "'%s'",
+                                 optarg);
+            break;
+        case S_CHECK:
+            o->cfg.check = true;
+            break;
+        case 'h':
+            usage();
+            return -1;
+        case ':':
+            return cli_error(EXIT_USAGE, "%s: missing its value (vmm sweep --help)", name);
+        default:
+            return cli_error(EXIT_USAGE, "unknown option '%s' (vmm sweep --help)", name);
+        }
+    }
+    o->nargs = argc - optind;
+    o->args = argv + optind;
+    o->cfg.data = false;
+    o->cfg.tlb_entries = 0;
+    return EXIT_OK;
+}
+
+/* ---- printing ------------------------------------------------------------------ */
+
+static double rate(uint64_t faults, uint64_t refs)
+{
+    return refs ? (double)faults / (double)refs : 0.0;
+}
+
+/* Writes x right-aligned in width w (at least its digits) at b; returns the end.
+ * Tables of a million rows are printed, so no printf per number. */
+static char *put_u64(char *b, uint64_t x, int w)
+{
+    char d[24];
+    int n = 0;
+    do
+        d[n++] = (char)('0' + x % 10);
+    while ((x /= 10) > 0);
+    for (; w > n; w--)
+        *b++ = ' ';
+    while (n > 0)
+        *b++ = d[--n];
+    return b;
+}
+
+/* faults / refs with `decimals` decimals, rounded half up, at b (scale 100
+ * for a percentage); "0" and decimals when refs is 0. Returns the end. */
+static char *put_ratio(char *b, uint64_t faults, uint64_t refs, unsigned scale, int decimals, int w)
+{
+    uint64_t unit = 1;
+    for (int i = 0; i < decimals; i++)
+        unit *= 10;
+    /* faults <= refs < 2^32, so faults x scale x unit stays far below 2^64 */
+    uint64_t v = refs ? (faults * scale * unit * 2 + refs) / (2 * refs) : 0;
+    char frac[24];
+    for (int i = decimals; i-- > 0; v /= 10)
+        frac[i] = (char)('0' + v % 10);
+    b = put_u64(b, v, w - decimals - 1);
+    *b++ = '.';
+    memcpy(b, frac, (size_t)decimals);
+    return b + decimals;
+}
+
+static const char *method_name(enum vmm_sweep_method m)
+{
+    return m == VMM_SWEEP_ONE_PASS ? "one-pass" : "per-point";
+}
+
+/* The lines above a table or chart: what was swept, and how. */
+static void print_header(const struct sweep_opts *o, const struct vmm_sweep_result *res,
+                         const char *input, const char *format)
+{
+    const struct vmm_config *c = &o->cfg;
+    char ps[32];
+    if (c->page_size >= 1024)
+        snprintf(ps, sizeof ps, "%u KiB", (unsigned)(c->page_size >> 10));
+    else
+        snprintf(ps, sizeof ps, "%u B", (unsigned)c->page_size);
+    printf("vmm sweep: %s (%s): %" PRIu64 " references to %" PRIu64 " distinct pages\n", input,
+           format, res->references, res->distinct);
+    printf("  pages of %s, %u-bit addresses; data off, no TLB, global replacement: page "
+           "faults only\n",
+           ps, c->va_bits);
+    for (int m = VMM_SWEEP_ONE_PASS; m <= VMM_SWEEP_PER_POINT; m++) {
+        int k = 0;
+        for (size_t p = 0; p < o->npolicies; p++)
+            if ((int)res->method[p] == m)
+                printf("%s%s", k++ ? ", " : "  ", o->policies[p]);
+        if (k && m == VMM_SWEEP_ONE_PASS)
+            printf(": the whole curve from one pass of stack distances\n");
+        else if (k)
+            printf(": one simulation per frame count (%zu each)\n", res->nframes);
+    }
+}
+
+/* The footnote on anomalies, at most 10 named. */
+static void print_anomalies(const struct sweep_opts *o, const struct vmm_sweep_result *res)
+{
+    const uint64_t *frames = res->frames;
+    size_t nf = res->nframes;
+    if (!res->anomalies)
+        return;
+    printf("\n* more faults than with fewer frames (Belady's anomaly): %" PRIu64 " point%s\n",
+           res->anomalies, res->anomalies == 1 ? "" : "s");
+    uint64_t shown = 0;
+    for (size_t p = 0; p < o->npolicies; p++)
+        for (size_t i = 1; i < nf; i++) {
+            const uint64_t *f = res->faults + p * nf;
+            if (!res->anomaly[p * nf + i] || shown++ >= 10)
+                continue;
+            printf("  %s: %" PRIu64 " faults with %" PRIu64 " frames, %" PRIu64 " with %" PRIu64
+                   "\n",
+                   o->policies[p], f[i], frames[i], f[i - 1], frames[i - 1]);
+        }
+    if (shown > 10)
+        printf("  and %" PRIu64 " more\n", shown - 10);
+}
+
+static void print_table(const struct sweep_opts *o, const struct vmm_sweep_result *res)
+{
+    const uint64_t *frames = res->frames;
+    size_t nf = res->nframes;
+    char buf[32];
+    int fw = snprintf(buf, sizeof buf, "%" PRIu64, frames[nf - 1]);
+    int nw = snprintf(buf, sizeof buf, "%" PRIu64, res->references);
+    fw = fw < 6 ? 6 : fw;
+    printf("\n%*s", fw, "frames");
+    for (size_t p = 0; p < o->npolicies; p++) {
+        int w = nw + 9; /* faults, mark, " 100.00%" */
+        int l = (int)strlen(o->policies[p]);
+        printf("  %*s", w > l ? w : l, o->policies[p]);
+    }
+    putchar('\n');
+    char *row = malloc((size_t)fw + 2 + o->npolicies * (sizeof o->policy_buf + 48));
+    if (!row)
+        return;
+    for (size_t i = 0; i < nf; i++) {
+        char *b = put_u64(row, frames[i], fw);
+        for (size_t p = 0; p < o->npolicies; p++) {
+            int l = (int)strlen(o->policies[p]);
+            int pad = 2 + (l > nw + 9 ? l - (nw + 9) : 0);
+            uint64_t f = res->faults[p * nf + i];
+            memset(b, ' ', (size_t)pad);
+            b = put_u64(b + pad, f, nw);
+            *b++ = res->anomaly[p * nf + i] ? '*' : ' ';
+            b = put_ratio(b, f, res->references, 100, 2, 7);
+            *b++ = '%';
+        }
+        *b++ = '\n';
+        fwrite(row, 1, (size_t)(b - row), stdout);
+    }
+    free(row);
+    print_anomalies(o, res);
+}
+
+static void print_csv(const struct sweep_opts *o, const struct vmm_sweep_result *res)
+{
+    const uint64_t *frames = res->frames;
+    size_t nf = res->nframes;
+    char row[sizeof o->policy_buf + 80];
+    printf("policy,frames,faults,fault_rate,anomaly\n");
+    for (size_t p = 0; p < o->npolicies; p++) {
+        size_t l = strlen(o->policies[p]);
+        memcpy(row, o->policies[p], l);
+        row[l] = ',';
+        for (size_t i = 0; i < nf; i++) {
+            uint64_t f = res->faults[p * nf + i];
+            char *b = put_u64(row + l + 1, frames[i], 0);
+            *b++ = ',';
+            b = put_u64(b, f, 0);
+            *b++ = ',';
+            b = put_ratio(b, f, res->references, 1, 6, 0);
+            *b++ = ',';
+            *b++ = res->anomaly[p * nf + i] ? '1' : '0';
+            *b++ = '\n';
+            fwrite(row, 1, (size_t)(b - row), stdout);
+        }
+    }
+}
+
+/* A JSON string (policy names and file names may hold anything). */
+static void json_str(const char *s)
+{
+    putchar('"');
+    for (; *s; s++) {
+        unsigned char ch = (unsigned char)*s;
+        if (ch == '"' || ch == '\\')
+            printf("\\%c", ch);
+        else if (ch < 0x20)
+            printf("\\u%04x", ch);
+        else
+            putchar(ch);
+    }
+    putchar('"');
+}
+
+static void print_json(const struct sweep_opts *o, const struct vmm_sweep_result *res,
+                       const char *input, const char *format)
+{
+    const uint64_t *frames = res->frames;
+    size_t nf = res->nframes;
+    printf("{\n  \"input\": ");
+    json_str(input);
+    printf(",\n  \"format\": ");
+    json_str(format);
+    printf(",\n  \"page_size\": %u,\n  \"va_bits\": %u,\n  \"data\": false,\n  \"tlb_entries\": "
+           "0,\n  \"replacement\": \"global\",\n  \"seed\": %" PRIu64
+           ",\n  \"references\": %" PRIu64 ",\n  \"distinct_pages\": %" PRIu64
+           ",\n  \"anomalies\": %" PRIu64 ",\n  \"frames\": [",
+           (unsigned)o->cfg.page_size, o->cfg.va_bits, o->cfg.seed, res->references, res->distinct,
+           res->anomalies);
+    for (size_t i = 0; i < nf; i++)
+        printf("%s%" PRIu64, i ? ", " : "", frames[i]);
+    printf("],\n  \"policies\": [");
+    for (size_t p = 0; p < o->npolicies; p++) {
+        printf("%s\n    {\"policy\": ", p ? "," : "");
+        json_str(o->policies[p]);
+        printf(", \"method\": \"%s\", \"points\": [", method_name(res->method[p]));
+        for (size_t i = 0; i < nf; i++) {
+            char num[3][32];
+            uint64_t f = res->faults[p * nf + i];
+            *put_u64(num[0], frames[i], 0) = '\0';
+            *put_u64(num[1], f, 0) = '\0';
+            *put_ratio(num[2], f, res->references, 1, 6, 0) = '\0';
+            printf("%s\n      {\"frames\": %s, \"faults\": %s, \"fault_rate\": %s, \"anomaly\": "
+                   "%s}",
+                   i ? "," : "", num[0], num[1], num[2],
+                   res->anomaly[p * nf + i] ? "true" : "false");
+        }
+        printf("\n    ]}");
+    }
+    printf("\n  ]\n}\n");
+}
+
+/* The fault rate against the frame counts, in rows of 5% from the highest
+ * down to 0, as vmm thrash draws: one symbol a policy, '#' where several fall
+ * in the same cell; at most CHART_COLS points, evenly picked. */
+static void print_chart(const struct sweep_opts *o, const struct vmm_sweep_result *res)
+{
+    const uint64_t *frames = res->frames;
+    size_t nf = res->nframes;
+    static const char sym[] = "*o+x@%&=~^$";
+    size_t cols = nf < CHART_COLS ? nf : CHART_COLS, idx[CHART_COLS];
+    int top = 0;
+    for (size_t c = 0; c < cols; c++)
+        idx[c] = cols == 1 ? 0 : (c * (nf - 1) + (cols - 1) / 2) / (cols - 1);
+    for (size_t p = 0; p < o->npolicies; p++)
+        for (size_t c = 0; c < cols; c++) {
+            int v = (int)(rate(res->faults[p * nf + idx[c]], res->references) * 20 + 0.5);
+            top = v > top ? v : top;
+        }
+    printf("\nfault rate:");
+    for (size_t p = 0; p < o->npolicies; p++)
+        printf("%s %c %s", p ? "," : "", sym[p % (sizeof sym - 1)], o->policies[p]);
+    printf(" (# several)");
+    if (cols < nf)
+        printf("; %zu of %zu frame counts shown", cols, nf);
+    putchar('\n');
+    for (int row = top; row >= 0; row--) {
+        char cells[3 * CHART_COLS + 1];
+        size_t end = 0; /* past the last symbol: no trailing blanks */
+        for (size_t c = 0; c < cols; c++) {
+            char ch = ' ';
+            for (size_t p = 0; p < o->npolicies; p++) {
+                int v = (int)(rate(res->faults[p * nf + idx[c]], res->references) * 20 + 0.5);
+                if (v == row)
+                    ch = ch == ' ' ? sym[p % (sizeof sym - 1)] : '#';
+            }
+            cells[3 * c] = cells[3 * c + 1] = ' ';
+            cells[3 * c + 2] = ch;
+            end = ch != ' ' ? 3 * c + 3 : end;
+        }
+        printf("%4d%% |%.*s\n", row * 5, (int)end, cells);
+    }
+    printf("      +");
+    for (size_t c = 0; c < cols; c++)
+        printf("---");
+    /* Labels under their columns, left to right, where they fit. */
+    char line[3 * CHART_COLS + 64];
+    size_t len = 0;
+    memset(line, ' ', sizeof line);
+    for (size_t c = 0; c < cols; c++) {
+        char lab[24];
+        size_t at = 3 * c + 2, l = (size_t)snprintf(lab, sizeof lab, "%" PRIu64, frames[idx[c]]);
+        if ((c && at < len + 1) || at + l > sizeof line - 8)
+            continue;
+        memcpy(line + at, lab, l);
+        len = at + l;
+    }
+    printf("\n       %.*s  frames\n", (int)len, line);
+    print_anomalies(o, res);
+}
+
+/* ---- the command --------------------------------------------------------------- */
+
+/* Maps a library error from reading a trace to an exit code. */
+static int input_exit(int r)
+{
+    return r == VMM_ENOMEM ? EXIT_RUNTIME : EXIT_INPUT;
+}
+
+int cmd_sweep(int argc, char **argv)
+{
+    struct sweep_opts o;
+    struct vmm_trace **tr = NULL;
+    struct vmm_ref *refs = NULL;
+    struct vmm_sweep_result res = {0};
+    uint64_t *frames = NULL;
+    size_t nframes = 0, nrefs = 0, ntr = 0;
+    char err[512], input[1024] = "", format[64] = "";
+    int r = parse(argc, argv, &o), e;
+    if (r)
+        return r < 0 ? EXIT_OK : r;
+    if (!o.refs && o.nargs == 0)
+        return cli_error(EXIT_USAGE, "sweep: name a trace file (or - for standard input), or "
+                                     "give --refs LIST");
+    if (o.refs && o.nargs > 0)
+        return cli_error(EXIT_USAGE, "sweep: give trace files or --refs, not both");
+    if (o.frames && vmm_sweep_frames_parse(o.frames, &frames, &nframes, err, sizeof err) < 0)
+        return cli_error(EXIT_USAGE, "--frames: %s", err);
+    struct vmm_sweep_spec spec = {&o.cfg,  o.policies, o.npolicies, frames,
+                                  nframes, o.jobs,     o.method,    o.method};
+    if (vmm_sweep_check(&spec, err, sizeof err) < 0) {
+        r = cli_error(EXIT_USAGE, "%s", err);
+        goto out;
+    }
+
+    tr = calloc(o.refs ? 1 : (size_t)o.nargs, sizeof *tr);
+    if (!tr) {
+        r = cli_error(EXIT_RUNTIME, "out of memory");
+        goto out;
+    }
+    if (o.refs) {
+        if ((e = vmm_trace_open_string("--refs", o.refs, o.cfg.page_size, &tr[0], err,
+                                       sizeof err)) < 0) {
+            r = cli_error(input_exit(e), "%s", err);
+            goto out;
+        }
+        ntr = 1;
+        snprintf(input, sizeof input, "--refs %s", o.refs);
+    }
+    for (int i = 0; i < o.nargs; i++) {
+        if ((e = vmm_trace_open(o.args[i], (enum vmm_trace_format)o.format, o.cfg.page_size,
+                                &tr[ntr], err, sizeof err)) < 0) {
+            r = cli_error(input_exit(e), "%s", err);
+            goto out;
+        }
+        ntr++;
+        size_t l = strlen(input);
+        snprintf(input + l, sizeof input - l, "%s%s", i ? " " : "", o.args[i]);
+    }
+    snprintf(format, sizeof format, "%s%s%s", vmm_trace_format_name(vmm_trace_format_of(tr[0])),
+             *vmm_trace_compression(tr[0]) ? ", " : "", vmm_trace_compression(tr[0]));
+    if ((e = vmm_sweep_load(tr, ntr, o.cfg.page_size, o.cfg.va_bits, &refs, &nrefs, err,
+                            sizeof err)) < 0) {
+        r = cli_error(input_exit(e), "%s", err);
+        goto out;
+    }
+    if ((e = vmm_sweep_run(&spec, refs, nrefs, &res, err, sizeof err)) < 0) {
+        r = cli_error(e == VMM_EPARSE || e == VMM_ERANGE || e == VMM_EIO ? EXIT_INPUT
+                      : e == VMM_ELIMIT || e == VMM_EINVAL               ? EXIT_USAGE
+                                                                         : EXIT_RUNTIME,
+                      "%s", err);
+        goto out;
+    }
+    if (o.out == OUT_CSV) {
+        print_csv(&o, &res);
+    } else if (o.out == OUT_JSON) {
+        print_json(&o, &res, input, format);
+    } else {
+        print_header(&o, &res, input, format);
+        if (o.out == OUT_CHART)
+            print_chart(&o, &res);
+        else
+            print_table(&o, &res);
+    }
+    r = fflush(stdout) == 0 && !ferror(stdout)
+            ? EXIT_OK
+            : cli_error(EXIT_RUNTIME, "writing the results failed");
+out:
+    vmm_sweep_result_free(&res);
+    for (size_t i = 0; i < ntr; i++)
+        vmm_trace_close(tr[i]);
+    free(tr);
+    free(refs);
+    free(frames);
+    return r;
+}

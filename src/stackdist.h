@@ -1,0 +1,49 @@
+/*
+ * stackdist.h - stack distances: the whole fault curve of a stack algorithm
+ * (lru, opt) from one pass over the references (stackdist.c), and the dense
+ * page ids and next uses they work on.
+ *
+ * Every function here takes page references (none crosses a page) and at most
+ * SD_MAX_REFS of them; a page is the pair (pid, page number).
+ */
+#ifndef VMM_STACKDIST_H
+#define VMM_STACKDIST_H
+
+#include "vmm.h"
+
+/* Positions and page ids are 32-bit; UINT32_MAX means "none". */
+#define SD_MAX_REFS (UINT32_MAX - 1u)
+#define SD_NONE     UINT32_MAX
+
+/* Numbers the pages in order of first reference: ids[i] in [0, *distinct)
+ * names (refs[i].pid, refs[i].addr >> page_shift). Returns 0 or VMM_ENOMEM. */
+int vmm__page_ids(const struct vmm_ref *refs, size_t n, unsigned page_shift, uint32_t *ids,
+                  uint32_t *distinct);
+
+/* next[i] = the index of the next reference to page ids[i] after i, or
+ * SD_NONE. Returns 0 or VMM_ENOMEM. */
+int vmm__next_uses(const uint32_t *ids, size_t n, uint32_t distinct, uint32_t *next);
+
+/*
+ * Stack-distance histograms. hist has maxd + 2 entries: hist[d] for
+ * 1 <= d <= maxd counts the references at stack distance d (they hit with d
+ * frames or more), hist[maxd + 1] those deeper than maxd and first references
+ * (they fault with every frame count up to maxd); hist[0] is 0. Returns 0 or
+ * VMM_ENOMEM.
+ *
+ * lru: d = 1 + the distinct pages referenced since the previous reference to
+ * the same page. opt: d = the depth of the page in Mattson's OPT stack
+ * (priority = the sooner next use), the stack cut at maxd entries.
+ */
+int vmm__lru_distances(const uint32_t *ids, size_t n, uint32_t distinct, uint32_t maxd,
+                       uint64_t *hist);
+int vmm__opt_distances(const uint32_t *ids, const uint32_t *next, size_t n, uint32_t distinct,
+                       uint32_t maxd, uint64_t *hist);
+
+/* faults[i] = the references a memory of frames[i] frames faults on: those
+ * at a distance beyond frames[i] (all of hist[maxd + 1] when frames[i] >=
+ * maxd, which needs maxd = distinct pages or maxd >= every frame count). */
+void vmm__curve_from_hist(const uint64_t *hist, uint32_t maxd, const uint64_t *frames,
+                          size_t nframes, uint64_t *faults);
+
+#endif
