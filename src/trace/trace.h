@@ -30,6 +30,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #define TRACE_BUF_SIZE (256u * 1024u) /* decoded bytes buffered; a multiple of 8 */
 #define TRACE_RAW_SIZE (128u * 1024u) /* compressed bytes read per read() */
@@ -192,6 +193,37 @@ static inline uint64_t vmt_block_seed(uint64_t first, uint32_t len, uint32_t cou
 static inline unsigned trace_record_size(enum vmm_trace_format fmt)
 {
     return fmt == VMM_FMT_U64LE ? 8u : (fmt == VMM_FMT_U32BE || fmt == VMM_FMT_U32LE) ? 4u : 0u;
+}
+
+/* Fixed-width unsigned integers stored in a given byte order (binary.c, vmt.c). */
+static inline uint32_t load_le32(const uint8_t *p)
+{
+    uint32_t v;
+    memcpy(&v, p, sizeof v);
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    v = __builtin_bswap32(v);
+#endif
+    return v;
+}
+
+static inline uint32_t load_be32(const uint8_t *p)
+{
+    uint32_t v;
+    memcpy(&v, p, sizeof v);
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    v = __builtin_bswap32(v);
+#endif
+    return v;
+}
+
+static inline uint64_t load_le64(const uint8_t *p)
+{
+    uint64_t v;
+    memcpy(&v, p, sizeof v);
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    v = __builtin_bswap64(v);
+#endif
+    return v;
 }
 
 #endif /* VMM_TRACE_H */

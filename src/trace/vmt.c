@@ -51,26 +51,6 @@ static inline uint64_t rotl(uint64_t x, unsigned r)
     return (x << r) | (x >> (64 - r));
 }
 
-static inline uint64_t rd64(const uint8_t *p)
-{
-    uint64_t v;
-    memcpy(&v, p, sizeof v);
-#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-    v = __builtin_bswap64(v);
-#endif
-    return v;
-}
-
-static inline uint32_t rd32(const uint8_t *p)
-{
-    uint32_t v;
-    memcpy(&v, p, sizeof v);
-#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-    v = __builtin_bswap32(v);
-#endif
-    return v;
-}
-
 static inline uint64_t xround(uint64_t acc, uint64_t in)
 {
     acc += in * XP2;
@@ -91,10 +71,10 @@ uint64_t vmt_hash(const void *data, size_t n, uint64_t seed)
     if (left >= 32) {
         uint64_t v1 = seed + XP1 + XP2, v2 = seed + XP2, v3 = seed, v4 = seed - XP1;
         do {
-            v1 = xround(v1, rd64(p));
-            v2 = xround(v2, rd64(p + 8));
-            v3 = xround(v3, rd64(p + 16));
-            v4 = xround(v4, rd64(p + 24));
+            v1 = xround(v1, load_le64(p));
+            v2 = xround(v2, load_le64(p + 8));
+            v3 = xround(v3, load_le64(p + 16));
+            v4 = xround(v4, load_le64(p + 24));
             p += 32;
             left -= 32;
         } while (left >= 32);
@@ -108,11 +88,11 @@ uint64_t vmt_hash(const void *data, size_t n, uint64_t seed)
     }
     h += (uint64_t)n;
     for (; left >= 8; p += 8, left -= 8) {
-        h ^= xround(0, rd64(p));
+        h ^= xround(0, load_le64(p));
         h = rotl(h, 27) * XP1 + XP4;
     }
     if (left >= 4) {
-        h ^= (uint64_t)rd32(p) * XP1;
+        h ^= (uint64_t)load_le32(p) * XP1;
         h = rotl(h, 23) * XP2 + XP3;
         p += 4;
         left -= 4;
@@ -172,7 +152,7 @@ int trace_vmt_begin(struct vmm_trace *tr)
         return trace_fail(tr, VMM_EUNSUPPORTED, true,
                           ".vmt version %u, but this vmm reads version %u (a newer vmm wrote it?)",
                           h[8], VMT_VERSION);
-    if (rd32(h + 12) != (uint32_t)vmt_hash(h, 12, 0))
+    if (load_le32(h + 12) != (uint32_t)vmt_hash(h, 12, 0))
         return trace_fail(tr, VMM_EPARSE, true,
                           "the .vmt header's checksum does not match: the header is damaged");
     if (h[9] & ~VMT_FLAGS_KNOWN)
@@ -210,8 +190,8 @@ static int next_block(struct vmm_trace *tr)
         return fail_rec(tr, VMM_EPARSE, v->record, off,
                         "the trace ends inside a block header (%zu of its 16 bytes)", have);
     const uint8_t *h = tr->buf + tr->pos;
-    uint32_t len = rd32(h), count = rd32(h + 4);
-    uint64_t sum = rd64(h + 8);
+    uint32_t len = load_le32(h), count = load_le32(h + 4);
+    uint64_t sum = load_le64(h + 8);
     if (len == 0 && count == 0) {
         if (sum != vmt_hash(h, 0, v->record))
             return fail_rec(tr, VMM_EPARSE, v->record, off,
@@ -288,7 +268,7 @@ static inline bool leb(const uint8_t **pp, const uint8_t *e, unsigned maxb, uint
  * the byte loop); else *out and *end. */
 static inline bool leb8(const uint8_t *p, uint64_t *out, const uint8_t **end)
 {
-    const uint64_t w = rd64(p);
+    const uint64_t w = load_le64(p);
     const uint64_t stops = ~w & 0x8080808080808080ull;
     if (!stops)
         return false;
