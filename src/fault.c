@@ -77,9 +77,41 @@ static int swap_out(struct vmm_system *sys, frame_t f, slot_t *slot)
  * A clean page with a copy in swap (or in its file) is dropped without a
  * write: the write-back the dirty bit saves.
  */
+/* True if f holds the commonest victim of a policy study, and nothing
+ * watches (no observer, no TLB to shoot down): a private anonymous page,
+ * clean, with no swap copy: a zero page never written. */
+static inline bool plain_victim(const struct vmm_system *sys, const struct frame *fr)
+{
+    return !sys->obs_mask && !sys->tlb.sets && fr->link == RMAP_NONE &&
+           !(fr->flags & (FR_FILE | FR_DIRTY)) && fr->slot == SLOT_NONE && !(*fr->pte & PTE_DIRTY);
+}
+
+/* Evicts a plain victim (above): what vmm__evict does for it, without its
+ * search through the other kinds. Its PTE becomes 0; the frame still holds
+ * zeros. */
+static inline void evict_plain(struct vmm_system *sys, frame_t f)
+{
+    struct frame *fr = &sys->frames[f];
+    struct proc *p = vmm__proc(sys, fr->pid);
+    sys->st.writebacks_saved++;
+    sys->pol->on_remove(sys->pol_state, f);
+    *fr->pte = 0;
+    p->st.resident_pages--;
+    p->st.evicted++;
+    fr->pte = NULL;
+    fr->flags = FR_ZERO;
+    if (sys->owner)
+        vmm__uncharge(sys, f);
+    sys->st.evictions++;
+}
+
 int vmm__evict(struct vmm_system *sys, frame_t f)
 {
     struct frame *fr = &sys->frames[f];
+    if (VMM_LIKELY(plain_victim(sys, fr))) {
+        evict_plain(sys, f);
+        return 0;
+    }
     pte_t bits = frame_bits(sys, f);
     const struct vobj *o = (fr->flags & FR_FILE) ? frame_obj(sys, f) : NULL;
     bool to_swap = !o || o->kind == OBJ_SHMEM;
@@ -236,43 +268,60 @@ static void io_kill(struct vmm_system *sys, frame_t f)
 }
 
 /*
- * Eviction reads the victim's frame entry, then the PTE it points at: two
+ * Eviction reads the victim's frame entry, then the PTE it points at, and
+ * the policy finds the victim after it through its own links: three
  * dependent cache misses. When the policy can tell its likely next victims,
- * each eviction fetches the frame entry of the third victim to come and the
- * PTE of the second (whose entry the previous eviction fetched), so every
- * eviction finds both in cache, fetched two faults earlier. Speed only:
+ * the core keeps the next PRED of them (sys->pred) and, at each eviction,
+ * asks for one more: the policy prefetches its entry for that one, the core
+ * its frame entry, and the PTE of the one asked for at the eviction before
+ * (whose frame entry has arrived since). So each eviction finds all three
+ * in cache, fetched faults earlier, and the walk advances one step an
+ * eviction instead of stalling. A victim other than the one foreseen (a
+ * predicted page referenced, or freed) starts the list afresh. Speed only:
  * nothing depends on the guess being right.
  */
-static void prefetch_victims(struct vmm_system *sys)
+#define PRED     8 /* victims foreseen */
+#define PRED_PTE 3 /* the PTE prefetched: of the victim that many evictions on */
+
+static void prefetch_victims(struct vmm_system *sys, frame_t victim)
 {
+    frame_t *p = sys->pred;
     if (!sys->pol->peek_victim)
         return;
-    frame_t second = sys->pol->peek_victim(sys->pol_state, 1);
-    frame_t third = sys->pol->peek_victim(sys->pol_state, 2);
-    if (second < sys->nframes && sys->frames[second].pte)
-        __builtin_prefetch(sys->frames[second].pte, 1);
-    if (third < sys->nframes)
-        __builtin_prefetch(&sys->frames[third], 1);
+    if (sys->npred && p[0] == victim) {
+        memmove(p, p + 1, (PRED - 1) * sizeof *p);
+        sys->npred--;
+    } else {
+        sys->npred = 0;
+    }
+    while (sys->npred < PRED) {
+        frame_t f =
+            sys->pol->peek_victim(sys->pol_state, sys->npred ? p[sys->npred - 1] : FRAME_NONE);
+        if (f >= sys->nframes)
+            break;
+        __builtin_prefetch(&sys->frames[f], 1);
+        p[sys->npred++] = f;
+    }
+    if (sys->npred > PRED_PTE && sys->frames[p[PRED_PTE]].pte)
+        __builtin_prefetch(sys->frames[p[PRED_PTE]].pte, 1);
 }
 
 static const unsigned need_prot[] = {VMM_PROT_READ, VMM_PROT_WRITE, VMM_PROT_EXEC};
 
-/* Evicts a victim the policy chooses among the frames vmm__may_take allows
- * (sys->take_pid set by the caller), for process p. When it cannot be
+/* Evicts f, the victim the policy chose, for process p. When it cannot be
  * written out (the backing store is full, an I/O error), processes are killed
- * to free memory. Returns 0 with *out (taken off every table, not on the free
- * list), 1 if nothing was evicted but something was killed (try again),
+ * to free memory. Returns 0 with *out = f (taken off every table, not on the
+ * free list), 1 if nothing was evicted but something was killed (try again),
  * VMM_KILLED if p itself was killed, or an error. */
-static int take_victim(struct vmm_system *sys, struct proc *p, frame_t *out)
+static int evict_victim(struct vmm_system *sys, struct proc *p, frame_t f, frame_t *out)
 {
-    frame_t f = sys->pol->select_victim(sys->pol_state);
     VMM_ASSERT(f < sys->nframes && sys->frames[f].pte && vmm__may_take(sys, f));
     const struct frame *v = &sys->frames[f];
     EMIT(sys, VMM_EV_VICTIM, .pid = p->pid, .frame = f, .vpid = v->pid, .vvpn = v->vpn,
          .valid = (frame_bits(sys, f) & PTE_DIRTY) != 0);
     int e = vmm__evict(sys, f);
     if (e == 0) {
-        prefetch_victims(sys);
+        prefetch_victims(sys, f);
         *out = f;
         return 0;
     }
@@ -283,6 +332,13 @@ static int take_victim(struct vmm_system *sys, struct proc *p, frame_t *out)
     else
         return e;
     return p->live ? 1 : VMM_KILLED;
+}
+
+/* Evicts a victim the policy chooses among the frames vmm__may_take allows
+ * (sys->take_pid set by the caller), for process p; returns as evict_victim. */
+static int take_victim(struct vmm_system *sys, struct proc *p, frame_t *out)
+{
+    return evict_victim(sys, p, sys->pol->select_victim(sys->pol_state), out);
 }
 
 /* True if a victim may be taken for p under local replacement: it holds a
@@ -417,8 +473,8 @@ long vmm__swap_out_proc(struct vmm_system *sys, struct proc *p)
 }
 
 /* Step 5: frame f (new to the policy when fresh) is mapped at pte. */
-static int map_frame(struct vmm_system *sys, struct proc *p, vpn_t vpn, pte_t *pte, frame_t f,
-                     unsigned op, bool writable, bool fresh)
+static inline int map_frame(struct vmm_system *sys, struct proc *p, vpn_t vpn, pte_t *pte,
+                            frame_t f, unsigned op, bool writable, bool fresh)
 {
     int r = vmm__rmap_add(sys, f, p->pid, vpn, pte);
     if (r < 0)
@@ -648,6 +704,20 @@ static int handle(struct vmm_system *sys, struct proc *p, const struct region *r
     }
 }
 
+/* A fault served: its counters. */
+static inline void count_fault(struct vmm_system *sys, struct proc *p, int outcome)
+{
+    sys->st.page_faults++;
+    p->st.page_faults++;
+    if (outcome == VMM_FAULT_MAJOR) {
+        sys->st.major_faults++;
+        p->st.major_faults++;
+    } else {
+        sys->st.minor_faults++;
+        p->st.minor_faults++;
+    }
+}
+
 int vmm__fault(struct vmm_system *sys, struct proc *p, uint64_t addr, unsigned op, pte_t **ptep)
 {
     vpn_t vpn = addr >> sys->page_shift;
@@ -688,19 +758,47 @@ int vmm__fault(struct vmm_system *sys, struct proc *p, uint64_t addr, unsigned o
         return e;
     if (e < 0)
         return e;
-    sys->st.page_faults++;
-    p->st.page_faults++;
-    if (outcome == VMM_FAULT_MAJOR) {
-        sys->st.major_faults++;
-        p->st.major_faults++;
-    } else {
-        sys->st.minor_faults++;
-        p->st.minor_faults++;
-    }
+    count_fault(sys, p, outcome);
 
     /* 6. Restart: the translation now succeeds and is cached. */
     EMIT(sys, VMM_EV_RESTART, .pid = p->pid, .op = (uint8_t)op, .vaddr = addr,
          .frame = pte_frame(*pte));
     *ptep = pte;
     return outcome;
+}
+
+int vmm__fault_lean(struct vmm_system *sys, struct proc *p, uint64_t addr, unsigned op, pte_t *pte)
+{
+    const struct region *r;
+    if (VMM_UNLIKELY(*pte || sys->alloc_dirty || sys->local || !(r = vmm__region_find(p, addr)) ||
+                     r->obj || !(r->prot & need_prot[op])))
+        return vmm__fault(sys, p, addr, op, &pte);
+    /* get_frame, global replacement: a free frame, or a victim */
+    frame_t f = vmm__frame_alloc(sys);
+    if (f == FRAME_NONE) {
+        f = sys->pol->select_victim(sys->pol_state);
+        VMM_ASSERT(f < sys->nframes && sys->frames[f].pte);
+        if (VMM_LIKELY(plain_victim(sys, &sys->frames[f]))) {
+            evict_plain(sys, f);
+            prefetch_victims(sys, f);
+        } else {
+            int e = evict_victim(sys, p, f, &f);
+            if (e == 1) /* could not write it; someone else was killed */
+                return vmm__fault(sys, p, addr, op, &pte);
+            if (e != 0)
+                return e; /* VMM_KILLED or an error */
+        }
+    }
+    if (sys->owner)
+        vmm__charge(sys, f, p);
+    /* handle's zero-fill */
+    zero_frame(sys, f);
+    sys->st.zero_fills++;
+    p->st.zero_fills++;
+    int e = map_frame(sys, p, addr >> sys->page_shift, pte, f, op, (r->prot & VMM_PROT_WRITE) != 0,
+                      true);
+    if (e < 0)
+        return e;
+    count_fault(sys, p, VMM_FAULT_MINOR);
+    return VMM_FAULT_MINOR;
 }

@@ -326,11 +326,13 @@ struct vmm_policy_ops {
     void (*on_remove)(void *state, frame_t f);
     /* Chooses the victim among the tracked frames (that vmm__may_take allows). */
     frame_t (*select_victim)(void *state);
-    /* Optional hint, no side effects: the frame select_victim would likely
-     * choose k selections from now (k = 0: next, 1: the one after), or
-     * FRAME_NONE (always allowed, e.g. under local replacement). The core
-     * prefetches them (speed only). */
-    frame_t (*peek_victim)(void *state, unsigned k);
+    /* Optional hint, no side effects on the policy's choices: the frame
+     * select_victim would likely choose after it chose `after` (FRAME_NONE:
+     * the next one), or FRAME_NONE (always allowed, e.g. under local
+     * replacement). It may prefetch its own entry for the frame it returns,
+     * since the core asks for that frame's successor at the next eviction.
+     * The core prefetches what eviction will read (speed only). */
+    frame_t (*peek_victim)(void *state, frame_t after);
     /* Periodic work every `tick` references (0 = never): NRU and aging. */
     void (*on_tick)(void *state);
     /* Checks the policy's own structures: tracks exactly the frames for which
@@ -395,6 +397,8 @@ struct vmm_system {
     uint64_t flush_left;              /* references until the flusher's next run */
     bool flush_due;                   /* the flusher runs once vmm_access has stored bytes */
     uint64_t next_use;                /* next-use time of the current reference (OPT) */
+    frame_t pred[8];                  /* the likely next victims, next first (fault.c) */
+    unsigned npred;                   /* how many of them are known */
     struct vmm_stats st;              /* global counters */
     struct vmm_observer obs[VMM_MAX_OBSERVERS]; /* attached observers */
     unsigned nobs;                              /* how many */
@@ -466,10 +470,17 @@ static inline pte_t *pt_find(const struct vmm_system *sys, struct proc *p, vpn_t
     if (VMM_LIKELY((vpn >> 9) == p->leaf_tag))
         return p->leaf_cache + (vpn & 511);
     const uint64_t *n = (const uint64_t *)p->root;
-    for (unsigned s = sys->top_shift; n && s; s -= 9)
-        n = (const uint64_t *)(uintptr_t)n[(vpn >> s) & 511];
-    if (!n)
-        return NULL;
+    if (VMM_LIKELY(sys->top_shift == 27)) { /* four levels, the common shape: unrolled */
+        if (!n || !(n = (const uint64_t *)(uintptr_t)n[(vpn >> 27) & 511]) ||
+            !(n = (const uint64_t *)(uintptr_t)n[(vpn >> 18) & 511]) ||
+            !(n = (const uint64_t *)(uintptr_t)n[(vpn >> 9) & 511]))
+            return NULL;
+    } else {
+        for (unsigned s = sys->top_shift; n && s; s -= 9)
+            n = (const uint64_t *)(uintptr_t)n[(vpn >> s) & 511];
+        if (!n)
+            return NULL;
+    }
     p->leaf_tag = vpn >> 9;
     p->leaf_cache = (pte_t *)n;
     return p->leaf_cache + (vpn & 511);
@@ -509,13 +520,35 @@ void vmm__free_big(void *p, size_t bytes);
 int vmm__phys_init(struct vmm_system *sys);
 void vmm__phys_destroy(struct vmm_system *sys);
 /* Takes a frame off the free list, or FRAME_NONE. */
-frame_t vmm__frame_alloc(struct vmm_system *sys);
+static inline frame_t vmm__frame_alloc(struct vmm_system *sys)
+{
+    frame_t f = sys->free_head;
+    if (f == FRAME_NONE)
+        return FRAME_NONE;
+    sys->free_head = sys->frames[f].link;
+    sys->frames[f].link = RMAP_NONE;
+    sys->nfree--;
+    return f;
+}
 /* Returns f to the free list (its mappings already removed). */
 void vmm__frame_free(struct vmm_system *sys, frame_t f);
 
+/* A further mapping of f, which is in use (vmm__rmap_add's second case). */
+int vmm__rmap_add_more(struct vmm_system *sys, frame_t f, uint32_t pid, vpn_t vpn, pte_t *pte);
 /* Makes (pid, vpn, pte) a mapping of f: the first if f is not in use, else a
  * further one. Returns 0 or VMM_ENOMEM. */
-int vmm__rmap_add(struct vmm_system *sys, frame_t f, uint32_t pid, vpn_t vpn, pte_t *pte);
+static inline int vmm__rmap_add(struct vmm_system *sys, frame_t f, uint32_t pid, vpn_t vpn,
+                                pte_t *pte)
+{
+    struct frame *fr = &sys->frames[f];
+    if (fr->pte)
+        return vmm__rmap_add_more(sys, f, pid, vpn, pte);
+    fr->pte = pte;
+    fr->vpn = vpn;
+    fr->pid = pid;
+    fr->link = RMAP_NONE;
+    return 0;
+}
 /* Removes the mapping through pte from f; its R and M bits stay with the page
  * if others still map it (M as FR_DIRTY, R on the first mapping). Returns the
  * mappings left. */
@@ -677,6 +710,11 @@ void vmm__frame_drop(struct vmm_system *sys, frame_t f);
  * Returns VMM_FAULT_MINOR/MAJOR with *ptep set to the now-valid PTE,
  * VMM_KILLED when p was terminated, or a negative error. */
 int vmm__fault(struct vmm_system *sys, struct proc *p, uint64_t addr, unsigned op, pte_t **ptep);
+/* The same while nothing watches (sys->lean: no observer, TLB, checker or
+ * working sets), for a located PTE: the commonest fault, a PTE of 0 in
+ * anonymous memory, takes a short path (a zero-fill); any other goes to
+ * vmm__fault. The results are the same. */
+int vmm__fault_lean(struct vmm_system *sys, struct proc *p, uint64_t addr, unsigned op, pte_t *pte);
 
 /* Evicts whatever page f holds: write-back if dirty, every PTE mapping it,
  * the TLB, the policy. */

@@ -80,17 +80,6 @@ void vmm__phys_destroy(struct vmm_system *sys)
     sys->rmap = NULL;
 }
 
-frame_t vmm__frame_alloc(struct vmm_system *sys)
-{
-    frame_t f = sys->free_head;
-    if (f == FRAME_NONE)
-        return FRAME_NONE;
-    sys->free_head = sys->frames[f].link;
-    sys->frames[f].link = RMAP_NONE;
-    sys->nfree--;
-    return f;
-}
-
 void vmm__frame_free(struct vmm_system *sys, frame_t f)
 {
     struct frame *fr = &sys->frames[f];
@@ -134,16 +123,9 @@ static void rmap_put(struct vmm_system *sys, uint32_t i)
 
 static unsigned rmap_unlink(struct vmm_system *sys, frame_t f, const pte_t *pte);
 
-int vmm__rmap_add(struct vmm_system *sys, frame_t f, uint32_t pid, vpn_t vpn, pte_t *pte)
+int vmm__rmap_add_more(struct vmm_system *sys, frame_t f, uint32_t pid, vpn_t vpn, pte_t *pte)
 {
     struct frame *fr = &sys->frames[f];
-    if (!fr->pte) {
-        fr->pte = pte;
-        fr->vpn = vpn;
-        fr->pid = pid;
-        fr->link = RMAP_NONE;
-        return 0;
-    }
     uint32_t i = rmap_get(sys);
     if (i == RMAP_NONE)
         return vmm__fail(sys, VMM_ENOMEM, "out of memory for the reverse map");

@@ -393,7 +393,7 @@ static inline int replay_one(struct vmm_system *sys, const struct vmm_ref *ref)
  * next (may be NULL) gives each reference's next-use index within refs, or
  * NO_NEXT; reference j's sequence number is base + j. That is what OPT sees.
  */
-enum { AHEAD = 8, RING = 16 };
+enum { AHEAD = 24, RING = 32 };
 #define NO_NEXT UINT32_MAX
 
 static inline uint64_t next_use_of(const uint32_t *next, uint64_t base, size_t j)
@@ -409,10 +409,12 @@ static int replay_lean(struct vmm_system *sys, const struct vmm_ref *refs, size_
     pte_t *ring[RING];
     const unsigned shift = sys->page_shift;
     const uint64_t top = sys->vpn_limit << shift, pmask = sys->cfg.page_size - 1;
+    struct proc *q = NULL; /* the process of the reference located last */
     for (size_t i = 0; i < n + AHEAD; i++) {
         if (i < n) {
             const struct vmm_ref *a = &refs[i];
-            struct proc *q = vmm__proc(sys, a->pid);
+            if (VMM_UNLIKELY(!q || q->pid != a->pid))
+                q = vmm__proc(sys, a->pid);
             pte_t *pte = q && q->live && a->addr < top ? pt_find(sys, q, a->addr >> shift) : NULL;
             if (pte)
                 __builtin_prefetch(pte, 1);
@@ -425,12 +427,25 @@ static int replay_lean(struct vmm_system *sys, const struct vmm_ref *refs, size_
         pte_t *pte = ring[j % RING];
         struct proc *p = sys->last;
         size_t len = r->size ? r->size : 1;
+        sys->next_use = next_use_of(next, base, j);
         if (VMM_LIKELY(p && p->pid == r->pid && p->live && r->addr < top &&
-                       (r->addr & pmask) + len <= pmask + 1 && usable(pte, r->op))) {
-            lean_count_hit(sys, p, pte, r->op, next_use_of(next, base, j));
+                       (r->addr & pmask) + len <= pmask + 1 && pte)) {
+            if (VMM_LIKELY(usable(pte, r->op))) {
+                lean_count_hit(sys, p, pte, r->op, sys->next_use);
+                continue;
+            }
+            /* ref_full's trap, with nothing watching */
+            sys->st.references++;
+            sys->st.walks++;
+            p->st.references++;
+            sys->cur = p;
+            int e = vmm__fault_lean(sys, p, r->addr, r->op, pte);
+            if (e < 0)
+                return e;
+            if (e != VMM_KILLED)
+                tick(sys);
             continue;
         }
-        sys->next_use = next_use_of(next, base, j);
         int e = replay_one(sys, r);
         if (e < 0)
             return e;

@@ -62,18 +62,12 @@ static frame_t fifo_victim(void *state)
     return f;
 }
 
-/* The head goes next, then its successor, unless referenced (LRU) or freed.
+/* The head goes next, then its successor, unless freed first.
  * Under local replacement: no guess. */
-static frame_t fifo_peek(void *state, unsigned k)
+static frame_t fifo_peek(void *state, frame_t after)
 {
     const struct fifo *s = state;
-    const struct flist *l = &s->q;
-    if (s->sys->take_pid)
-        return FRAME_NONE;
-    frame_t f = l->head;
-    for (; k > 0 && f != FRAME_NONE; k--)
-        f = l->link[f].next;
-    return f;
+    return s->sys->take_pid ? FRAME_NONE : flist_after(&s->q, after);
 }
 
 static int fifo_check(void *state, char *msg, size_t len)

@@ -91,6 +91,16 @@ static inline void flist_to_tail(struct flist *l, frame_t f)
     flist_push(l, f);
 }
 
+/* The frame after f (FRAME_NONE: the head), or FRAME_NONE: f is last or off
+ * the list. Prefetches its link, which the next call reads. */
+static inline frame_t flist_after(const struct flist *l, frame_t f)
+{
+    frame_t n = f == FRAME_NONE ? l->head : flist_on(l, f) ? l->link[f].next : FRAME_NONE;
+    if (n != FRAME_NONE)
+        __builtin_prefetch(&l->link[n]);
+    return n;
+}
+
 /* The first frame from the head (oldest end) that select_victim may take
  * under local replacement (vmm__may_take), or FRAME_NONE. Reads the links
  * only: the frames passed over keep their places. */

@@ -68,18 +68,12 @@ static frame_t lru_victim(void *state)
     return f;
 }
 
-/* The head goes next, then its successor, unless referenced (LRU) or freed.
+/* The head goes next, then its successor, unless referenced or freed first.
  * Under local replacement: no guess. */
-static frame_t lru_peek(void *state, unsigned k)
+static frame_t lru_peek(void *state, frame_t after)
 {
     const struct lru *s = state;
-    const struct flist *l = &s->l;
-    if (s->sys->take_pid)
-        return FRAME_NONE;
-    frame_t f = l->head;
-    for (; k > 0 && f != FRAME_NONE; k--)
-        f = l->link[f].next;
-    return f;
+    return s->sys->take_pid ? FRAME_NONE : flist_after(&s->l, after);
 }
 
 static int lru_check(void *state, char *msg, size_t len)

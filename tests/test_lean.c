@@ -1,0 +1,185 @@
+/*
+ * test_lean.c - the replay loop's short paths give the results of the full
+ * path.
+ *
+ * With nothing watching (no observer, TLB, checker or working sets) a replay
+ * takes the lean path: hits in the software-pipelined loop, the commonest
+ * faults (a PTE of 0 in anonymous memory) and victims (a clean private zero
+ * page) by short paths (src/vm.c, src/fault.c). An observer that ignores
+ * what it is told turns all of that off and changes nothing else, so the
+ * same trace replayed both ways must give the same counters, globally and
+ * per process.
+ *
+ * The traces mix what makes the short paths step aside: several processes,
+ * writes (dirty victims go to swap slots, even with data off), references
+ * crossing a page, addresses beyond the address width's pages, a backing
+ * store so small that the out-of-memory killer ends processes (whose later
+ * references are skipped), and local replacement with load control off and
+ * on. Every policy, at several frame counts.
+ */
+#include "harness.h"
+#include "vmm.h"
+
+#include <stdlib.h>
+
+static uint64_t next_rand(uint64_t *s)
+{
+    uint64_t z = (*s += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+
+/* A trace of n references over 1..3 processes: a hot set and a cold tail,
+ * reads, writes and fetches, now and then two pages at once. */
+static void make_trace(struct vmm_ref *v, size_t n, uint64_t seed, unsigned writes_pct)
+{
+    uint64_t s = seed;
+    for (size_t i = 0; i < n; i++) {
+        uint64_t r = next_rand(&s);
+        uint64_t page = (r & 3) ? (r >> 8) % 24 : (r >> 8) % 400;
+        uint32_t pid = 1 + (uint32_t)((r >> 40) % 3);
+        unsigned op = (unsigned)((r >> 48) % 100) < writes_pct ? VMM_WRITE
+                      : ((r >> 56) & 7) == 0                   ? VMM_EXEC
+                                                               : VMM_READ;
+        uint16_t size = ((r >> 20) & 31) == 0 ? 4096 : 8; /* a page-sized one crosses */
+        uint64_t off = ((r >> 24) & 31) == 0 ? 4095 : 64 * ((r >> 30) & 63);
+        v[i] = (struct vmm_ref){page * 4096 + off, pid, size, (uint8_t)op};
+    }
+}
+
+static void ignore(void *ctx, const struct vmm_event *ev)
+{
+    (void)ctx;
+    (void)ev;
+}
+
+/* Replays v on a fresh system; watched: with an observer (of references,
+ * which it ignores). */
+static struct vmm_system *replay(const struct vmm_config *cfg, const struct vmm_ref *v, size_t n,
+                                 bool watched)
+{
+    struct vmm_system *sys = NULL;
+    char err[256];
+    if (vmm_system_create(cfg, &sys, err, sizeof err) < 0) {
+        test_fail(__FILE__, __LINE__, "create: %s", err);
+        return NULL;
+    }
+    struct vmm_observer obs = {VMM_EV_MASK(VMM_EV_REF), ignore, NULL};
+    if (watched && vmm_observer_add(sys, &obs) < 0) {
+        test_fail(__FILE__, __LINE__, "observer: %s", vmm_system_error(sys));
+        vmm_system_destroy(sys);
+        return NULL;
+    }
+    /* in batches, as vmm_replay reads a file */
+    for (size_t i = 0; i < n; i += 1000) {
+        int r = vmm_replay_refs(sys, v + i, n - i < 1000 ? n - i : 1000);
+        if (r < 0) {
+            test_fail(__FILE__, __LINE__, "replay: %s", vmm_system_error(sys));
+            vmm_system_destroy(sys);
+            return NULL;
+        }
+    }
+    return sys;
+}
+
+/* The two runs agree on every counter. */
+static void same_results(struct vmm_system *a, struct vmm_system *b, const char *what)
+{
+    struct vmm_stats sa, sb;
+    struct vmm_proc_stats pa[8], pb[8];
+    vmm_stats_get(a, &sa);
+    vmm_stats_get(b, &sb);
+    if (memcmp(&sa, &sb, sizeof sa) != 0)
+        test_fail(__FILE__, __LINE__,
+                  "%s: lean and full paths differ: faults %" PRIu64 " / %" PRIu64
+                  ", evictions %" PRIu64 " / %" PRIu64 ", writebacks %" PRIu64 " / %" PRIu64
+                  ", references %" PRIu64 " / %" PRIu64,
+                  what, sa.page_faults, sb.page_faults, sa.evictions, sb.evictions, sa.writebacks,
+                  sb.writebacks, sa.references, sb.references);
+    size_t na = vmm_proc_stats_get(a, pa, 8), nb = vmm_proc_stats_get(b, pb, 8);
+    if (na != nb || memcmp(pa, pb, na * sizeof *pa) != 0)
+        test_fail(__FILE__, __LINE__, "%s: per-process counters differ", what);
+}
+
+TEST(lean_equals_full_every_policy)
+{
+    enum { N = 6000 };
+    struct vmm_ref *v = malloc(N * sizeof *v);
+    CHECK(v != NULL);
+    static const uint64_t frames[] = {1, 7, 32, 150};
+    for (size_t k = 0; vmm_policy_at(k) && !test_stopped(); k++) {
+        const char *pol = vmm_policy_at(k)->name;
+        for (unsigned t = 0; t < 3 && !test_stopped(); t++) {
+            make_trace(v, N, 1000 * k + t, t == 0 ? 0 : t == 1 ? 20 : 60);
+            for (size_t fi = 0; fi < sizeof frames / sizeof *frames && !test_stopped(); fi++) {
+                struct vmm_config cfg;
+                vmm_config_default(&cfg);
+                cfg.frames = frames[fi];
+                cfg.tlb_entries = 0;
+                cfg.data = false;
+                cfg.policy = pol;
+                cfg.seed = 7 + t;
+                if (t == 2) /* a small backing store: the out-of-memory killer runs */
+                    cfg.swap_bytes = 40 * 4096;
+                struct vmm_system *a = replay(&cfg, v, N, false), *b = replay(&cfg, v, N, true);
+                char what[96];
+                snprintf(what, sizeof what, "%s, trace %u, %" PRIu64 " frames", pol, t, frames[fi]);
+                if (a && b)
+                    same_results(a, b, what);
+                vmm_system_destroy(a);
+                vmm_system_destroy(b);
+            }
+        }
+    }
+    free(v);
+}
+
+TEST(lean_equals_full_local_replacement)
+{
+    enum { N = 6000 };
+    struct vmm_ref *v = malloc(N * sizeof *v);
+    CHECK(v != NULL);
+    static const char *const pols[] = {"lru", "fifo", "clock", "opt"};
+    for (unsigned i = 0; i < 4 && !test_stopped(); i++) {
+        make_trace(v, N, 77 + i, 30);
+        struct vmm_config cfg;
+        vmm_config_default(&cfg);
+        cfg.frames = 40;
+        cfg.tlb_entries = 0;
+        cfg.data = false;
+        cfg.policy = pols[i];
+        cfg.replacement = VMM_REPLACE_LOCAL;
+        struct vmm_system *a = replay(&cfg, v, N, false), *b = replay(&cfg, v, N, true);
+        if (a && b)
+            same_results(a, b, pols[i]);
+        vmm_system_destroy(a);
+        vmm_system_destroy(b);
+    }
+    free(v);
+}
+
+/* The trace above kills: the comparison covered dead processes' skipped
+ * references (else the small store proves nothing). */
+TEST(lean_trace_reaches_the_killer)
+{
+    enum { N = 6000 };
+    struct vmm_ref *v = malloc(N * sizeof *v);
+    CHECK(v != NULL);
+    make_trace(v, N, 2, 60);
+    struct vmm_config cfg;
+    vmm_config_default(&cfg);
+    cfg.frames = 7;
+    cfg.tlb_entries = 0;
+    cfg.data = false;
+    cfg.policy = "lru";
+    cfg.swap_bytes = 40 * 4096;
+    struct vmm_system *a = replay(&cfg, v, N, false);
+    free(v);
+    CHECK(a != NULL);
+    struct vmm_stats st;
+    vmm_stats_get(a, &st);
+    vmm_system_destroy(a);
+    CHECK(st.oom_kills > 0);
+    CHECK(st.writebacks > 0);
+}
