@@ -18,22 +18,40 @@
 
 #define HUGE_PAGE (2u << 20)
 
+/* The length mapped for bytes: whole huge pages from HUGE_PAGE up. */
+static size_t big_len(size_t bytes)
+{
+    return bytes < HUGE_PAGE ? bytes : (bytes + HUGE_PAGE - 1) & ~(size_t)(HUGE_PAGE - 1);
+}
+
+/* From 2 MiB up the mapping starts on a huge-page boundary (a larger one is
+ * made, its ends given back), since the host can back only aligned 2 MiB
+ * ranges with a huge page: a table walked at random then costs the host's TLB
+ * a few entries instead of one per 4 KiB. */
 void *vmm__alloc_big(size_t bytes)
 {
-    void *m = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    size_t len = big_len(bytes), extra = len >= HUGE_PAGE ? HUGE_PAGE : 0;
+    uint8_t *m =
+        mmap(NULL, len + extra, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (m == MAP_FAILED)
         return NULL;
+    if (!extra)
+        return m;
+    uint8_t *a = (uint8_t *)(((uintptr_t)m + HUGE_PAGE - 1) & ~(uintptr_t)(HUGE_PAGE - 1));
+    if (a > m)
+        munmap(m, (size_t)(a - m));
+    if (a + len < m + len + extra)
+        munmap(a + len, (size_t)(m + len + extra - (a + len)));
 #ifdef MADV_HUGEPAGE
-    if (bytes >= HUGE_PAGE)
-        madvise(m, bytes, MADV_HUGEPAGE); /* advice only: failure changes nothing */
+    madvise(a, len, MADV_HUGEPAGE); /* advice only: failure changes nothing */
 #endif
-    return m;
+    return a;
 }
 
 void vmm__free_big(void *p, size_t bytes)
 {
     if (p)
-        munmap(p, bytes);
+        munmap(p, big_len(bytes));
 }
 
 int vmm__phys_init(struct vmm_system *sys)

@@ -94,6 +94,22 @@ static frame_t clock_victim_local(struct clock *s)
     }
 }
 
+/* The hand reads the R bit of each frame it passes, in the PTE the frame
+ * names: a cache miss per frame, since pages lie anywhere. So the PTE of the
+ * frame CLOCK_AHEAD places on is prefetched at each step (the frame entries
+ * themselves are read in order, which the hardware foresees). Speed only. */
+#define CLOCK_AHEAD 64
+
+/* (always inlined: called, a function that only prefetches looks free of
+ * effects to GCC, which then drops the call) */
+static inline __attribute__((always_inline)) void clock_prefetch(const struct clock *s, frame_t f)
+{
+    frame_t a = f + CLOCK_AHEAD < s->nframes ? f + CLOCK_AHEAD : (f + CLOCK_AHEAD) % s->nframes;
+    const pte_t *pte = s->sys->frames[a].pte;
+    if (pte)
+        __builtin_prefetch(pte, 1);
+}
+
 /* Sweeps at most F+1 frames: after one full turn every R is clear. */
 static frame_t clock_victim(void *state)
 {
@@ -104,6 +120,7 @@ static frame_t clock_victim(void *state)
     for (;;) {
         frame_t f = s->hand;
         s->hand = f + 1 == s->nframes ? 0 : f + 1;
+        clock_prefetch(s, f);
         if (!(frame_bits(s->sys, f) & PTE_REF))
             return f;
         frame_clear_bits(s->sys, f, PTE_REF);
