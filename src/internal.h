@@ -333,6 +333,11 @@ struct vmm_policy_ops {
      * since the core asks for that frame's successor at the next eviction.
      * The core prefetches what eviction will read (speed only). */
     frame_t (*peek_victim)(void *state, frame_t after);
+    /* Optional, speed only, no side effects on the policy's choices: f is
+     * about to be accessed (on_access, POLICY_ON_ACCESS policies). step 0:
+     * prefetch what on_access reads first; step 1, a few references later:
+     * what that leads to (it has arrived by then). */
+    void (*prefetch)(void *state, frame_t f, unsigned step);
     /* Periodic work every `tick` references (0 = never): NRU and aging. */
     void (*on_tick)(void *state);
     /* Checks the policy's own structures: tracks exactly the frames for which

@@ -384,11 +384,22 @@ static inline int replay_one(struct vmm_system *sys, const struct vmm_ref *ref)
 
 /*
  * The policy-study loop: a batch replayed with nothing watching and no bytes
- * to move. It is software-pipelined: reference i+AHEAD's PTE is located (the
- * upper levels are hot) and prefetched while reference i is served, so the
- * miss on a cold leaf overlaps useful work instead of stalling it. A located
- * PTE pointer stays good: nodes live as long as their process, and a dead
- * process's references never reach the pointer.
+ * to move. It is software-pipelined, since a reference misses the caches
+ * several times over (its PTE, then the policy's entry for its frame, then
+ * what that entry leads to) and each miss would otherwise stall the next:
+ *
+ *   reference i + AHEAD      its PTE is located (the upper levels are hot)
+ *                            and prefetched;
+ *   reference i + AHEAD/2    its PTE has arrived: if valid, the policy is
+ *                            told its frame is about to be accessed
+ *                            (prefetch step 0: what on_access reads first);
+ *   reference i + AHEAD/4    step 1: what that leads to;
+ *   reference i              served.
+ *
+ * A located PTE pointer stays good while its process lives: its nodes are
+ * freed only when it ends, and a dead process's references never read the
+ * pointer. Whatever else changed in between (a page evicted, a frame
+ * reused) only wastes a prefetch.
  *
  * next (may be NULL) gives each reference's next-use index within refs, or
  * NO_NEXT; reference j's sequence number is base + j. That is what OPT sees.
@@ -407,8 +418,11 @@ static int replay_lean(struct vmm_system *sys, const struct vmm_ref *refs, size_
                        const uint32_t *next, uint64_t base)
 {
     pte_t *ring[RING];
+    struct proc *qring[RING];
+    frame_t fring[RING];
     const unsigned shift = sys->page_shift;
     const uint64_t top = sys->vpn_limit << shift, pmask = sys->cfg.page_size - 1;
+    void (*const prefetch)(void *, frame_t, unsigned) = sys->pol_access ? sys->pol->prefetch : NULL;
     struct proc *q = NULL; /* the process of the reference located last */
     for (size_t i = 0; i < n + AHEAD; i++) {
         if (i < n) {
@@ -419,6 +433,21 @@ static int replay_lean(struct vmm_system *sys, const struct vmm_ref *refs, size_
             if (pte)
                 __builtin_prefetch(pte, 1);
             ring[i % RING] = pte;
+            qring[i % RING] = q;
+        }
+        if (prefetch) {
+            size_t k = i - AHEAD / 2; /* (below 0 it wraps, above n) */
+            if (k < n) {              /* (a process killed since: its tables are gone) */
+                const pte_t *pte = ring[k % RING];
+                frame_t f = pte && qring[k % RING]->live && (*pte & PTE_VALID) ? pte_frame(*pte)
+                                                                               : FRAME_NONE;
+                fring[k % RING] = f;
+                if (f != FRAME_NONE)
+                    prefetch(sys->pol_state, f, 0);
+            }
+            k = i - AHEAD * 3 / 4;
+            if (k < n && fring[k % RING] != FRAME_NONE)
+                prefetch(sys->pol_state, fring[k % RING], 1);
         }
         if (i < AHEAD)
             continue;
@@ -535,8 +564,9 @@ static inline size_t slot_of(uint64_t vpn, uint32_t pid, size_t mask)
 }
 
 /* Sets next[] by a backward pass with an open-addressing table from
- * (pid, page) to the latest index seen; the slot of the reference 16 steps
- * on is prefetched, since the table is larger than the caches. */
+ * (pid, page) to the latest index seen; the slot of the reference 32 steps
+ * on is prefetched, since the table is larger than the caches (and it lives
+ * in huge pages, vmm__alloc_big, so the host's TLB keeps up). */
 static int link_next_uses(struct vmm_system *sys, struct pbuf *b)
 {
     struct slot {
@@ -545,16 +575,16 @@ static int link_next_uses(struct vmm_system *sys, struct pbuf *b)
         uint32_t last; /* index of its reference seen last (earliest so far) */
     } * t;
     size_t cap = 1024, used = 0;
-    if (!(t = calloc(cap, sizeof *t)))
+    if (!(t = vmm__alloc_big(cap * sizeof *t)))
         return vmm__fail(sys, VMM_ENOMEM, "out of memory for opt's look-ahead");
     for (size_t i = b->n; i-- > 0;) {
-        if (i >= 16)
+        if (i >= 32)
             __builtin_prefetch(
-                &t[slot_of(b->v[i - 16].addr >> sys->page_shift, b->v[i - 16].pid, cap - 1)]);
+                &t[slot_of(b->v[i - 32].addr >> sys->page_shift, b->v[i - 32].pid, cap - 1)]);
         if (used * 2 >= cap) {
-            struct slot *n = calloc(cap * 2, sizeof *n);
+            struct slot *n = vmm__alloc_big(cap * 2 * sizeof *n);
             if (!n) {
-                free(t);
+                vmm__free_big(t, cap * sizeof *t);
                 return vmm__fail(sys, VMM_ENOMEM, "out of memory for opt's look-ahead");
             }
             for (size_t j = 0; j < cap; j++) {
@@ -565,7 +595,7 @@ static int link_next_uses(struct vmm_system *sys, struct pbuf *b)
                     k = (k + 1) & (cap * 2 - 1);
                 n[k] = t[j];
             }
-            free(t);
+            vmm__free_big(t, cap * sizeof *t);
             t = n;
             cap *= 2;
         }
@@ -584,7 +614,7 @@ static int link_next_uses(struct vmm_system *sys, struct pbuf *b)
         }
         t[k].last = (uint32_t)i;
     }
-    free(t);
+    vmm__free_big(t, cap * sizeof *t);
     return 0;
 }
 

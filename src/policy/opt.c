@@ -153,6 +153,16 @@ static void opt_access(void *state, frame_t f, unsigned op, uint64_t next_use)
         sift_down(s, i);
 }
 
+/* A hit changes f's key: its position, then its heap entry. */
+static void opt_prefetch(void *state, frame_t f, unsigned step)
+{
+    const struct opt *s = state;
+    if (step == 0)
+        __builtin_prefetch(&s->pos[f]);
+    else if (s->pos[f] != POS_NONE)
+        __builtin_prefetch(&s->heap[s->pos[f]], 1);
+}
+
 static void opt_remove(void *state, frame_t f)
 {
     struct opt *s = state;
@@ -253,5 +263,6 @@ const struct vmm_policy_ops vmm__policy_opt = {
     .on_access = opt_access,
     .on_remove = opt_remove,
     .select_victim = opt_victim,
+    .prefetch = opt_prefetch,
     .check = opt_check,
 };
