@@ -489,10 +489,21 @@ static int replay_run(struct vmm_system *sys, const struct vmm_ref *refs, size_t
     int r = 0;
     if (sys->lean && !sys->cfg.data) {
         r = replay_lean(sys, refs, n, next, base);
-    } else {
-        for (size_t j = 0; r == 0 && j < n; j++) {
-            sys->next_use = next_use_of(next, base, j);
-            r = replay_one(sys, &refs[j]);
+    } else { /* the full path, each reference's PTE prefetched AHEAD before */
+        const uint64_t top = sys->vpn_limit << sys->page_shift;
+        for (size_t i = 0; r == 0 && i < n + AHEAD; i++) {
+            if (i < n) {
+                struct proc *q = vmm__proc(sys, refs[i].pid);
+                pte_t *pte = q && q->live && refs[i].addr < top
+                                 ? pt_find(sys, q, refs[i].addr >> sys->page_shift)
+                                 : NULL;
+                if (pte)
+                    __builtin_prefetch(pte, 1);
+            }
+            if (i >= AHEAD) {
+                sys->next_use = next_use_of(next, base, i - AHEAD);
+                r = replay_one(sys, &refs[i - AHEAD]);
+            }
         }
     }
     sys->next_use = 0;
