@@ -280,30 +280,32 @@ static void io_kill(struct vmm_system *sys, frame_t f)
  * predicted page referenced, or freed) starts the list afresh. Speed only:
  * nothing depends on the guess being right.
  */
-#define PRED     8 /* victims foreseen */
+#define PRED     8 /* victims foreseen (a power of two) */
 #define PRED_PTE 3 /* the PTE prefetched: of the victim that many evictions on */
 
 static void prefetch_victims(struct vmm_system *sys, frame_t victim)
 {
-    frame_t *p = sys->pred;
+    const frame_t *p = sys->pred;
+    unsigned h = sys->pred_head, n = sys->npred;
     if (!sys->pol->peek_victim)
         return;
-    if (sys->npred && p[0] == victim) {
-        memmove(p, p + 1, (PRED - 1) * sizeof *p);
-        sys->npred--;
+    if (n && p[h] == victim) { /* as foreseen: the next one is next */
+        h = (h + 1) % PRED;
+        n--;
     } else {
-        sys->npred = 0;
+        n = 0;
     }
-    while (sys->npred < PRED) {
-        frame_t f =
-            sys->pol->peek_victim(sys->pol_state, sys->npred ? p[sys->npred - 1] : FRAME_NONE);
+    while (n < PRED) {
+        frame_t f = sys->pol->peek_victim(sys->pol_state, n ? p[(h + n - 1) % PRED] : FRAME_NONE);
         if (f >= sys->nframes)
             break;
         __builtin_prefetch(&sys->frames[f], 1);
-        p[sys->npred++] = f;
+        sys->pred[(h + n++) % PRED] = f;
     }
-    if (sys->npred > PRED_PTE && sys->frames[p[PRED_PTE]].pte)
-        __builtin_prefetch(sys->frames[p[PRED_PTE]].pte, 1);
+    if (n > PRED_PTE && sys->frames[p[(h + PRED_PTE) % PRED]].pte)
+        __builtin_prefetch(sys->frames[p[(h + PRED_PTE) % PRED]].pte, 1);
+    sys->pred_head = h;
+    sys->npred = n;
 }
 
 static const unsigned need_prot[] = {VMM_PROT_READ, VMM_PROT_WRITE, VMM_PROT_EXEC};

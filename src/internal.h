@@ -402,8 +402,8 @@ struct vmm_system {
     uint64_t flush_left;              /* references until the flusher's next run */
     bool flush_due;                   /* the flusher runs once vmm_access has stored bytes */
     uint64_t next_use;                /* next-use time of the current reference (OPT) */
-    frame_t pred[8];                  /* the likely next victims, next first (fault.c) */
-    unsigned npred;                   /* how many of them are known */
+    frame_t pred[8];                  /* the likely next victims (fault.c): a ring, */
+    unsigned pred_head, npred;        /* the next at pred[pred_head], npred known */
     struct vmm_stats st;              /* global counters */
     struct vmm_observer obs[VMM_MAX_OBSERVERS]; /* attached observers */
     unsigned nobs;                              /* how many */

@@ -429,7 +429,11 @@ static int replay_lean(struct vmm_system *sys, const struct vmm_ref *refs, size_
             const struct vmm_ref *a = &refs[i];
             if (VMM_UNLIKELY(!q || q->pid != a->pid))
                 q = vmm__proc(sys, a->pid);
-            pte_t *pte = q && q->live && a->addr < top ? pt_find(sys, q, a->addr >> shift) : NULL;
+            /* only a reference the short paths take: in one page, in range */
+            size_t len = a->size ? a->size : 1;
+            pte_t *pte = q && q->live && a->addr < top && (a->addr & pmask) + len <= pmask + 1
+                             ? pt_find(sys, q, a->addr >> shift)
+                             : NULL;
             if (pte)
                 __builtin_prefetch(pte, 1);
             ring[i % RING] = pte;
@@ -454,11 +458,10 @@ static int replay_lean(struct vmm_system *sys, const struct vmm_ref *refs, size_
         size_t j = i - AHEAD;
         const struct vmm_ref *r = &refs[j];
         pte_t *pte = ring[j % RING];
-        struct proc *p = sys->last;
-        size_t len = r->size ? r->size : 1;
+        struct proc *p = qring[j % RING];
         sys->next_use = next_use_of(next, base, j);
-        if (VMM_LIKELY(p && p->pid == r->pid && p->live && r->addr < top &&
-                       (r->addr & pmask) + len <= pmask + 1 && pte)) {
+        if (VMM_LIKELY(pte && p->live)) {
+            sys->last = p; /* (replay_one's cache of the current process) */
             if (VMM_LIKELY(usable(pte, r->op))) {
                 lean_count_hit(sys, p, pte, r->op, sys->next_use);
                 continue;
