@@ -571,65 +571,73 @@ static void pbuf_free(struct pbuf *b)
     free(b->next);
 }
 
-static inline size_t slot_of(uint64_t vpn, uint32_t pid, size_t mask)
+/* The look-ahead's map from a process's page to the index of its latest
+ * reference: a page table of its own, entry = index + 1 (0: none yet). */
+struct lastuse {
+    uint32_t pid;  /* the process */
+    struct proc t; /* used for its page table only */
+};
+
+struct lastuses {
+    struct lastuse *v; /* one per process seen */
+    size_t n, cap;     /* used, allocated */
+    size_t hit;        /* the one found last */
+};
+
+/* The tree of pid, made on first sight; NULL when out of memory. */
+static struct proc *lastuse_tree(struct lastuses *u, uint32_t pid)
 {
-    uint64_t h = (vpn * 0x9E3779B97F4A7C15ull) ^ pid;
-    return (size_t)(h ^ (h >> 29)) & mask;
+    if (u->n && u->v[u->hit].pid == pid)
+        return &u->v[u->hit].t;
+    for (size_t k = 0; k < u->n; k++)
+        if (u->v[k].pid == pid)
+            return &u->v[u->hit = k].t;
+    if (u->n == u->cap) {
+        size_t cap = u->cap ? u->cap * 2 : 4;
+        struct lastuse *v = realloc(u->v, cap * sizeof *v);
+        if (!v)
+            return NULL;
+        u->v = v;
+        u->cap = cap;
+    }
+    u->v[u->n] = (struct lastuse){.pid = pid, .t = {.leaf_tag = VPN_TAG_NONE}};
+    return &u->v[u->hit = u->n++].t;
 }
 
-/* Sets next[] by a backward pass with an open-addressing table from
- * (pid, page) to the latest index seen; the slot of the reference 32 steps
- * on is prefetched, since the table is larger than the caches (and it lives
- * in huge pages, vmm__alloc_big, so the host's TLB keeps up). */
+/* Sets next[] by a backward pass that keeps, for each (pid, page), the index
+ * of its latest reference seen (the earliest so far) in a page table of its
+ * own. A radix tree over the pages touched is a quarter of a hash table of
+ * them (8 bytes a page, not 16 at half load), and its upper levels stay in
+ * cache: the leaf entry is the one miss, and the entry of the reference 32
+ * steps on is located and prefetched. */
 static int link_next_uses(struct vmm_system *sys, struct pbuf *b)
 {
-    struct slot {
-        uint64_t vpn;  /* page */
-        uint32_t pid;  /* process, 0 = empty slot */
-        uint32_t last; /* index of its reference seen last (earliest so far) */
-    } * t;
-    size_t cap = 1024, used = 0;
-    if (!(t = vmm__alloc_big(cap * sizeof *t)))
-        return vmm__fail(sys, VMM_ENOMEM, "out of memory for opt's look-ahead");
+    struct lastuses u = {0};
+    int r = 0;
     for (size_t i = b->n; i-- > 0;) {
-        if (i >= 32)
-            __builtin_prefetch(
-                &t[slot_of(b->v[i - 32].addr >> sys->page_shift, b->v[i - 32].pid, cap - 1)]);
-        if (used * 2 >= cap) {
-            struct slot *n = vmm__alloc_big(cap * 2 * sizeof *n);
-            if (!n) {
-                vmm__free_big(t, cap * sizeof *t);
-                return vmm__fail(sys, VMM_ENOMEM, "out of memory for opt's look-ahead");
-            }
-            for (size_t j = 0; j < cap; j++) {
-                if (!t[j].pid)
-                    continue;
-                size_t k = slot_of(t[j].vpn, t[j].pid, cap * 2 - 1);
-                while (n[k].pid)
-                    k = (k + 1) & (cap * 2 - 1);
-                n[k] = t[j];
-            }
-            vmm__free_big(t, cap * sizeof *t);
-            t = n;
-            cap *= 2;
+        if (i >= 32) {
+            const struct vmm_ref *a = &b->v[i - 32];
+            struct proc *t = lastuse_tree(&u, a->pid);
+            pte_t *e = t ? pt_find(sys, t, a->addr >> sys->page_shift) : NULL;
+            if (e)
+                __builtin_prefetch(e, 1);
         }
-        uint64_t vpn = b->v[i].addr >> sys->page_shift;
-        uint32_t pid = b->v[i].pid;
-        size_t k = slot_of(vpn, pid, cap - 1);
-        while (t[k].pid && (t[k].pid != pid || t[k].vpn != vpn))
-            k = (k + 1) & (cap - 1);
-        if (t[k].pid) {
-            b->next[i] = t[k].last;
-        } else {
-            b->next[i] = NO_NEXT;
-            t[k].pid = pid;
-            t[k].vpn = vpn;
-            used++;
+        vpn_t vpn = b->v[i].addr >> sys->page_shift;
+        struct proc *t = lastuse_tree(&u, b->v[i].pid);
+        pte_t *e = t ? pt_find(sys, t, vpn) : NULL;
+        if (t && !e)
+            e = vmm__pt_ensure(sys, t, vpn);
+        if (!e) {
+            r = vmm__fail(sys, VMM_ENOMEM, "out of memory for opt's look-ahead");
+            break;
         }
-        t[k].last = (uint32_t)i;
+        b->next[i] = *e ? (uint32_t)(*e - 1) : NO_NEXT;
+        *e = (pte_t)i + 1;
     }
-    vmm__free_big(t, cap * sizeof *t);
-    return 0;
+    for (size_t k = 0; k < u.n; k++)
+        vmm__pt_free(sys, &u.v[k].t);
+    free(u.v);
+    return r;
 }
 
 static int replay_buffered(struct vmm_system *sys, struct pbuf *b)
