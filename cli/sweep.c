@@ -550,8 +550,14 @@ int cmd_sweep(int argc, char **argv)
         return cli_error(EXIT_USAGE, "sweep: give trace files or --refs, not both");
     if (o.frames && vmm_sweep_frames_parse(o.frames, &frames, &nframes, err, sizeof err) < 0)
         return cli_error(EXIT_USAGE, "--frames: %s", err);
-    struct vmm_sweep_spec spec = {&o.cfg,  o.policies, o.npolicies, frames,
-                                  nframes, o.jobs,     o.method,    o.method};
+    struct vmm_sweep_spec spec = {.cfg = &o.cfg,
+                                  .policies = o.policies,
+                                  .npolicies = o.npolicies,
+                                  .frames = frames,
+                                  .nframes = nframes,
+                                  .jobs = o.jobs,
+                                  .lru = o.method,
+                                  .opt = o.method};
     if (vmm_sweep_check(&spec, err, sizeof err) < 0) {
         r = cli_error(EXIT_USAGE, "%s", err);
         goto out;

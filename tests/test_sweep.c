@@ -218,7 +218,14 @@ static int sweep_pages(const unsigned *pages, size_t n, const char *const *pol, 
     vmm_config_default(&c);
     for (size_t i = 0; i < n; i++)
         refs[i] = ref_of(1, pages[i], 0, 1);
-    struct vmm_sweep_spec spec = {&c, pol, npol, frames, nf, jobs, m, m};
+    struct vmm_sweep_spec spec = {.cfg = &c,
+                                  .policies = pol,
+                                  .npolicies = npol,
+                                  .frames = frames,
+                                  .nframes = nf,
+                                  .jobs = jobs,
+                                  .lru = m,
+                                  .opt = m};
     int r = vmm_sweep_run(&spec, refs, n, res, err, sizeof err);
     if (r < 0)
         test_fail(__FILE__, __LINE__, "vmm_sweep_run: %s", err);
@@ -297,8 +304,14 @@ TEST(sweep_run_methods_and_jobs_agree)
             enum vmm_sweep_method m;
         } runs[3] = {{1, VMM_SWEEP_ONE_PASS}, {2, VMM_SWEEP_PER_POINT}, {3, VMM_SWEEP_AUTO}};
         for (int k = 0; k < 3; k++) {
-            struct vmm_sweep_spec spec = {&c, pol,          6,         frames,
-                                          nf, runs[k].jobs, runs[k].m, runs[k].m};
+            struct vmm_sweep_spec spec = {.cfg = &c,
+                                          .policies = pol,
+                                          .npolicies = 6,
+                                          .frames = frames,
+                                          .nframes = nf,
+                                          .jobs = runs[k].jobs,
+                                          .lru = runs[k].m,
+                                          .opt = runs[k].m};
             CHECK_EQ_I64(vmm_sweep_run(&spec, refs, 700, &r[k], err, sizeof err), 0);
         }
         CHECK_EQ_U64(r[0].method[1], VMM_SWEEP_ONE_PASS);
@@ -329,7 +342,8 @@ TEST(sweep_run_errors)
                              *const badparam[] = {"aging:bits=99"};
     vmm_config_default(&c);
     refs[0] = ref_of(1, 1, 0, 1);
-    struct vmm_sweep_spec spec = {&c, unknown, 2, frames, 2, 1, VMM_SWEEP_AUTO, VMM_SWEEP_AUTO};
+    struct vmm_sweep_spec spec = {
+        .cfg = &c, .policies = unknown, .npolicies = 2, .frames = frames, .nframes = 2, .jobs = 1};
     CHECK(vmm_sweep_run(&spec, refs, 1, &res, err, sizeof err) < 0);
     CHECK_CONTAINS(err, "unknown policy 'nosuch'");
     spec.policies = twice;
