@@ -26,9 +26,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define FRAMES_TOP 4294967294u /* the most frames a sweep point may have */
-#define REFS_TOP   4294967294u /* the most page references a sweep holds */
-#define NAME_MAX_  256         /* bytes of one policy with its parameters, NUL included */
+#define FRAMES_TOP 4294967294u /* the most frames a sweep point may have (src/sweep.c) */
+#define REFS_TOP   4294967294u /* the most page references a sweep holds (vmm.h) */
+#define POLICY_MAX 256         /* bytes of one policy with its parameters, NUL included */
 
 /* The keys of a shard, in the order vmm sweep --shard writes them. */
 enum key {
@@ -174,7 +174,7 @@ static int read_point(struct json_reader *r, struct shard *s, size_t pol)
 static int read_policy(struct json_reader *r, struct shard *s)
 {
     static const char *const names[3] = {"policy", "method", "points"};
-    char key[32], name[NAME_MAX_], method[32];
+    char key[32], name[POLICY_MAX], method[32];
     bool seen[3] = {false, false, false};
     size_t pol = s->npolicies, len = 0;
     const char *at = json_here(r);

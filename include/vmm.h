@@ -1197,7 +1197,8 @@ VMM_API void vmm_sweep_result_free(struct vmm_sweep_result *res);
 
 /* Marks Belady's anomaly in res from its faults: anomaly[p * nframes + i]
  * where points i - 1 and i of policy p were both computed (computed NULL:
- * every point) and i has more faults; sets anomalies to the points marked.
+ * every point) and i has more faults, false elsewhere; sets anomalies to the
+ * points marked. Needs frames, nframes, npolicies, faults and anomaly.
  * vmm_sweep_run does this; a caller that joins the shards' results into
  * one (vmm sweep --merge) calls it again over the whole curve. */
 VMM_API void vmm_sweep_mark_anomalies(struct vmm_sweep_result *res);
