@@ -2,9 +2,12 @@
  * sweep.c - `vmm sweep`: fault curves (vmm_sweep_run) over one trace, printed
  * as a table, CSV, JSON, or a chart drawn in the terminal like vmm thrash's.
  * The library computes everything, anomalies included; this file parses the
- * command line and prints.
+ * command line and prints. With --shard K/N it runs part K of the work and
+ * writes it as JSON; --merge joins such parts (cli/sweep_merge.c) and prints
+ * them as the whole run would.
  */
 #include "cli.h"
+#include "sweep.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -14,7 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#define MAX_POLICIES 32
+#define MAX_POLICIES SWEEP_MAX_POLICIES
 #define CHART_COLS   60 /* most points a chart shows */
 
 enum out_kind { OUT_TABLE, OUT_CSV, OUT_JSON, OUT_CHART };
@@ -22,7 +25,7 @@ enum out_kind { OUT_TABLE, OUT_CSV, OUT_JSON, OUT_CHART };
 /* The command line of a sweep. */
 struct sweep_opts {
     struct vmm_config cfg;              /* page size, address width, seed, limit, check */
-    char policy_buf[1024];              /* storage behind policies[] */
+    char policy_buf[SWEEP_POLICY_BUF];  /* storage behind policies[] */
     const char *policies[MAX_POLICIES]; /* --policies, split */
     size_t npolicies;                   /* how many */
     const char *frames;                 /* --frames SPEC, or NULL for the default */
@@ -31,6 +34,10 @@ struct sweep_opts {
     enum out_kind out;                  /* table, --csv, --json or --chart */
     int format;                         /* --format, enum vmm_trace_format */
     const char *refs;                   /* --refs LIST */
+    unsigned shard, nshards;            /* --shard K/N; 0, 0: the whole sweep */
+    bool merge;                         /* --merge: the arguments are shards' JSON files */
+    int sweep_opt;                      /* the first option given that shapes the sweep (its
+                                           code), which --merge takes from the shards; 0 none */
     int nargs;                          /* trace files */
     char **args;                        /* them */
 };
@@ -50,6 +57,8 @@ enum {
     S_NODATA,
     S_MAXMEM,
     S_CHECK,
+    S_SHARD,
+    S_MERGE,
 };
 
 static const struct option longopts[] = {
@@ -68,13 +77,17 @@ static const struct option longopts[] = {
     {"no-data", no_argument, 0, S_NODATA},
     {"max-memory", required_argument, 0, S_MAXMEM},
     {"check", no_argument, 0, S_CHECK},
+    {"shard", required_argument, 0, S_SHARD},
+    {"merge", no_argument, 0, S_MERGE},
     {"help", no_argument, 0, 'h'},
     {0, 0, 0, 0},
 };
 
 static void usage(void)
 {
-    puts("usage: vmm sweep [options] TRACE... | --refs LIST\n\n"
+    puts("usage: vmm sweep [options] TRACE... | --refs LIST\n"
+         "       vmm sweep --shard K/N [options] TRACE... > PART.json\n"
+         "       vmm sweep --merge [--csv|--json|--chart] PART.json...\n\n"
          "the page faults of each policy at each frame count: a fault curve\n"
          "(docs/cli.md, \"vmm sweep\"; docs/policies.md, \"Fault curves in one pass\")\n\n"
          "  -f, --frames SPEC       frame counts: N, A..B, A..B/STEP, A..B*RATIO, or a list of\n"
@@ -99,9 +112,17 @@ static void usage(void)
          "      --max-memory SIZE   refuse a simulated point that needs more [half of RAM]\n"
          "      --check             the invariant checker after every reference (simulated\n"
          "                          points; slow)\n"
+         "      --shard K/N         run only shard K of N of the work (1 <= K <= N) and\n"
+         "                          write it as JSON for --merge: task i goes to shard\n"
+         "                          (i mod N) + 1 (one-pass curves first, then the points)\n"
+         "      --merge             the arguments are the N shards' JSON files (- = standard\n"
+         "                          input): check that they make one whole sweep and print\n"
+         "                          it as one run would (table, --csv, --json or --chart)\n"
          "a point where a policy faults more than at the frame count before it is marked\n"
          "with * (Belady's anomaly)\n"
-         "exit codes: 0 ok, 1 usage, 2 bad input, 4 run failed");
+         "docs/cli.md, \"Spreading a sweep across machines\": GNU parallel, Slurm\n"
+         "exit codes: 0 ok, 1 usage, 2 bad input (a trace, or shards that do not make one\n"
+         "sweep), 4 run failed");
 }
 
 /* A whole number in [min, max]. */
@@ -117,6 +138,41 @@ static int number(const char *opt, const char *v, uint64_t min, uint64_t max, ui
                          min, max);
     *out = x;
     return 0;
+}
+
+/* The long name of option c, e.g. "frames". */
+static const char *opt_name(int c)
+{
+    for (const struct option *o = longopts; o->name; o++)
+        if (o->val == c)
+            return o->name;
+    return "?";
+}
+
+/* --shard K/N: part K of N, 1 <= K <= N < 2^32. */
+static int parse_shard(const char *v, unsigned *k, unsigned *n)
+{
+    const char *slash = strchr(v, '/');
+    char *end;
+    if (!slash || v[0] < '0' || v[0] > '9' || slash[1] < '0' || slash[1] > '9')
+        goto bad;
+    unsigned long long a = strtoull(v, &end, 10); /* ULLONG_MAX if too large: out of range */
+    if (end != slash)
+        goto bad;
+    unsigned long long b = strtoull(slash + 1, &end, 10);
+    if (*end)
+        goto bad;
+    if (b < 1 || b > UINT32_MAX)
+        return cli_error(EXIT_USAGE, "--shard: '%s': N, the number of shards, runs from 1 to %u", v,
+                         UINT32_MAX);
+    if (a < 1 || a > b)
+        return cli_error(EXIT_USAGE, "--shard: '%s': K, the shard, runs from 1 to N (%llu)", v, b);
+    *k = (unsigned)a;
+    *n = (unsigned)b;
+    return EXIT_OK;
+bad:
+    return cli_error(EXIT_USAGE,
+                     "--shard: expected K/N, shard K of N (1 <= K <= N), e.g. 3/8; found '%s'", v);
 }
 
 /* Splits "lru,aging:bits=4,interval=10,fifo" into policies: a piece with '='
@@ -162,6 +218,9 @@ static int parse(int argc, char **argv, struct sweep_opts *o)
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":f:j:h", longopts, NULL)) != -1) {
         const char *name = optind > 0 && optind <= argc ? argv[optind - 1] : "";
+        if (!o->sweep_opt && c != S_CSV && c != S_JSON && c != S_CHART && c != S_MERGE &&
+            c != 'h' && c != ':' && c != '?')
+            o->sweep_opt = c;
         switch (c) {
         case 'f':
             o->frames = optarg;
@@ -235,6 +294,13 @@ static int parse(int argc, char **argv, struct sweep_opts *o)
             break;
         case S_CHECK:
             o->cfg.check = true;
+            break;
+        case S_SHARD:
+            if ((r = parse_shard(optarg, &o->shard, &o->nshards)) != EXIT_OK)
+                return r;
+            break;
+        case S_MERGE:
+            o->merge = true;
             break;
         case 'h':
             usage();
@@ -426,38 +492,55 @@ static void json_str(const char *s)
     putchar('"');
 }
 
+/* The JSON of a whole sweep; or, with --shard, of this part: the points it
+ * computed (no anomaly marks: they need the neighbours, which --merge has)
+ * and what --merge checks the parts against each other with (cli/sweep_merge.c). */
 static void print_json(const struct sweep_opts *o, const struct vmm_sweep_result *res,
                        const char *input, const char *format)
 {
     const uint64_t *frames = res->frames;
     size_t nf = res->nframes;
-    printf("{\n  \"input\": ");
+    bool shard = o->nshards > 0;
+    printf("{\n");
+    if (shard)
+        printf("  \"vmm_sweep_shard\": %d,\n  \"shard\": %u,\n  \"shards\": %u,\n  \"tasks\": "
+               "%zu,\n",
+               SWEEP_SHARD_FORMAT, o->shard, o->nshards, res->tasks);
+    printf("  \"input\": ");
     json_str(input);
     printf(",\n  \"format\": ");
     json_str(format);
     printf(",\n  \"page_size\": %u,\n  \"va_bits\": %u,\n  \"data\": false,\n  \"tlb_entries\": "
            "0,\n  \"replacement\": \"global\",\n  \"seed\": %" PRIu64
            ",\n  \"references\": %" PRIu64 ",\n  \"distinct_pages\": %" PRIu64
-           ",\n  \"anomalies\": %" PRIu64 ",\n  \"frames\": [",
+           ",\n  \"fingerprint\": \"%016" PRIx64 "\"",
            (unsigned)o->cfg.page_size, o->cfg.va_bits, o->cfg.seed, res->references, res->distinct,
-           res->anomalies);
+           res->fingerprint);
+    if (!shard)
+        printf(",\n  \"anomalies\": %" PRIu64, res->anomalies);
+    printf(",\n  \"frames\": [");
     for (size_t i = 0; i < nf; i++)
         printf("%s%" PRIu64, i ? ", " : "", frames[i]);
     printf("],\n  \"policies\": [");
     for (size_t p = 0; p < o->npolicies; p++) {
+        bool first = true;
         printf("%s\n    {\"policy\": ", p ? "," : "");
         json_str(o->policies[p]);
         printf(", \"method\": \"%s\", \"points\": [", method_name(res->method[p]));
         for (size_t i = 0; i < nf; i++) {
             char num[3][32];
             uint64_t f = res->faults[p * nf + i];
+            if (!res->computed[p * nf + i])
+                continue;
             *put_u64(num[0], frames[i], 0) = '\0';
             *put_u64(num[1], f, 0) = '\0';
             *put_ratio(num[2], f, res->references, 1, 6, 0) = '\0';
-            printf("%s\n      {\"frames\": %s, \"faults\": %s, \"fault_rate\": %s, \"anomaly\": "
-                   "%s}",
-                   i ? "," : "", num[0], num[1], num[2],
-                   res->anomaly[p * nf + i] ? "true" : "false");
+            printf("%s\n      {\"frames\": %s, \"faults\": %s, \"fault_rate\": %s",
+                   first ? "" : ",", num[0], num[1], num[2]);
+            if (!shard)
+                printf(", \"anomaly\": %s", res->anomaly[p * nf + i] ? "true" : "false");
+            putchar('}');
+            first = false;
         }
         printf("\n    ]}");
     }
@@ -531,6 +614,53 @@ static int input_exit(int r)
     return r == VMM_ENOMEM ? EXIT_RUNTIME : EXIT_INPUT;
 }
 
+/* Prints res as the options ask; returns the exit code. */
+static int print_result(const struct sweep_opts *o, const struct vmm_sweep_result *res,
+                        const char *input, const char *format)
+{
+    if (o->out == OUT_CSV) {
+        print_csv(o, res);
+    } else if (o->out == OUT_JSON || o->nshards) {
+        print_json(o, res, input, format);
+    } else {
+        print_header(o, res, input, format);
+        if (o->out == OUT_CHART)
+            print_chart(o, res);
+        else
+            print_table(o, res);
+    }
+    return fflush(stdout) == 0 && !ferror(stdout)
+               ? EXIT_OK
+               : cli_error(EXIT_RUNTIME, "writing the results failed");
+}
+
+/* vmm sweep --merge FILE...: the shards joined, printed as the whole run. */
+static int merge(struct sweep_opts *o)
+{
+    struct sweep_merged m;
+    if (o->sweep_opt)
+        return cli_error(EXIT_USAGE,
+                         "sweep: --merge takes the sweep from its shards; --%s does not go with it",
+                         opt_name(o->sweep_opt));
+    if (o->nargs == 0)
+        return cli_error(
+            EXIT_USAGE,
+            "sweep: --merge: name the shards' files (written by vmm sweep --shard K/N)");
+    int r = sweep_merge(o->args, o->nargs, &m);
+    if (r == EXIT_OK) {
+        memcpy(o->policy_buf, m.policy_buf, sizeof o->policy_buf);
+        for (size_t i = 0; i < m.npolicies; i++)
+            o->policies[i] = o->policy_buf + (m.policies[i] - m.policy_buf);
+        o->npolicies = m.npolicies;
+        o->cfg.page_size = m.page_size;
+        o->cfg.va_bits = m.va_bits;
+        o->cfg.seed = m.seed;
+        r = print_result(o, &m.res, m.input, m.format);
+    }
+    sweep_merged_free(&m);
+    return r;
+}
+
 int cmd_sweep(int argc, char **argv)
 {
     struct sweep_opts o;
@@ -543,6 +673,11 @@ int cmd_sweep(int argc, char **argv)
     int r = parse(argc, argv, &o), e;
     if (r)
         return r < 0 ? EXIT_OK : r;
+    if (o.merge)
+        return merge(&o);
+    if (o.nshards && (o.out == OUT_CSV || o.out == OUT_CHART))
+        return cli_error(EXIT_USAGE, "sweep: --shard writes JSON, which --merge reads; --csv and "
+                                     "--chart go with --merge");
     if (!o.refs && o.nargs == 0)
         return cli_error(EXIT_USAGE, "sweep: name a trace file (or - for standard input), or "
                                      "give --refs LIST");
@@ -550,8 +685,16 @@ int cmd_sweep(int argc, char **argv)
         return cli_error(EXIT_USAGE, "sweep: give trace files or --refs, not both");
     if (o.frames && vmm_sweep_frames_parse(o.frames, &frames, &nframes, err, sizeof err) < 0)
         return cli_error(EXIT_USAGE, "--frames: %s", err);
-    struct vmm_sweep_spec spec = {&o.cfg,  o.policies, o.npolicies, frames,
-                                  nframes, o.jobs,     o.method,    o.method};
+    struct vmm_sweep_spec spec = {.cfg = &o.cfg,
+                                  .policies = o.policies,
+                                  .npolicies = o.npolicies,
+                                  .frames = frames,
+                                  .nframes = nframes,
+                                  .jobs = o.jobs,
+                                  .lru = o.method,
+                                  .opt = o.method,
+                                  .shard = o.shard,
+                                  .nshards = o.nshards};
     if (vmm_sweep_check(&spec, err, sizeof err) < 0) {
         r = cli_error(EXIT_USAGE, "%s", err);
         goto out;
@@ -595,20 +738,7 @@ int cmd_sweep(int argc, char **argv)
                       "%s", err);
         goto out;
     }
-    if (o.out == OUT_CSV) {
-        print_csv(&o, &res);
-    } else if (o.out == OUT_JSON) {
-        print_json(&o, &res, input, format);
-    } else {
-        print_header(&o, &res, input, format);
-        if (o.out == OUT_CHART)
-            print_chart(&o, &res);
-        else
-            print_table(&o, &res);
-    }
-    r = fflush(stdout) == 0 && !ferror(stdout)
-            ? EXIT_OK
-            : cli_error(EXIT_RUNTIME, "writing the results failed");
+    r = print_result(&o, &res, input, format);
 out:
     vmm_sweep_result_free(&res);
     for (size_t i = 0; i < ntr; i++)

@@ -1143,19 +1143,37 @@ struct vmm_sweep_spec {
                                        two up to the distinct pages, and their number */
     unsigned jobs;                  /* threads; 0 = the online CPUs; 1 = none started */
     enum vmm_sweep_method lru, opt; /* how lru's and opt's curves are computed [AUTO] */
+    unsigned shard, nshards;        /* run only part `shard` (1 .. nshards) of nshards of
+                                       the work, below; 0, 0: the whole sweep */
 };
+
+/* Shards: a sweep's work is a list of tasks, numbered from 0 in an order
+ * fixed by the spec and the trace alone (never by threads or timing): first
+ * one task per one-pass curve (its whole curve), in the order of the
+ * policies; then one task per simulated point, policy by policy, frame
+ * counts ascending. Shard K of N runs the tasks i with i mod N = K - 1, so
+ * N runs of the same spec over the same trace, K = 1 .. N, compute every
+ * point exactly once between them, each on any machine (docs/cli.md,
+ * "Spreading a sweep across machines"). A shard may have no task. */
 
 /* What a sweep found. Arrays are indexed [policy * nframes + point]. */
 struct vmm_sweep_result {
     uint64_t *frames;              /* the frame counts swept, ascending */
     size_t nframes;                /* how many */
+    size_t npolicies;              /* policies, as in the spec */
     uint64_t references;           /* page references replayed at each point */
     uint64_t distinct;             /* distinct (pid, page) among them */
-    uint64_t *faults;              /* page faults */
+    uint64_t *faults;              /* page faults; 0 where not computed */
+    bool *computed;                /* this run computed the point: every point, but only
+                                      the shard's own with spec->nshards */
     bool *anomaly;                 /* faults above those at the previous (smaller) frame
-                                      count: Belady's anomaly */
+                                      count, both computed: Belady's anomaly */
     uint64_t anomalies;            /* points marked so */
     enum vmm_sweep_method *method; /* [policy]: ONE_PASS or PER_POINT, as computed */
+    uint64_t fingerprint;          /* the trace's: vmm_sweep_fingerprint of the page
+                                      references */
+    size_t tasks;                  /* the whole sweep's tasks (every shard's) */
+    size_t tasks_run;              /* of those, the ones this run did */
 };
 
 /* Checks a sweep before any work: frame counts, policies and their
@@ -1176,6 +1194,21 @@ VMM_API int vmm_sweep_check(const struct vmm_sweep_spec *spec, char *err, size_t
 VMM_API int vmm_sweep_run(const struct vmm_sweep_spec *spec, const struct vmm_ref *refs, size_t n,
                           struct vmm_sweep_result *res, char *err, size_t errlen);
 VMM_API void vmm_sweep_result_free(struct vmm_sweep_result *res);
+
+/* Marks Belady's anomaly in res from its faults: anomaly[p * nframes + i]
+ * where points i - 1 and i of policy p were both computed (computed NULL:
+ * every point) and i has more faults, false elsewhere; sets anomalies to the
+ * points marked. Needs frames, nframes, npolicies, faults and anomaly.
+ * vmm_sweep_run does this; a caller that joins the shards' results into
+ * one (vmm sweep --merge) calls it again over the whole curve. */
+VMM_API void vmm_sweep_mark_anomalies(struct vmm_sweep_result *res);
+
+/* A 64-bit fingerprint of a sweep's trace, the same on every host: a hash,
+ * in order, of each page reference's pid, page number and operation (the
+ * references split at page boundaries as a sweep splits them), and of the
+ * page size. Shards of one sweep carry it so that their results are joined
+ * only when they come from the same trace. */
+VMM_API uint64_t vmm_sweep_fingerprint(const struct vmm_ref *refs, size_t n, uint32_t page_size);
 
 /* ---- workloads ------------------------------------------------------------------ */
 

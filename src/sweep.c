@@ -12,12 +12,20 @@
  *  - every other point is one engine simulation (a vmm_system of its own,
  *    data off, no TLB, global replacement), run by up to `jobs` threads.
  *
- * Points are tasks numbered in order (policy by policy, frame counts
- * ascending, a one-pass curve one task); threads take the next task under a
- * mutex and write only their task's slots, so the results do not depend on
- * the number of threads. After a task fails no new task is handed out; the
- * error reported is that of the lowest-numbered failing task, which every
- * run reaches, since tasks are handed out in order.
+ * Points are tasks numbered in order (one-pass curves first, one task each;
+ * then policy by policy, frame counts ascending); threads take the next task
+ * under a mutex and write only their task's slots, so the results do not
+ * depend on the number of threads. After a task fails no new task is handed
+ * out; the error reported is that of the lowest-numbered failing task, which
+ * every run reaches, since tasks are handed out in order.
+ *
+ * Shard K of N keeps the tasks i with i mod N = K - 1 of that list and drops
+ * the rest. The list depends only on the spec and the trace (the methods and
+ * the default frame counts on its distinct pages), so every shard, on any
+ * machine, draws the same one. Round robin rather than a balance of guessed
+ * costs: the one-pass curves, the long tasks, come first and so fall on
+ * different shards, and each shard gets an even share of every policy's
+ * simulated points, small frame counts and large alike.
  */
 #include "internal.h"
 #include "stackdist.h"
@@ -250,6 +258,34 @@ int vmm_sweep_load(struct vmm_trace **traces, size_t ntraces, uint32_t page_size
     return 0;
 }
 
+/* ---- the fingerprint of a trace ---------------------------------------------------------- */
+
+/* splitmix64's finaliser: a bijection of 64-bit words that spreads every bit. */
+static uint64_t mix64(uint64_t x)
+{
+    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+    x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+    return x ^ (x >> 31);
+}
+
+uint64_t vmm_sweep_fingerprint(const struct vmm_ref *refs, size_t n, uint32_t page_size)
+{
+    unsigned shift = vmm__log2(page_size ? page_size : 1);
+    uint64_t h = mix64(0x766d6d2073776570ull ^ page_size), count = 0; /* "vmm swep" */
+    for (size_t i = 0; i < n; i++) {
+        uint64_t page = refs[i].addr >> shift, len = refs[i].size ? refs[i].size : 1;
+        uint64_t end = refs[i].addr > UINT64_MAX - (len - 1) ? UINT64_MAX : refs[i].addr + len - 1;
+        for (uint64_t last = end >> shift;; page++) { /* one a page touched, as swept */
+            h = mix64(h ^ page);
+            h = mix64(h ^ ((uint64_t)refs[i].pid << 8 | refs[i].op));
+            count++;
+            if (page == last)
+                break;
+        }
+    }
+    return mix64(h ^ count);
+}
+
 /* ---- the page references and their ids ----------------------------------------------- */
 
 /* What every curve of a sweep reads, shared read-only by its threads. */
@@ -432,6 +468,11 @@ int vmm_sweep_check(const struct vmm_sweep_spec *spec, char *err, size_t errlen)
                  (unsigned)FRAMES_TOP);
         return VMM_EINVAL;
     }
+    if (spec->nshards ? spec->shard < 1 || spec->shard > spec->nshards : spec->shard != 0) {
+        snprintf(err, errlen, "shard %u of %u: a shard runs from 1 to the number of shards",
+                 spec->shard, spec->nshards);
+        return VMM_EINVAL;
+    }
     if (spec->nframes > VMM_SWEEP_MAX_POINTS) {
         snprintf(err, errlen, "a sweep holds at most %u frame counts",
                  (unsigned)VMM_SWEEP_MAX_POINTS);
@@ -578,9 +619,23 @@ void vmm_sweep_result_free(struct vmm_sweep_result *res)
         return;
     free(res->frames);
     free(res->faults);
+    free(res->computed);
     free(res->anomaly);
     free(res->method);
     memset(res, 0, sizeof *res);
+}
+
+void vmm_sweep_mark_anomalies(struct vmm_sweep_result *res)
+{
+    size_t nf = res->nframes;
+    const bool *done = res->computed;
+    res->anomalies = 0;
+    for (size_t k = 0; k < res->npolicies * nf; k++) {
+        size_t j = k % nf; /* the point; k - 1 is the one before, of the same policy */
+        res->anomaly[k] =
+            j > 0 && (!done || (done[k] && done[k - 1])) && res->faults[k] > res->faults[k - 1];
+        res->anomalies += res->anomaly[k];
+    }
 }
 
 int vmm_sweep_run(const struct vmm_sweep_spec *spec, const struct vmm_ref *refs, size_t n,
@@ -616,17 +671,20 @@ int vmm_sweep_run(const struct vmm_sweep_spec *spec, const struct vmm_ref *refs,
     res->nframes = nf;
     pols = calloc(np, sizeof *pols);
     res->faults = calloc(np * nf, sizeof *res->faults);
+    res->computed = calloc(np * nf, sizeof *res->computed);
     res->anomaly = calloc(np * nf, sizeof *res->anomaly);
     res->method = calloc(np, sizeof *res->method);
     task_pol = malloc(np * (nf + 1) * sizeof *task_pol);
     task_point = malloc(np * (nf + 1) * sizeof *task_point);
-    if (!res->frames || !pols || !res->faults || !res->anomaly || !res->method || !task_pol ||
-        !task_point) {
+    if (!res->frames || !pols || !res->faults || !res->computed || !res->anomaly || !res->method ||
+        !task_pol || !task_point) {
         snprintf(err, errlen, "out of memory");
         goto out;
     }
+    res->npolicies = np;
     res->references = prep.n;
     res->distinct = prep.distinct;
+    res->fingerprint = vmm_sweep_fingerprint(prep.refs, prep.n, spec->cfg->page_size);
     for (size_t i = 0; i < np; i++) {
         struct pol *p = &pols[i];
         pol_parse(p, spec->policies[i]);
@@ -646,6 +704,25 @@ int vmm_sweep_run(const struct vmm_sweep_spec *spec, const struct vmm_ref *refs,
             task_pol[ntasks] = i;
             task_point[ntasks++] = j;
         }
+    res->tasks = ntasks;
+    if (spec->nshards) { /* keep this shard's tasks, in order */
+        size_t kept = 0;
+        for (size_t k = 0; k < ntasks; k++)
+            if (k % spec->nshards == spec->shard - 1) {
+                task_pol[kept] = task_pol[k];
+                task_point[kept++] = task_point[k];
+            }
+        ntasks = kept;
+    }
+    res->tasks_run = ntasks;
+    for (size_t k = 0; k < ntasks; k++) {
+        bool *done = res->computed + task_pol[k] * nf;
+        if (task_point[k] != SIZE_MAX)
+            done[task_point[k]] = true;
+        else /* a one-pass curve: every point */
+            for (size_t j = 0; j < nf; j++)
+                done[j] = true;
+    }
     struct pool w = {spec,     &prep,      pols,   res->frames, nf,
                      task_pol, task_point, ntasks, res->faults, PTHREAD_MUTEX_INITIALIZER,
                      0,        SIZE_MAX,   0,      ""};
@@ -661,12 +738,7 @@ int vmm_sweep_run(const struct vmm_sweep_spec *spec, const struct vmm_ref *refs,
         r = w.err;
         goto out;
     }
-    for (size_t i = 0; i < np; i++)
-        for (size_t j = 1; j < nf; j++)
-            if (res->faults[i * nf + j] > res->faults[i * nf + j - 1]) {
-                res->anomaly[i * nf + j] = true;
-                res->anomalies++;
-            }
+    vmm_sweep_mark_anomalies(res);
     r = 0;
 out:
     if (r < 0)

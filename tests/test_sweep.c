@@ -16,6 +16,13 @@
  *    the same results and the same output.
  *  - Frame-count specifications and their errors, and vmm_sweep_load (pages
  *    split, one process per trace, the address width).
+ *  - Shards: the N shards of a sweep compute disjoint sets of points that
+ *    cover it, each point's count equal to the whole run's, for N from 1 to
+ *    more than the tasks; the anomalies marked again over the joined curve
+ *    are the whole run's; the fingerprint tells traces apart. Through the
+ *    command: --merge of every shard prints exactly what the whole run
+ *    prints, in every format (also with shards run at once by xargs -P); a
+ *    merge refuses a missing shard, a repeated one, one of another sweep.
  */
 #include "harness.h"
 #include "vmm.h"
@@ -218,7 +225,14 @@ static int sweep_pages(const unsigned *pages, size_t n, const char *const *pol, 
     vmm_config_default(&c);
     for (size_t i = 0; i < n; i++)
         refs[i] = ref_of(1, pages[i], 0, 1);
-    struct vmm_sweep_spec spec = {&c, pol, npol, frames, nf, jobs, m, m};
+    struct vmm_sweep_spec spec = {.cfg = &c,
+                                  .policies = pol,
+                                  .npolicies = npol,
+                                  .frames = frames,
+                                  .nframes = nf,
+                                  .jobs = jobs,
+                                  .lru = m,
+                                  .opt = m};
     int r = vmm_sweep_run(&spec, refs, n, res, err, sizeof err);
     if (r < 0)
         test_fail(__FILE__, __LINE__, "vmm_sweep_run: %s", err);
@@ -297,8 +311,14 @@ TEST(sweep_run_methods_and_jobs_agree)
             enum vmm_sweep_method m;
         } runs[3] = {{1, VMM_SWEEP_ONE_PASS}, {2, VMM_SWEEP_PER_POINT}, {3, VMM_SWEEP_AUTO}};
         for (int k = 0; k < 3; k++) {
-            struct vmm_sweep_spec spec = {&c, pol,          6,         frames,
-                                          nf, runs[k].jobs, runs[k].m, runs[k].m};
+            struct vmm_sweep_spec spec = {.cfg = &c,
+                                          .policies = pol,
+                                          .npolicies = 6,
+                                          .frames = frames,
+                                          .nframes = nf,
+                                          .jobs = runs[k].jobs,
+                                          .lru = runs[k].m,
+                                          .opt = runs[k].m};
             CHECK_EQ_I64(vmm_sweep_run(&spec, refs, 700, &r[k], err, sizeof err), 0);
         }
         CHECK_EQ_U64(r[0].method[1], VMM_SWEEP_ONE_PASS);
@@ -329,7 +349,8 @@ TEST(sweep_run_errors)
                              *const badparam[] = {"aging:bits=99"};
     vmm_config_default(&c);
     refs[0] = ref_of(1, 1, 0, 1);
-    struct vmm_sweep_spec spec = {&c, unknown, 2, frames, 2, 1, VMM_SWEEP_AUTO, VMM_SWEEP_AUTO};
+    struct vmm_sweep_spec spec = {
+        .cfg = &c, .policies = unknown, .npolicies = 2, .frames = frames, .nframes = 2, .jobs = 1};
     CHECK(vmm_sweep_run(&spec, refs, 1, &res, err, sizeof err) < 0);
     CHECK_CONTAINS(err, "unknown policy 'nosuch'");
     spec.policies = twice;
@@ -344,6 +365,206 @@ TEST(sweep_run_errors)
     spec.frames = down;
     CHECK_EQ_I64(vmm_sweep_check(&spec, err, sizeof err), VMM_EINVAL);
     CHECK_CONTAINS(err, "ascend");
+}
+
+/* ---- shards -------------------------------------------------------------------------- */
+
+/* Runs every shard of N over refs[0 .. n) and checks them against whole, the
+ * unsharded result: each point computed by exactly one shard, with whole's
+ * count; each shard's task count by the rule (task i to shard i mod N + 1);
+ * the joined curve's anomalies, marked again, are whole's. */
+static void check_shards(const struct vmm_sweep_spec *base, size_t n, unsigned nshards,
+                         const struct vmm_sweep_result *whole)
+{
+    size_t np = base->npolicies, nf = whole->nframes;
+    struct vmm_sweep_result join = *whole, part;
+    char err[256];
+    join.faults = calloc(np * nf, sizeof *join.faults);
+    join.computed = calloc(np * nf, sizeof *join.computed);
+    join.anomaly = calloc(np * nf, sizeof *join.anomaly);
+    size_t tasks_run = 0;
+    for (unsigned k = 1; k <= nshards && !test_stopped(); k++) {
+        struct vmm_sweep_spec spec = *base;
+        spec.shard = k;
+        spec.nshards = nshards;
+        if (vmm_sweep_run(&spec, refs, n, &part, err, sizeof err) < 0) {
+            test_fail(__FILE__, __LINE__, "shard %u of %u: %s", k, nshards, err);
+            break;
+        }
+        if (part.tasks != whole->tasks || part.nframes != nf ||
+            part.fingerprint != whole->fingerprint || part.references != whole->references ||
+            part.tasks_run != (whole->tasks + nshards - k) / nshards)
+            test_fail(__FILE__, __LINE__,
+                      "shard %u of %u: tasks %zu (whole %zu), run %zu, fingerprint %016" PRIx64
+                      " (whole %016" PRIx64 ")",
+                      k, nshards, part.tasks, whole->tasks, part.tasks_run, part.fingerprint,
+                      whole->fingerprint);
+        tasks_run += part.tasks_run;
+        for (size_t i = 0; i < np * nf && !test_stopped(); i++) {
+            if (!part.computed[i]) {
+                if (part.faults[i] != 0 || part.anomaly[i])
+                    test_fail(__FILE__, __LINE__, "shard %u of %u: point %zu not computed but set",
+                              k, nshards, i);
+                continue;
+            }
+            if (join.computed[i])
+                test_fail(__FILE__, __LINE__, "shard %u of %u: point %zu computed twice", k,
+                          nshards, i);
+            if (part.faults[i] != whole->faults[i])
+                test_fail(__FILE__, __LINE__,
+                          "shard %u of %u: point %zu: %" PRIu64 " faults, whole %" PRIu64, k,
+                          nshards, i, part.faults[i], whole->faults[i]);
+            if (part.anomaly[i] && !whole->anomaly[i])
+                test_fail(__FILE__, __LINE__, "shard %u of %u: point %zu marked wrongly", k,
+                          nshards, i);
+            join.computed[i] = true;
+            join.faults[i] = part.faults[i];
+        }
+        vmm_sweep_result_free(&part);
+    }
+    for (size_t i = 0; i < np * nf && !test_stopped(); i++)
+        if (!join.computed[i])
+            test_fail(__FILE__, __LINE__, "%u shards: point %zu computed by none", nshards, i);
+    if (!test_stopped()) {
+        CHECK_EQ_U64(tasks_run, whole->tasks);
+        join.anomalies = 12345;
+        vmm_sweep_mark_anomalies(&join);
+        CHECK_EQ_U64(join.anomalies, whole->anomalies);
+        for (size_t i = 0; i < np * nf; i++)
+            CHECK_EQ_I64(join.anomaly[i], whole->anomaly[i]);
+    }
+    free(join.faults);
+    free(join.computed);
+    free(join.anomaly);
+}
+
+TEST(sweep_shards_disjoint_cover_whole)
+{
+    static const char *const pol[] = {"lru", "fifo", "clock", "opt", "random", "aging:bits=3"};
+    static uint64_t frames[40];
+    struct vmm_config c;
+    struct vmm_sweep_result whole;
+    char err[256];
+    vmm_config_default(&c);
+    c.seed = 9;
+    for (uint64_t seed = 70; seed < 74 && !test_stopped(); seed++) {
+        size_t d = trace_gen(seed, 500, 30, 1 + (unsigned)(seed % 2), seed % 2 == 1);
+        size_t nf = d + 2 < 40 ? d + 2 : 40;
+        for (size_t i = 0; i < nf; i++)
+            frames[i] = i + 1;
+        /* seed 73: the default frame counts, which every shard derives alike */
+        struct vmm_sweep_spec spec = {.cfg = &c,
+                                      .policies = pol,
+                                      .npolicies = 6,
+                                      .frames = seed == 73 ? NULL : frames,
+                                      .nframes = seed == 73 ? 0 : nf,
+                                      .jobs = (unsigned)(1 + seed % 3),
+                                      .opt = seed == 72 ? VMM_SWEEP_PER_POINT : VMM_SWEEP_AUTO};
+        CHECK_EQ_I64(vmm_sweep_run(&spec, refs, 500, &whole, err, sizeof err), 0);
+        CHECK_EQ_U64(whole.tasks, whole.tasks_run);
+        CHECK_EQ_U64(whole.tasks, (seed == 72 ? 1 : 2) + (seed == 72 ? 5 : 4) * whole.nframes);
+        for (size_t i = 0; i < 6 * whole.nframes; i++)
+            CHECK(whole.computed[i]);
+        for (unsigned nsh = 1; nsh <= 7; nsh++)
+            check_shards(&spec, 500, nsh, &whole);
+        check_shards(&spec, 500, (unsigned)whole.tasks + 3, &whole); /* some shards idle */
+        vmm_sweep_result_free(&whole);
+    }
+}
+
+/* Belady's string: fifo's anomaly at 4 frames, with 3 and 4 in different
+ * shards, is marked by no shard and by the joined curve. */
+TEST(sweep_shards_belady_across)
+{
+    static const char *const pol[] = {"fifo", "lru", "opt", "clock"};
+    static const uint64_t frames[] = {1, 2, 3, 4, 5};
+    struct vmm_config c;
+    struct vmm_sweep_result whole, part;
+    char err[256];
+    vmm_config_default(&c);
+    for (size_t i = 0; i < 12; i++)
+        refs[i] = ref_of(1, belady[i], 0, 1);
+    struct vmm_sweep_spec spec = {
+        .cfg = &c, .policies = pol, .npolicies = 4, .frames = frames, .nframes = 5, .jobs = 2};
+    CHECK_EQ_I64(vmm_sweep_run(&spec, refs, 12, &whole, err, sizeof err), 0);
+    CHECK(whole.anomaly[3]);
+    /* tasks: lru, opt (one pass), fifo 1..5, clock 1..5; fifo at 3 and 4
+     * frames are tasks 4 and 5 */
+    CHECK_EQ_U64(whole.tasks, 12);
+    spec.nshards = 2;
+    for (spec.shard = 1; spec.shard <= 2; spec.shard++) {
+        CHECK_EQ_I64(vmm_sweep_run(&spec, refs, 12, &part, err, sizeof err), 0);
+        CHECK_EQ_I64(part.computed[2], (spec.shard == 1)); /* fifo, 3 frames */
+        CHECK_EQ_I64(part.computed[3], (spec.shard == 2)); /* fifo, 4 frames */
+        CHECK(!part.anomaly[3]);
+        CHECK_EQ_I64(part.computed[1 * 5], (spec.shard == 1));     /* lru's curve: task 0 */
+        CHECK_EQ_I64(part.computed[2 * 5 + 4], (spec.shard == 2)); /* opt's: task 1 */
+        vmm_sweep_result_free(&part);
+    }
+    for (unsigned nsh = 1; nsh <= 14; nsh++)
+        check_shards(&spec, 12, nsh, &whole);
+    vmm_sweep_result_free(&whole);
+}
+
+TEST(sweep_shard_spec_errors)
+{
+    static const char *const pol[] = {"lru"};
+    static const uint64_t frames[] = {1, 2};
+    struct vmm_config c;
+    char err[256];
+    vmm_config_default(&c);
+    struct vmm_sweep_spec spec = {
+        .cfg = &c, .policies = pol, .npolicies = 1, .frames = frames, .nframes = 2};
+    static const unsigned bad[][2] = {{0, 3}, {4, 3}, {1, 0}, {0, 0} /* ok */, {3, 3} /* ok */};
+    for (size_t i = 0; i < 5; i++) {
+        spec.shard = bad[i][0];
+        spec.nshards = bad[i][1];
+        int r = vmm_sweep_check(&spec, err, sizeof err);
+        CHECK_EQ_I64(r, i < 3 ? VMM_EINVAL : 0);
+        if (i < 3)
+            CHECK_CONTAINS(err, "a shard runs from 1 to the number of shards");
+    }
+}
+
+TEST(sweep_fingerprint)
+{
+    struct vmm_ref a[4] = {ref_of(1, 5, 0, 1), ref_of(1, 6, 8, 4), ref_of(2, 5, 0, 1),
+                           ref_of(1, 7, 4090, 12)};
+    struct vmm_ref b[5];
+    uint64_t h = vmm_sweep_fingerprint(a, 4, 4096);
+    CHECK_EQ_U64(vmm_sweep_fingerprint(a, 4, 4096), h); /* the same every time */
+    /* Offsets and sizes within a page do not count; a reference across a
+     * page is one per page, as a sweep splits it. */
+    memcpy(b, a, sizeof a);
+    b[1] = ref_of(1, 6, 100, 1);
+    b[3] = ref_of(1, 7, 0, 1);
+    b[4] = ref_of(1, 8, 0, 1);
+    CHECK_EQ_U64(vmm_sweep_fingerprint(b, 5, 4096), h);
+    /* Anything else does: a page, a pid, an operation, the order, the page size. */
+    memcpy(b, a, sizeof a);
+    b[0] = ref_of(1, 9, 0, 1);
+    CHECK(vmm_sweep_fingerprint(b, 4, 4096) != h);
+    b[0] = ref_of(3, 5, 0, 1);
+    CHECK(vmm_sweep_fingerprint(b, 4, 4096) != h);
+    b[0] = a[0];
+    b[0].op = VMM_WRITE;
+    CHECK(vmm_sweep_fingerprint(b, 4, 4096) != h);
+    b[0] = a[2];
+    b[2] = a[0];
+    CHECK(vmm_sweep_fingerprint(b, 4, 4096) != h);
+    CHECK(vmm_sweep_fingerprint(a, 3, 4096) != h);
+    CHECK(vmm_sweep_fingerprint(a, 4, 8192) != h);
+    CHECK(vmm_sweep_fingerprint(a, 0, 4096) != vmm_sweep_fingerprint(a, 0, 8192));
+    /* vmm_sweep_run reports it, over the references as it splits them. */
+    static const char *const pol[] = {"lru"};
+    struct vmm_config c;
+    struct vmm_sweep_result res;
+    char err[256];
+    vmm_config_default(&c);
+    struct vmm_sweep_spec spec = {.cfg = &c, .policies = pol, .npolicies = 1};
+    CHECK_EQ_I64(vmm_sweep_run(&spec, a, 4, &res, err, sizeof err), 0);
+    CHECK_EQ_U64(res.fingerprint, h);
+    vmm_sweep_result_free(&res);
 }
 
 /* ---- frame-count specifications ------------------------------------------------------ */
@@ -485,4 +706,102 @@ TEST(sweep_cli_jobs_same_output)
         cmd_result_free(&a);
         cmd_result_free(&b);
     }
+}
+
+/* Writes the shards 1 .. n of `vmm sweep ARGS --shard K/N` into the test's
+ * directory (in reverse order, K = n first), then checks that --merge of
+ * them prints what the whole run prints, byte for byte, in every format. */
+static void check_merge(const char *args, unsigned n)
+{
+    static const char *const fmt[] = {"", "--csv", "--json", "--chart"};
+    const char *dir = test_tmpdir();
+    struct cmd_result whole, merged;
+    CHECK_EQ_I64(run_cmd(&whole, "rm -f '%s'/part-*.json", dir), 0);
+    cmd_result_free(&whole);
+    for (unsigned k = n; k >= 1; k--) {
+        CHECK_EQ_I64(run_cmd(&whole, "\"$VMM\" sweep %s --shard %u/%u > '%s/part-%u.json'", args, k,
+                             n, dir, k),
+                     0);
+        if (whole.status != 0)
+            test_fail(__FILE__, __LINE__, "shard %u/%u of %s: exit %d: %s", k, n, args,
+                      whole.status, whole.err);
+        cmd_result_free(&whole);
+        if (test_stopped())
+            return;
+    }
+    for (size_t i = 0; i < 4; i++) {
+        CHECK_EQ_I64(run_cmd(&whole, "\"$VMM\" sweep %s %s", args, fmt[i]), 0);
+        CHECK_EQ_I64(run_cmd(&merged, "\"$VMM\" sweep --merge %s '%s'/part-*.json", fmt[i], dir),
+                     0);
+        if (merged.status != 0 || strcmp(whole.out, merged.out) != 0)
+            test_fail(__FILE__, __LINE__, "%u shards of %s %s: merge exit %d: %s", n, args, fmt[i],
+                      merged.status, merged.err);
+        CHECK_EQ_I64(whole.status, 0);
+        CHECK(strlen(whole.out) > 100);
+        CHECK_STR_EQ(merged.out, whole.out);
+        CHECK_STR_EQ(merged.err, "");
+        cmd_result_free(&whole);
+        cmd_result_free(&merged);
+    }
+}
+
+/* The key property of shards: whatever N, merging them is the whole run. */
+TEST(sweep_cli_merge_equals_whole)
+{
+    char args[800];
+    uint64_t rng = 11;
+    /* Belady's string: fifo's and clock's anomalies at 4 frames */
+    for (unsigned n = 1; n <= 4; n++)
+        check_merge("--frames 1..6 --policies lru,fifo,clock,opt --refs 1,2,3,4,1,2,5,1,2,3,4,5",
+                    n);
+    /* 2 one-pass curves + 2 x 6 points = 14 tasks: 16 shards leave two idle */
+    check_merge("--frames 1..6 --policies lru,fifo,clock,opt --refs 1,2,3,4,1,2,5,1,2,3,4,5", 16);
+    /* a file, the default frame counts (derived from the trace by each shard) */
+    snprintf(args, sizeof args, "--policies fifo,lru,opt,clock,random --seed 3 %s",
+             top_path("tests/golden/inputs/silberschatz.pages"));
+    for (unsigned n = 2; n <= 3; n++)
+        check_merge(args, n);
+    /* a longer trace with strays, opt simulated per point */
+    char trace[600];
+    snprintf(trace, sizeof trace, "%s/loop.pages", test_tmpdir());
+    FILE *f = fopen(trace, "w");
+    CHECK(f != NULL);
+    for (int i = 0; i < 2000; i++)
+        fprintf(f, "%u\n",
+                splitmix64(&rng) % 6 ? (unsigned)(i % 25) : (unsigned)(splitmix64(&rng) % 90));
+    fclose(f);
+    snprintf(args, sizeof args,
+             "--frames 1..30,40..90/10 --policies lru,fifo,opt,clock,aging:interval=4 --method "
+             "per-point --jobs 2 %s",
+             trace);
+    for (unsigned n = 1; n <= 4; n++)
+        check_merge(args, n);
+    check_merge(args, 7);
+}
+
+/* Shards run at once by a job runner: xargs -P here (docs/cli.md shows GNU
+ * parallel and Slurm, which the tests do not need). */
+TEST(sweep_cli_shards_by_xargs)
+{
+    struct cmd_result a, b;
+    const char *dir = test_tmpdir();
+    const char *args = "--frames 1..8 --policies fifo,lru,clock,opt,random "
+                       "--refs 1,2,3,4,1,2,5,1,2,3,4,5,7,1,7,2";
+    CHECK_EQ_I64(run_cmd(&a,
+                         "seq 1 5 | xargs -P 3 -I K sh -c '\"$VMM\" sweep %s --shard K/5 > "
+                         "\"%s/x-K.json\"'",
+                         args, dir),
+                 0);
+    if (a.status != 0) {
+        cmd_result_free(&a);
+        SKIP("seq or xargs -P is missing");
+    }
+    cmd_result_free(&a);
+    CHECK_EQ_I64(run_cmd(&a, "\"$VMM\" sweep %s", args), 0);
+    CHECK_EQ_I64(run_cmd(&b, "\"$VMM\" sweep --merge '%s'/x-*.json", dir), 0);
+    CHECK_EQ_I64(b.status, 0);
+    CHECK_CONTAINS(a.out, "Belady");
+    CHECK_STR_EQ(b.out, a.out);
+    cmd_result_free(&a);
+    cmd_result_free(&b);
 }
