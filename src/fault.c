@@ -302,8 +302,11 @@ static void prefetch_victims(struct vmm_system *sys, frame_t victim)
         __builtin_prefetch(&sys->frames[f], 1);
         sys->pred[(h + n++) % PRED] = f;
     }
-    if (n > PRED_PTE && sys->frames[p[(h + PRED_PTE) % PRED]].pte)
-        __builtin_prefetch(sys->frames[p[(h + PRED_PTE) % PRED]].pte, 1);
+    /* (a policy that foresees only a few: the PTE of the one whose frame
+     * entry was prefetched at the eviction before) */
+    unsigned k = n > PRED_PTE ? PRED_PTE : n >= 2 ? n - 2 : PRED;
+    if (k < PRED && sys->frames[p[(h + k) % PRED]].pte)
+        __builtin_prefetch(sys->frames[p[(h + k) % PRED]].pte, 1);
     sys->pred_head = h;
     sys->npred = n;
 }

@@ -236,6 +236,25 @@ static frame_t opt_victim(void *state)
     return s->heap[0].f;
 }
 
+/* The root goes next, then the largest of its children, unless a page
+ * loaded or referenced meanwhile outranks them. Under local replacement: no
+ * guess. */
+static frame_t opt_peek(void *state, frame_t after)
+{
+    const struct opt *s = state;
+    if (s->sys->take_pid || !s->n)
+        return FRAME_NONE;
+    if (after == FRAME_NONE)
+        return s->heap[0].f;
+    if (after != s->heap[0].f || s->n < 2)
+        return FRAME_NONE;
+    uint32_t c = 1;
+    for (uint32_t k = 2; k <= ARITY && k < s->n; k++)
+        if (s->heap[k].key > s->heap[c].key)
+            c = k;
+    return s->heap[c].f;
+}
+
 static int opt_check(void *state, char *msg, size_t len)
 {
     struct opt *s = state;
@@ -276,6 +295,7 @@ const struct vmm_policy_ops vmm__policy_opt = {
     .on_access = opt_access,
     .on_remove = opt_remove,
     .select_victim = opt_victim,
+    .peek_victim = opt_peek,
     .prefetch = opt_prefetch,
     .check = opt_check,
 };
