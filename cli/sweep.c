@@ -31,6 +31,9 @@ struct sweep_opts {
     enum out_kind out;                  /* table, --csv, --json or --chart */
     int format;                         /* --format, enum vmm_trace_format */
     const char *refs;                   /* --refs LIST */
+    bool approx;                        /* --approx shards:...: lru estimated by sampling */
+    struct vmm_shards_config shards;    /* its parameters */
+    bool policies_given, method_given;  /* --policies, --method on the command line */
     int nargs;                          /* trace files */
     char **args;                        /* them */
 };
@@ -50,6 +53,7 @@ enum {
     S_NODATA,
     S_MAXMEM,
     S_CHECK,
+    S_APPROX,
 };
 
 static const struct option longopts[] = {
@@ -68,6 +72,7 @@ static const struct option longopts[] = {
     {"no-data", no_argument, 0, S_NODATA},
     {"max-memory", required_argument, 0, S_MAXMEM},
     {"check", no_argument, 0, S_CHECK},
+    {"approx", required_argument, 0, S_APPROX},
     {"help", no_argument, 0, 'h'},
     {0, 0, 0, 0},
 };
@@ -99,6 +104,13 @@ static void usage(void)
          "      --max-memory SIZE   refuse a simulated point that needs more [half of RAM]\n"
          "      --check             the invariant checker after every reference (simulated\n"
          "                          points; slow)\n"
+         "      --approx shards:rate=R[,smax=N][,adjust=yes|no]   lru's curve estimated\n"
+         "                          from the pages whose hash falls in a fraction R of its\n"
+         "                          range (SHARDS); the trace is streamed, never held, and\n"
+         "                          memory grows with the sampled pages only (smax: at most\n"
+         "                          N of them, the rate lowered as needed). lru only. The\n"
+         "                          output says the curve is approximate (docs/policies.md,\n"
+         "                          \"Approximate curves: SHARDS\")\n"
          "a point where a policy faults more than at the frame count before it is marked\n"
          "with * (Belady's anomaly)\n"
          "exit codes: 0 ok, 1 usage, 2 bad input, 4 run failed");
@@ -169,6 +181,7 @@ static int parse(int argc, char **argv, struct sweep_opts *o)
         case S_POLICIES:
             if ((r = split_policies(o, optarg)) != EXIT_OK)
                 return r;
+            o->policies_given = true;
             break;
         case 'j':
             if (number("--jobs", optarg, 1, 256, &v))
@@ -186,6 +199,7 @@ static int parse(int argc, char **argv, struct sweep_opts *o)
             break;
         }
         case S_METHOD:
+            o->method_given = true;
             if (strcmp(optarg, "auto") == 0)
                 o->method = VMM_SWEEP_AUTO;
             else if (strcmp(optarg, "one-pass") == 0)
@@ -236,6 +250,19 @@ static int parse(int argc, char **argv, struct sweep_opts *o)
         case S_CHECK:
             o->cfg.check = true;
             break;
+        case S_APPROX: {
+            char err[256];
+            if (strncmp(optarg, "shards", 6) != 0 || (optarg[6] != ':' && optarg[6] != '\0'))
+                return cli_error(EXIT_USAGE,
+                                 "--approx: expected shards:rate=R[,smax=N][,adjust=yes|no], "
+                                 "found '%s'",
+                                 optarg);
+            o->shards.page_size = o->cfg.page_size;
+            if (vmm_shards_parse(optarg[6] ? optarg + 7 : "", &o->shards, err, sizeof err) < 0)
+                return cli_error(EXIT_USAGE, "--approx: %s", err);
+            o->approx = true;
+            break;
+        }
         case 'h':
             usage();
             return -1;
@@ -247,6 +274,18 @@ static int parse(int argc, char **argv, struct sweep_opts *o)
     }
     o->nargs = argc - optind;
     o->args = argv + optind;
+    if (o->approx) {
+        o->shards.page_size = o->cfg.page_size; /* whatever the order of the options */
+        if (o->method_given)
+            return cli_error(EXIT_USAGE, "sweep: --method and --approx exclude each other");
+        if (o->policies_given && (o->npolicies != 1 || strcmp(o->policies[0], "lru") != 0))
+            return cli_error(EXIT_USAGE,
+                             "sweep: --approx shards estimates lru's curve only, not '%s' (run "
+                             "the other policies exactly, without --approx)",
+                             o->policies[0] && strcmp(o->policies[0], "lru") != 0 ? o->policies[0]
+                                                                                  : o->policies[1]);
+        split_policies(o, "lru");
+    }
     o->cfg.data = false;
     o->cfg.tlb_entries = 0;
     return EXIT_OK;
@@ -295,12 +334,30 @@ static char *put_ratio(char *b, uint64_t faults, uint64_t refs, unsigned scale, 
 
 static const char *method_name(enum vmm_sweep_method m)
 {
-    return m == VMM_SWEEP_ONE_PASS ? "one-pass" : "per-point";
+    return m == VMM_SWEEP_ONE_PASS ? "one-pass" : m == VMM_SWEEP_SHARDS ? "shards" : "per-point";
+}
+
+/* What an approximate curve was estimated from, under the header. */
+static void print_approx(const struct sweep_opts *o, const struct vmm_shards_info *si)
+{
+    printf("  lru: an APPROXIMATE curve by SHARDS: the pages whose hash is below %u of 2^24, ",
+           (unsigned)si->threshold);
+    if (o->shards.smax)
+        printf("rate %.4g\n  (lowered from %g to hold at most %" PRIu64 " pages; %" PRIu64
+               " pages dropped)",
+               si->rate, o->shards.rate, o->shards.smax, si->dropped);
+    else
+        printf("rate %g", o->shards.rate);
+    printf(":\n  %" PRIu64 " sampled references to %" PRIu64
+           " page%s; stack distances and faults scaled by 1/rate%s\n",
+           si->sampled, si->sampled_pages, si->sampled_pages == 1 ? "" : "s",
+           o->shards.adjust ? ""
+                            : ",\n  then the faults by references / (sampled references / rate)");
 }
 
 /* The lines above a table or chart: what was swept, and how. */
 static void print_header(const struct sweep_opts *o, const struct vmm_sweep_result *res,
-                         const char *input, const char *format)
+                         const struct vmm_shards_info *si, const char *input, const char *format)
 {
     const struct vmm_config *c = &o->cfg;
     char ps[32];
@@ -308,11 +365,16 @@ static void print_header(const struct sweep_opts *o, const struct vmm_sweep_resu
         snprintf(ps, sizeof ps, "%u KiB", (unsigned)(c->page_size >> 10));
     else
         snprintf(ps, sizeof ps, "%u B", (unsigned)c->page_size);
-    printf("vmm sweep: %s (%s): %" PRIu64 " references to %" PRIu64 " distinct pages\n", input,
-           format, res->references, res->distinct);
+    printf("vmm sweep: %s (%s): %" PRIu64 " references to %s%" PRIu64 " distinct pages%s\n", input,
+           format, res->references, o->approx ? "about " : "", res->distinct,
+           o->approx ? " (estimated)" : "");
     printf("  pages of %s, %u-bit addresses; data off, no TLB, global replacement: page "
            "faults only\n",
            ps, c->va_bits);
+    if (o->approx) {
+        print_approx(o, si);
+        return;
+    }
     for (int m = VMM_SWEEP_ONE_PASS; m <= VMM_SWEEP_PER_POINT; m++) {
         int k = 0;
         for (size_t p = 0; p < o->npolicies; p++)
@@ -385,12 +447,16 @@ static void print_table(const struct sweep_opts *o, const struct vmm_sweep_resul
     print_anomalies(o, res);
 }
 
-static void print_csv(const struct sweep_opts *o, const struct vmm_sweep_result *res)
+static void print_csv(const struct sweep_opts *o, const struct vmm_sweep_result *res,
+                      const struct vmm_shards_info *si)
 {
     const uint64_t *frames = res->frames;
     size_t nf = res->nframes;
-    char row[sizeof o->policy_buf + 80];
-    printf("policy,frames,faults,fault_rate,anomaly\n");
+    char row[sizeof o->policy_buf + 80], tail[64] = "";
+    if (o->approx) /* the approximation on every row: rows are often picked apart */
+        snprintf(tail, sizeof tail, ",shards,%.6g", o->shards.smax ? si->rate : o->shards.rate);
+    size_t tl = strlen(tail);
+    printf("policy,frames,faults,fault_rate,anomaly%s\n", o->approx ? ",method,sample_rate" : "");
     for (size_t p = 0; p < o->npolicies; p++) {
         size_t l = strlen(o->policies[p]);
         memcpy(row, o->policies[p], l);
@@ -404,6 +470,8 @@ static void print_csv(const struct sweep_opts *o, const struct vmm_sweep_result 
             b = put_ratio(b, f, res->references, 1, 6, 0);
             *b++ = ',';
             *b++ = res->anomaly[p * nf + i] ? '1' : '0';
+            memcpy(b, tail, tl);
+            b += tl;
             *b++ = '\n';
             fwrite(row, 1, (size_t)(b - row), stdout);
         }
@@ -427,7 +495,7 @@ static void json_str(const char *s)
 }
 
 static void print_json(const struct sweep_opts *o, const struct vmm_sweep_result *res,
-                       const char *input, const char *format)
+                       const struct vmm_shards_info *si, const char *input, const char *format)
 {
     const uint64_t *frames = res->frames;
     size_t nf = res->nframes;
@@ -438,9 +506,18 @@ static void print_json(const struct sweep_opts *o, const struct vmm_sweep_result
     printf(",\n  \"page_size\": %u,\n  \"va_bits\": %u,\n  \"data\": false,\n  \"tlb_entries\": "
            "0,\n  \"replacement\": \"global\",\n  \"seed\": %" PRIu64
            ",\n  \"references\": %" PRIu64 ",\n  \"distinct_pages\": %" PRIu64
-           ",\n  \"anomalies\": %" PRIu64 ",\n  \"frames\": [",
+           ",\n  \"anomalies\": %" PRIu64 ",\n",
            (unsigned)o->cfg.page_size, o->cfg.va_bits, o->cfg.seed, res->references, res->distinct,
            res->anomalies);
+    if (o->approx)
+        printf("  \"approximate\": true,\n  \"shards\": {\"rate\": %.6g, \"effective_rate\": %.9g, "
+               "\"threshold\": %u, \"modulus\": %u, \"smax\": %" PRIu64
+               ", \"adjust\": %s, \"sampled_references\": %" PRIu64 ", \"sampled_pages\": %" PRIu64
+               ", \"dropped_pages\": %" PRIu64 ", \"distinct_pages_estimated\": true},\n",
+               o->shards.rate, si->rate, (unsigned)si->threshold, VMM_SHARDS_MODULUS,
+               o->shards.smax, o->shards.adjust ? "true" : "false", si->sampled, si->sampled_pages,
+               si->dropped);
+    printf("  \"frames\": [");
     for (size_t i = 0; i < nf; i++)
         printf("%s%" PRIu64, i ? ", " : "", frames[i]);
     printf("],\n  \"policies\": [");
@@ -537,6 +614,7 @@ int cmd_sweep(int argc, char **argv)
     struct vmm_trace **tr = NULL;
     struct vmm_ref *refs = NULL;
     struct vmm_sweep_result res = {0};
+    struct vmm_shards_info si = {0};
     uint64_t *frames = NULL;
     size_t nframes = 0, nrefs = 0, ntr = 0;
     char err[512], input[1024] = "", format[64] = "";
@@ -583,12 +661,26 @@ int cmd_sweep(int argc, char **argv)
     }
     snprintf(format, sizeof format, "%s%s%s", vmm_trace_format_name(vmm_trace_format_of(tr[0])),
              *vmm_trace_compression(tr[0]) ? ", " : "", vmm_trace_compression(tr[0]));
-    if ((e = vmm_sweep_load(tr, ntr, o.cfg.page_size, o.cfg.va_bits, &refs, &nrefs, err,
-                            sizeof err)) < 0) {
+    if (o.approx) { /* streamed through the sampler: never held */
+        if ((e = vmm_sweep_shards(tr, ntr, &o.shards, o.cfg.va_bits, frames, nframes, &res, &si,
+                                  err, sizeof err)) < 0) {
+            r = cli_error(e == VMM_ENOMEM                      ? EXIT_RUNTIME
+                          : e == VMM_EINVAL || e == VMM_ELIMIT ? EXIT_USAGE
+                                                               : EXIT_INPUT,
+                          "%s", err);
+            goto out;
+        }
+        if (si.rate < 1.0 && si.sampled_pages < 64)
+            fprintf(stderr,
+                    "vmm: note: only %" PRIu64 " page%s sampled; an estimate from so few is "
+                    "rough (raise the rate)\n",
+                    si.sampled_pages, si.sampled_pages == 1 ? " was" : "s were");
+    } else if ((e = vmm_sweep_load(tr, ntr, o.cfg.page_size, o.cfg.va_bits, &refs, &nrefs, err,
+                                   sizeof err)) < 0) {
         r = cli_error(input_exit(e), "%s", err);
         goto out;
     }
-    if ((e = vmm_sweep_run(&spec, refs, nrefs, &res, err, sizeof err)) < 0) {
+    if (!o.approx && (e = vmm_sweep_run(&spec, refs, nrefs, &res, err, sizeof err)) < 0) {
         r = cli_error(e == VMM_EPARSE || e == VMM_ERANGE || e == VMM_EIO ? EXIT_INPUT
                       : e == VMM_ELIMIT || e == VMM_EINVAL               ? EXIT_USAGE
                                                                          : EXIT_RUNTIME,
@@ -596,11 +688,11 @@ int cmd_sweep(int argc, char **argv)
         goto out;
     }
     if (o.out == OUT_CSV) {
-        print_csv(&o, &res);
+        print_csv(&o, &res, &si);
     } else if (o.out == OUT_JSON) {
-        print_json(&o, &res, input, format);
+        print_json(&o, &res, &si, input, format);
     } else {
-        print_header(&o, &res, input, format);
+        print_header(&o, &res, &si, input, format);
         if (o.out == OUT_CHART)
             print_chart(&o, &res);
         else
