@@ -205,8 +205,8 @@ int vmm_shards_parse(const char *params, struct vmm_shards_config *c, char *err,
         } else if (seen == &seen_smax) {
             uint64_t v = 0;
             const char *p = val;
-            for (; *p >= '0' && *p <= '9' && v <= VMM_SHARDS_MAX_PAGES; p++)
-                v = v * 10 + (uint64_t)(*p - '0');
+            for (; *p >= '0' && *p <= '9'; p++) /* saturating: out of range below */
+                v = v > VMM_SHARDS_MAX_PAGES ? v : v * 10 + (uint64_t)(*p - '0');
             bool digits = p > val;
             unsigned sh = *p == 'K' || *p == 'k'   ? 10
                           : *p == 'M' || *p == 'm' ? 20
