@@ -8,6 +8,7 @@
 #   make bench          the replay benchmark (bench/README.md)
 #   make bench-vmt      .vmt decoding speed (bench/vmt_speed.c)
 #   make bench-sweep    a whole LRU fault curve against one LRU run (bench/sweep.sh)
+#   make bench-shards   SHARDS' approximate LRU curves against the exact one (bench/shards.sh)
 # Only a C11 compiler, make and libc are required; zlib and liblzma are used
 # when their headers are found (gzip/xz traces), and said so in `vmm --version`.
 
@@ -125,6 +126,10 @@ bench-vmt: $(BUILD)/bench/vmt_speed
 
 bench-sweep: $(BUILD)/vmm
 	bench/sweep.sh
+
+.PHONY: bench-shards
+bench-shards: $(BUILD)/vmm
+	bench/shards.sh
 
 FORMAT_FILES = $(sort $(wildcard include/*.h src/*.[ch] src/*/*.[ch] cli/*.[ch] tests/*.[ch] \
                  fuzz/*.[ch] bench/*.[ch]))
