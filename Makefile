@@ -9,6 +9,7 @@
 #   make bench-vmt      .vmt decoding speed (bench/vmt_speed.c)
 #   make bench-sweep    a whole LRU fault curve against one LRU run (bench/sweep.sh)
 #   make bench-memory   a 100 M-reference replay's memory against a 1 M one (bench/memory.sh)
+#   make bench-shards   SHARDS' approximate LRU curves against the exact one (bench/shards.sh)
 # Only a C11 compiler, make and libc are required; zlib and liblzma are used
 # when their headers are found (gzip/xz traces), and said so in `vmm --version`.
 
@@ -68,7 +69,8 @@ LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/demo.o
 CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
 TEST_OBJ := $(TEST_SRC:%.c=$(BUILD)/obj/%.o) $(FUZZ_SRC:%.c=$(BUILD)/obj/%.o)
 
-.PHONY: all test run format format-check install uninstall clean bench bench-vmt bench-sweep bench-memory fuzz
+.PHONY: all test run format format-check install uninstall clean bench bench-vmt bench-sweep bench-memory \
+        bench-shards fuzz
 all: $(BUILD)/vmm $(BUILD)/libvmm.a $(BUILD)/libvmm.so
 
 $(BUILD)/obj/%.o: %.c
@@ -129,6 +131,9 @@ bench-sweep: $(BUILD)/vmm
 
 bench-memory: $(BUILD)/vmm
 	bench/memory.sh
+
+bench-shards: $(BUILD)/vmm
+	bench/shards.sh
 
 FORMAT_FILES = $(sort $(wildcard include/*.h src/*.[ch] src/*/*.[ch] cli/*.[ch] tests/*.[ch] \
                  fuzz/*.[ch] bench/*.[ch]))

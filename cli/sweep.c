@@ -36,6 +36,9 @@ struct sweep_opts {
     const char *refs;                   /* --refs LIST */
     unsigned shard, nshards;            /* --shard K/N; 0, 0: the whole sweep */
     bool merge;                         /* --merge: the arguments are shards' JSON files */
+    bool approx;                        /* --approx shards:...: lru estimated by sampling */
+    struct vmm_shards_config shards;    /* its parameters */
+    bool policies_given, method_given;  /* --policies, --method on the command line */
     int sweep_opt;                      /* the first option given that shapes the sweep (its
                                            code), which --merge takes from the shards; 0 none */
     int nargs;                          /* trace files */
@@ -59,6 +62,7 @@ enum {
     S_CHECK,
     S_SHARD,
     S_MERGE,
+    S_APPROX,
 };
 
 static const struct option longopts[] = {
@@ -79,6 +83,7 @@ static const struct option longopts[] = {
     {"check", no_argument, 0, S_CHECK},
     {"shard", required_argument, 0, S_SHARD},
     {"merge", no_argument, 0, S_MERGE},
+    {"approx", required_argument, 0, S_APPROX},
     {"help", no_argument, 0, 'h'},
     {0, 0, 0, 0},
 };
@@ -118,6 +123,14 @@ static void usage(void)
          "      --merge             the arguments are the N shards' JSON files (- = standard\n"
          "                          input): check that they make one whole sweep and print\n"
          "                          it as one run would (table, --csv, --json or --chart)\n"
+         "      --approx shards:rate=R[,smax=N][,adjust=yes|no]\n"
+         "                          lru's curve ESTIMATED from the pages whose hash falls\n"
+         "                          in a fraction R of its range (SHARDS), for traces too\n"
+         "                          large to hold: streamed, memory grows with the sampled\n"
+         "                          pages only; smax=N holds at most N of them, lowering\n"
+         "                          the rate; adjust=no scales the sample's miss ratio\n"
+         "                          instead of the paper's adjustment [yes]. lru only\n"
+         "                          (docs/policies.md, \"Approximate curves: SHARDS\")\n"
          "a point where a policy faults more than at the frame count before it is marked\n"
          "with * (Belady's anomaly)\n"
          "docs/cli.md, \"Spreading a sweep across machines\": GNU parallel, Slurm\n"
@@ -228,6 +241,7 @@ static int parse(int argc, char **argv, struct sweep_opts *o)
         case S_POLICIES:
             if ((r = split_policies(o, optarg)) != EXIT_OK)
                 return r;
+            o->policies_given = true;
             break;
         case 'j':
             if (number("--jobs", optarg, 1, 256, &v))
@@ -255,6 +269,7 @@ static int parse(int argc, char **argv, struct sweep_opts *o)
                 return cli_error(EXIT_USAGE,
                                  "--method: expected auto, one-pass or per-point, found '%s'",
                                  optarg);
+            o->method_given = true;
             break;
         case S_PAGE:
             if (vmm_parse_size(optarg, &v) < 0 || v > UINT32_MAX)
@@ -302,6 +317,19 @@ static int parse(int argc, char **argv, struct sweep_opts *o)
         case S_MERGE:
             o->merge = true;
             break;
+        case S_APPROX: {
+            char err[256];
+            if (strncmp(optarg, "shards", 6) != 0 || (optarg[6] != ':' && optarg[6] != '\0'))
+                return cli_error(EXIT_USAGE,
+                                 "--approx: expected shards:rate=R[,smax=N][,adjust=yes|no], "
+                                 "found '%s'",
+                                 optarg);
+            o->shards.page_size = o->cfg.page_size;
+            if (vmm_shards_parse(optarg[6] ? optarg + 7 : "", &o->shards, err, sizeof err) < 0)
+                return cli_error(EXIT_USAGE, "--approx: %s", err);
+            o->approx = true;
+            break;
+        }
         case 'h':
             usage();
             return -1;
@@ -310,6 +338,22 @@ static int parse(int argc, char **argv, struct sweep_opts *o)
         default:
             return cli_error(EXIT_USAGE, "unknown option '%s' (vmm sweep --help)", name);
         }
+    }
+    if (o->approx && !o->merge) {
+        o->shards.page_size = o->cfg.page_size; /* whatever the order of the options */
+        if (o->nshards)
+            return cli_error(EXIT_USAGE, "sweep: --approx is one streamed pass; it has no shards "
+                                         "to spread (drop --shard)");
+        if (o->method_given)
+            return cli_error(EXIT_USAGE, "sweep: --method and --approx exclude each other");
+        if (o->policies_given && (o->npolicies != 1 || strcmp(o->policies[0], "lru") != 0))
+            return cli_error(EXIT_USAGE,
+                             "sweep: --approx shards estimates lru's curve only, not '%s' (run "
+                             "the other policies exactly, without --approx)",
+                             o->policies[0] && strcmp(o->policies[0], "lru") != 0 ? o->policies[0]
+                                                                                  : o->policies[1]);
+        if ((r = split_policies(o, "lru")) != EXIT_OK)
+            return r;
     }
     o->nargs = argc - optind;
     o->args = argv + optind;
@@ -361,12 +405,30 @@ static char *put_ratio(char *b, uint64_t faults, uint64_t refs, unsigned scale, 
 
 static const char *method_name(enum vmm_sweep_method m)
 {
-    return m == VMM_SWEEP_ONE_PASS ? "one-pass" : "per-point";
+    return m == VMM_SWEEP_ONE_PASS ? "one-pass" : m == VMM_SWEEP_SHARDS ? "shards" : "per-point";
+}
+
+/* What an approximate curve was estimated from, under the header. */
+static void print_approx(const struct sweep_opts *o, const struct vmm_shards_info *si)
+{
+    printf("  lru: an APPROXIMATE curve by SHARDS: the pages whose hash is below %u of 2^24, ",
+           (unsigned)si->threshold);
+    if (o->shards.smax)
+        printf("rate %.4g\n  (lowered from %g to hold at most %" PRIu64 " pages; %" PRIu64
+               " pages dropped)",
+               si->rate, o->shards.rate, o->shards.smax, si->dropped);
+    else
+        printf("rate %g", o->shards.rate);
+    printf(":\n  %" PRIu64 " sampled references to %" PRIu64
+           " page%s; stack distances and faults scaled by 1/rate%s\n",
+           si->sampled, si->sampled_pages, si->sampled_pages == 1 ? "" : "s",
+           o->shards.adjust ? ""
+                            : ",\n  then the faults by references / (sampled references / rate)");
 }
 
 /* The lines above a table or chart: what was swept, and how. */
 static void print_header(const struct sweep_opts *o, const struct vmm_sweep_result *res,
-                         const char *input, const char *format)
+                         const struct vmm_shards_info *si, const char *input, const char *format)
 {
     const struct vmm_config *c = &o->cfg;
     char ps[32];
@@ -374,11 +436,16 @@ static void print_header(const struct sweep_opts *o, const struct vmm_sweep_resu
         snprintf(ps, sizeof ps, "%u KiB", (unsigned)(c->page_size >> 10));
     else
         snprintf(ps, sizeof ps, "%u B", (unsigned)c->page_size);
-    printf("vmm sweep: %s (%s): %" PRIu64 " references to %" PRIu64 " distinct pages\n", input,
-           format, res->references, res->distinct);
+    printf("vmm sweep: %s (%s): %" PRIu64 " references to %s%" PRIu64 " distinct pages%s\n", input,
+           format, res->references, o->approx ? "about " : "", res->distinct,
+           o->approx ? " (estimated)" : "");
     printf("  pages of %s, %u-bit addresses; data off, no TLB, global replacement: page "
            "faults only\n",
            ps, c->va_bits);
+    if (o->approx) {
+        print_approx(o, si);
+        return;
+    }
     for (int m = VMM_SWEEP_ONE_PASS; m <= VMM_SWEEP_PER_POINT; m++) {
         int k = 0;
         for (size_t p = 0; p < o->npolicies; p++)
@@ -451,12 +518,16 @@ static void print_table(const struct sweep_opts *o, const struct vmm_sweep_resul
     print_anomalies(o, res);
 }
 
-static void print_csv(const struct sweep_opts *o, const struct vmm_sweep_result *res)
+static void print_csv(const struct sweep_opts *o, const struct vmm_sweep_result *res,
+                      const struct vmm_shards_info *si)
 {
     const uint64_t *frames = res->frames;
     size_t nf = res->nframes;
-    char row[sizeof o->policy_buf + 80];
-    printf("policy,frames,faults,fault_rate,anomaly\n");
+    char row[sizeof o->policy_buf + 80], tail[64] = "";
+    if (o->approx) /* the approximation on every row: rows are often picked apart */
+        snprintf(tail, sizeof tail, ",shards,%.6g", o->shards.smax ? si->rate : o->shards.rate);
+    size_t tl = strlen(tail);
+    printf("policy,frames,faults,fault_rate,anomaly%s\n", o->approx ? ",method,sample_rate" : "");
     for (size_t p = 0; p < o->npolicies; p++) {
         size_t l = strlen(o->policies[p]);
         memcpy(row, o->policies[p], l);
@@ -470,6 +541,8 @@ static void print_csv(const struct sweep_opts *o, const struct vmm_sweep_result 
             b = put_ratio(b, f, res->references, 1, 6, 0);
             *b++ = ',';
             *b++ = res->anomaly[p * nf + i] ? '1' : '0';
+            memcpy(b, tail, tl);
+            b += tl;
             *b++ = '\n';
             fwrite(row, 1, (size_t)(b - row), stdout);
         }
@@ -496,7 +569,7 @@ static void json_str(const char *s)
  * computed (no anomaly marks: they need the neighbours, which --merge has)
  * and what --merge checks the parts against each other with (cli/sweep_merge.c). */
 static void print_json(const struct sweep_opts *o, const struct vmm_sweep_result *res,
-                       const char *input, const char *format)
+                       const struct vmm_shards_info *si, const char *input, const char *format)
 {
     const uint64_t *frames = res->frames;
     size_t nf = res->nframes;
@@ -512,12 +585,20 @@ static void print_json(const struct sweep_opts *o, const struct vmm_sweep_result
     json_str(format);
     printf(",\n  \"page_size\": %u,\n  \"va_bits\": %u,\n  \"data\": false,\n  \"tlb_entries\": "
            "0,\n  \"replacement\": \"global\",\n  \"seed\": %" PRIu64
-           ",\n  \"references\": %" PRIu64 ",\n  \"distinct_pages\": %" PRIu64
-           ",\n  \"fingerprint\": \"%016" PRIx64 "\"",
-           (unsigned)o->cfg.page_size, o->cfg.va_bits, o->cfg.seed, res->references, res->distinct,
-           res->fingerprint);
+           ",\n  \"references\": %" PRIu64 ",\n  \"distinct_pages\": %" PRIu64,
+           (unsigned)o->cfg.page_size, o->cfg.va_bits, o->cfg.seed, res->references, res->distinct);
+    if (!o->approx) /* (the sampler never holds the trace: no fingerprint of it) */
+        printf(",\n  \"fingerprint\": \"%016" PRIx64 "\"", res->fingerprint);
     if (!shard)
         printf(",\n  \"anomalies\": %" PRIu64, res->anomalies);
+    if (o->approx)
+        printf(
+            ",\n  \"approximate\": true,\n  \"shards\": {\"rate\": %.6g, \"effective_rate\": %.9g, "
+            "\"threshold\": %u, \"modulus\": %u, \"smax\": %" PRIu64
+            ", \"adjust\": %s, \"sampled_references\": %" PRIu64 ", \"sampled_pages\": %" PRIu64
+            ", \"dropped_pages\": %" PRIu64 ", \"distinct_pages_estimated\": true}",
+            o->shards.rate, si->rate, (unsigned)si->threshold, VMM_SHARDS_MODULUS, o->shards.smax,
+            o->shards.adjust ? "true" : "false", si->sampled, si->sampled_pages, si->dropped);
     printf(",\n  \"frames\": [");
     for (size_t i = 0; i < nf; i++)
         printf("%s%" PRIu64, i ? ", " : "", frames[i]);
@@ -616,14 +697,14 @@ static int input_exit(int r)
 
 /* Prints res as the options ask; returns the exit code. */
 static int print_result(const struct sweep_opts *o, const struct vmm_sweep_result *res,
-                        const char *input, const char *format)
+                        const struct vmm_shards_info *si, const char *input, const char *format)
 {
     if (o->out == OUT_CSV) {
-        print_csv(o, res);
+        print_csv(o, res, si);
     } else if (o->out == OUT_JSON || o->nshards) {
-        print_json(o, res, input, format);
+        print_json(o, res, si, input, format);
     } else {
-        print_header(o, res, input, format);
+        print_header(o, res, si, input, format);
         if (o->out == OUT_CHART)
             print_chart(o, res);
         else
@@ -655,7 +736,7 @@ static int merge(struct sweep_opts *o)
         o->cfg.page_size = m.page_size;
         o->cfg.va_bits = m.va_bits;
         o->cfg.seed = m.seed;
-        r = print_result(o, &m.res, m.input, m.format);
+        r = print_result(o, &m.res, NULL, m.input, m.format);
     }
     sweep_merged_free(&m);
     return r;
@@ -667,6 +748,7 @@ int cmd_sweep(int argc, char **argv)
     struct vmm_trace **tr = NULL;
     struct vmm_ref *refs = NULL;
     struct vmm_sweep_result res = {0};
+    struct vmm_shards_info si = {0};
     uint64_t *frames = NULL;
     size_t nframes = 0, nrefs = 0, ntr = 0;
     char err[512], input[1024] = "", format[64] = "";
@@ -726,19 +808,33 @@ int cmd_sweep(int argc, char **argv)
     }
     snprintf(format, sizeof format, "%s%s%s", vmm_trace_format_name(vmm_trace_format_of(tr[0])),
              *vmm_trace_compression(tr[0]) ? ", " : "", vmm_trace_compression(tr[0]));
-    if ((e = vmm_sweep_load(tr, ntr, o.cfg.page_size, o.cfg.va_bits, &refs, &nrefs, err,
-                            sizeof err)) < 0) {
+    if (o.approx) { /* streamed through the sampler: never held */
+        if ((e = vmm_sweep_shards(tr, ntr, &o.shards, o.cfg.va_bits, frames, nframes, &res, &si,
+                                  err, sizeof err)) < 0) {
+            r = cli_error(e == VMM_ENOMEM                      ? EXIT_RUNTIME
+                          : e == VMM_EINVAL || e == VMM_ELIMIT ? EXIT_USAGE
+                                                               : EXIT_INPUT,
+                          "%s", err);
+            goto out;
+        }
+        if (si.rate < 1.0 && si.sampled_pages < 64)
+            fprintf(stderr,
+                    "vmm: note: only %" PRIu64 " page%s sampled; an estimate from so few is "
+                    "rough (raise the rate)\n",
+                    si.sampled_pages, si.sampled_pages == 1 ? " was" : "s were");
+    } else if ((e = vmm_sweep_load(tr, ntr, o.cfg.page_size, o.cfg.va_bits, &refs, &nrefs, err,
+                                   sizeof err)) < 0) {
         r = cli_error(input_exit(e), "%s", err);
         goto out;
     }
-    if ((e = vmm_sweep_run(&spec, refs, nrefs, &res, err, sizeof err)) < 0) {
+    if (!o.approx && (e = vmm_sweep_run(&spec, refs, nrefs, &res, err, sizeof err)) < 0) {
         r = cli_error(e == VMM_EPARSE || e == VMM_ERANGE || e == VMM_EIO ? EXIT_INPUT
                       : e == VMM_ELIMIT || e == VMM_EINVAL               ? EXIT_USAGE
                                                                          : EXIT_RUNTIME,
                       "%s", err);
         goto out;
     }
-    r = print_result(&o, &res, input, format);
+    r = print_result(&o, &res, &si, input, format);
 out:
     vmm_sweep_result_free(&res);
     for (size_t i = 0; i < ntr; i++)

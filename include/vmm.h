@@ -1117,6 +1117,7 @@ enum vmm_sweep_method {
                             to cost less than the simulations (vmm_sweep_run) */
     VMM_SWEEP_ONE_PASS,  /* stack distances: the whole curve from one pass (lru, opt) */
     VMM_SWEEP_PER_POINT, /* one engine simulation per frame count */
+    VMM_SWEEP_SHARDS,    /* lru approximated by sampling pages (vmm_sweep_shards) */
 };
 
 /* The one-pass curves alone: faults[i] = the page faults of lru (opt) with
@@ -1209,6 +1210,98 @@ VMM_API void vmm_sweep_mark_anomalies(struct vmm_sweep_result *res);
  * page size. Shards of one sweep carry it so that their results are joined
  * only when they come from the same trace. */
 VMM_API uint64_t vmm_sweep_fingerprint(const struct vmm_ref *refs, size_t n, uint32_t page_size);
+
+/* ---- approximate fault curves: SHARDS (vmm sweep --approx) ------------------------- */
+
+/* lru's curve estimated from a sample of the pages, for traces too large to
+ * hold (docs/policies.md, "Approximate curves: SHARDS"; Waldspurger, Park,
+ * Garthwaite and Ahmad, "Efficient MRC Construction with SHARDS", FAST 2015).
+ * A page (pid, page number) is sampled iff its hash modulo P = 2^24 is below
+ * a threshold T, so the sampling rate is R = T / P and a page is in or out
+ * for the whole trace. Only sampled references are followed: their LRU stack
+ * distances among the sampled pages, scaled by 1 / R, estimate those of the
+ * whole trace, and each sampled reference counts for 1 / R references. The
+ * trace is streamed: memory grows with the sampled pages (about 80 bytes
+ * each), not with the trace. With smax, at most smax sampled pages are held:
+ * when one more would be, T is lowered to the largest hash value held and
+ * the pages at it are dropped (fixed size), so memory is bounded whatever
+ * the trace. The result is deterministic: the hash has a fixed seed. */
+
+#define VMM_SHARDS_MODULUS   (1u << 24) /* P: hash values are taken modulo this */
+#define VMM_SHARDS_MAX_PAGES (1u << 30) /* the most sampled pages (smax, or pages held) */
+
+struct vmm_shards_config {
+    double rate;        /* R in (0, 1]: T = R x P rounded, at least 1; with smax the
+                           starting rate [1] */
+    uint64_t smax;      /* 0: fixed rate; else the most sampled pages held, 1 .. 2^30 */
+    bool adjust;        /* SHARDS_adj: the sampled references are taken to stand for
+                           all N references (the shortfall or excess against R x N
+                           counted as hits), so faults = sampled faults / R; without
+                           it faults = sampled faults x N / sampled references [true] */
+    uint32_t page_size; /* bytes, a power of two from 512 [4096] */
+};
+
+/* The defaults above, rate 1 (every page). */
+VMM_API void vmm_shards_config_default(struct vmm_shards_config *c);
+
+/* Parses parameters "rate=R[,smax=N][,adjust=yes|no]" (smax may end in K, M
+ * or G; rate may be left out with smax: it starts at 1) into c, which it
+ * first sets to the defaults (page_size as it was). Returns 0 or VMM_EPARSE,
+ * VMM_ERANGE with a message naming the parameter. */
+VMM_API int vmm_shards_parse(const char *params, struct vmm_shards_config *c, char *err,
+                             size_t errlen);
+
+/* The 64-bit hash of page (pid, vpn): a page is sampled iff its top 24 bits
+ * (the hash modulo P, read from the top) are below T. Fixed seed. */
+VMM_API uint64_t vmm_shards_hash(uint32_t pid, uint64_t vpn);
+
+/* What a sample holds. */
+struct vmm_shards_info {
+    uint64_t references;        /* page references seen: the whole trace */
+    uint64_t sampled;           /* of those, sampled (followed) */
+    uint64_t sampled_pages;     /* sampled pages held now: every page seen whose hash is
+                                   below the threshold now */
+    uint64_t dropped;           /* pages dropped by lowering the threshold (smax) */
+    uint32_t threshold;         /* T now */
+    double rate;                /* T / P now: the effective rate */
+    uint64_t distinct_estimate; /* sampled_pages / rate, rounded: the trace's distinct pages */
+    uint64_t bucket;            /* the distance histogram's bucket, in pages: 1 = every
+                                   scaled distance kept apart */
+};
+
+/* A sampler: feed it references, then ask for the curve. */
+struct vmm_shards;
+
+/* Returns 0, or VMM_EINVAL (a rate outside (0, 1] or below 1 / P, smax
+ * beyond 2^30, a bad page size) with a message, or VMM_ENOMEM. */
+VMM_API int vmm_shards_create(const struct vmm_shards_config *c, struct vmm_shards **out, char *err,
+                              size_t errlen);
+/* Feeds n references, as vmm_replay_refs takes them (one crossing a page
+ * touches each page; a page is (pid, addr / page_size)). Returns 0, or
+ * VMM_ENOMEM or VMM_ELIMIT (more than 2^30 sampled pages held); the sampler
+ * is then unusable. */
+VMM_API int vmm_shards_add(struct vmm_shards *s, const struct vmm_ref *refs, size_t n);
+/* faults[i] = the estimated lru page faults with frames[i] frames (ascending,
+ * no repeats, >= 1) over every reference fed so far, rounded, at most the
+ * references. Returns 0, VMM_EINVAL (frames) or VMM_ENOMEM. */
+VMM_API int vmm_shards_curve(const struct vmm_shards *s, const uint64_t *frames, size_t nframes,
+                             uint64_t *faults);
+VMM_API void vmm_shards_info(const struct vmm_shards *s, struct vmm_shards_info *info);
+VMM_API void vmm_shards_destroy(struct vmm_shards *s);
+
+/* lru's approximate curve over traces streamed through a sampler, read as
+ * vmm_sweep_load reads them (split per page, one process per trace, checked
+ * against va_bits) but never held whole. With nframes 0 the frame counts are
+ * powers of two up to the estimated distinct pages, and that estimate. Fills
+ * *res as vmm_sweep_run does for one policy, lru, method VMM_SWEEP_SHARDS,
+ * res->distinct the estimate; *info (may be NULL) says what was sampled.
+ * Returns 0, or the trace's error (VMM_EPARSE, VMM_EIO, VMM_ERANGE ...) with
+ * its message, VMM_EINVAL (configuration, frames), VMM_ELIMIT or VMM_ENOMEM;
+ * free *res with vmm_sweep_result_free. */
+VMM_API int vmm_sweep_shards(struct vmm_trace **traces, size_t ntraces,
+                             const struct vmm_shards_config *c, unsigned va_bits,
+                             const uint64_t *frames, size_t nframes, struct vmm_sweep_result *res,
+                             struct vmm_shards_info *info, char *err, size_t errlen);
 
 /* ---- workloads ------------------------------------------------------------------ */
 

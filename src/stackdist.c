@@ -264,6 +264,35 @@ static uint32_t marks_compact(struct marks *m, uint32_t *last)
     return k;
 }
 
+/* One reference to page x at the next position t: x's mark moves there
+ * (or is made, for a page not held: *live grows). Returns the marks strictly
+ * between x's previous position and t, the pages referenced since (its LRU
+ * stack distance - 1), or SD_NONE if x was not held. Needs cap >= 2 x the
+ * pages held, so that compaction frees positions. */
+static inline __attribute__((always_inline)) uint32_t
+lru_step(struct marks *m, uint32_t *last, uint32_t *t, uint32_t *live, uint32_t x)
+{
+    uint32_t c = SD_NONE;
+    if (VMM_UNLIKELY(*t == m->cap))
+        *t = marks_compact(m, last);
+    uint32_t p = (*t)++, l = last[x];
+    if (l) {
+        l--;
+        /* the marks after l (all are before p): the pages referenced since */
+        c = p - l <= 512 ? (l + 1 < p ? marks_between(m->bits, l + 1, p) : 0)
+                         : *live - marks_before(m, l + 1);
+        m->bits[l >> 6] &= ~(1ull << (l & 63));
+        fen_move(m, l >> BLOCK_SHIFT, p >> BLOCK_SHIFT);
+    } else { /* a first reference: faults with any number of frames */
+        (*live)++;
+        fen_add(m, p >> BLOCK_SHIFT, 1);
+    }
+    m->bits[p >> 6] |= 1ull << (p & 63);
+    m->owner[p] = x;
+    last[x] = p + 1;
+    return c;
+}
+
 /* The state of one LRU pass. */
 struct lru_pass {
     struct marks m; /* the marks */
@@ -290,28 +319,11 @@ static inline __attribute__((always_inline)) void lru_loop(struct lru_pass *s, c
     for (size_t i = 0; i < n; i++) {
         if (i + 16 < n)
             __builtin_prefetch(&last[ids[i + 16]], 1);
-        uint32_t x = ids[i], c = maxd;
-        if (VMM_UNLIKELY(t == m->cap))
-            t = marks_compact(m, last);
-        uint32_t p = t++, l = last[x];
-        if (l) {
-            l--;
-            /* the marks after l (all are before p): the pages referenced since */
-            c = p - l <= 512 ? (l + 1 < p ? marks_between(m->bits, l + 1, p) : 0)
-                             : live - marks_before(m, l + 1);
-            m->bits[l >> 6] &= ~(1ull << (l & 63));
-            fen_move(m, l >> BLOCK_SHIFT, p >> BLOCK_SHIFT);
-        } else { /* a first reference: faults with any number of frames */
-            live++;
-            fen_add(m, p >> BLOCK_SHIFT, 1);
-        }
+        uint32_t c = lru_step(m, last, &t, &live, ids[i]); /* SD_NONE > maxd */
         uint32_t *slot = &pend[i % HIST_LAG];
         hist[*slot]++;
         *slot = c < maxd ? c + 1 : maxd + 1;
         __builtin_prefetch(&hist[*slot], 1);
-        m->bits[p >> 6] |= 1ull << (p & 63);
-        m->owner[p] = x;
-        last[x] = p + 1;
     }
     for (unsigned k = 0; k < HIST_LAG; k++)
         hist[pend[k]]++;
@@ -363,6 +375,138 @@ int vmm__lru_distances(const uint32_t *ids, size_t n, uint32_t distinct, uint32_
     free(m->fen);
     free(s.last);
     return r;
+}
+
+/* ---- LRU, one reference at a time ----------------------------------------------------- */
+
+/* The same marks, fed by a caller that may also drop pages (shards.c): ids
+ * are any numbers below 2^30, the arrays grow with the largest id and the
+ * pages held, and a dropped page's mark is cleared, so it counts in no later
+ * distance. */
+struct vmm__lru_stream {
+    struct marks m; /* the marks; cap >= 2 x live */
+    uint32_t *last; /* last[x]: x's latest position + 1; 0 = not held */
+    uint32_t nids;  /* entries of last */
+    uint32_t t;     /* the next position to give */
+    uint32_t live;  /* pages held: the marks */
+    uint32_t (*step)(struct vmm__lru_stream *s, uint32_t x); /* plain or popcnt */
+};
+
+static uint32_t stream_step_plain(struct vmm__lru_stream *s, uint32_t x)
+{
+    return lru_step(&s->m, s->last, &s->t, &s->live, x);
+}
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+__attribute__((target("popcnt"))) static uint32_t stream_step_popcnt(struct vmm__lru_stream *s,
+                                                                     uint32_t x)
+{
+    return lru_step(&s->m, s->last, &s->t, &s->live, x);
+}
+#endif
+
+struct vmm__lru_stream *vmm__lru_stream_create(void)
+{
+    struct vmm__lru_stream *s = calloc(1, sizeof *s);
+    if (!s)
+        return NULL;
+    s->m.cap = 1024;
+    s->m.nblocks = s->m.cap >> BLOCK_SHIFT;
+    s->nids = 1024;
+    s->m.bits = calloc(s->m.cap >> 6, sizeof *s->m.bits);
+    s->m.owner = malloc((size_t)s->m.cap * sizeof *s->m.owner);
+    s->m.fen = calloc((size_t)s->m.nblocks + 1, sizeof *s->m.fen);
+    s->last = calloc(s->nids, sizeof *s->last);
+    s->step = stream_step_plain;
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+    if (__builtin_cpu_supports("popcnt"))
+        s->step = stream_step_popcnt;
+#endif
+    if (!s->m.bits || !s->m.owner || !s->m.fen || !s->last) {
+        vmm__lru_stream_destroy(s);
+        return NULL;
+    }
+    return s;
+}
+
+void vmm__lru_stream_destroy(struct vmm__lru_stream *s)
+{
+    if (!s)
+        return;
+    free(s->m.bits);
+    free(s->m.owner);
+    free(s->m.fen);
+    free(s->last);
+    free(s);
+}
+
+/* Room for page x, not held, to be added: last[] covers x, and the marks
+ * have at least twice the pages that will be held. Returns 0 or VMM_ENOMEM. */
+static int stream_room(struct vmm__lru_stream *s, uint32_t x)
+{
+    if (x >= s->nids) {
+        uint32_t n = s->nids;
+        while (n <= x)
+            n *= 2;
+        uint32_t *l = realloc(s->last, (size_t)n * sizeof *l);
+        if (!l)
+            return VMM_ENOMEM;
+        memset(l + s->nids, 0, (size_t)(n - s->nids) * sizeof *l);
+        s->last = l;
+        s->nids = n;
+    }
+    struct marks *m = &s->m;
+    if ((uint64_t)2 * (s->live + 1) > m->cap) {
+        /* twice the positions: grow the arrays, then renumber the marks into
+         * them (compaction rebuilds the bitmap and the Fenwick tree whole) */
+        uint32_t cap = m->cap * 2, nb = cap >> BLOCK_SHIFT;
+        uint64_t *bits = realloc(m->bits, (size_t)(cap >> 6) * sizeof *bits);
+        if (!bits)
+            return VMM_ENOMEM;
+        m->bits = bits;
+        memset(bits + (m->cap >> 6), 0, (size_t)((cap - m->cap) >> 6) * sizeof *bits);
+        uint32_t *owner = realloc(m->owner, (size_t)cap * sizeof *owner);
+        if (!owner)
+            return VMM_ENOMEM;
+        m->owner = owner;
+        uint32_t *fen = realloc(m->fen, ((size_t)nb + 1) * sizeof *fen);
+        if (!fen)
+            return VMM_ENOMEM;
+        m->fen = fen;
+        m->cap = cap;
+        m->nblocks = nb;
+        s->t = marks_compact(m, s->last);
+    }
+    return 0;
+}
+
+int vmm__lru_stream_ref(struct vmm__lru_stream *s, uint32_t x, uint32_t *between)
+{
+    if (x >= s->nids || !s->last[x]) {
+        if (x >= 1u << 30 || s->live >= 1u << 30)
+            return VMM_ELIMIT;
+        int r = stream_room(s, x);
+        if (r < 0)
+            return r;
+    }
+    *between = s->step(s, x);
+    return 0;
+}
+
+void vmm__lru_stream_forget(struct vmm__lru_stream *s, uint32_t x)
+{
+    if (x >= s->nids || !s->last[x])
+        return;
+    uint32_t l = s->last[x] - 1;
+    s->m.bits[l >> 6] &= ~(1ull << (l & 63));
+    fen_add(&s->m, l >> BLOCK_SHIFT, UINT32_MAX); /* -1 */
+    s->live--;
+    s->last[x] = 0;
+}
+
+uint32_t vmm__lru_stream_pages(const struct vmm__lru_stream *s)
+{
+    return s->live;
 }
 
 /* ---- OPT ------------------------------------------------------------------------ */

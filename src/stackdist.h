@@ -40,6 +40,29 @@ int vmm__lru_distances(const uint32_t *ids, size_t n, uint32_t distinct, uint32_
 int vmm__opt_distances(const uint32_t *ids, const uint32_t *next, size_t n, uint32_t distinct,
                        uint32_t maxd, uint64_t *hist);
 
+/*
+ * LRU stack distances one reference at a time, over pages that come and go
+ * (shards.c samples them): the same marks as vmm__lru_distances, grown as
+ * needed. A page is an id below 2^30 chosen by the caller (reuse the ids of
+ * forgotten pages to keep the arrays small). Memory: 4 bytes for each id up
+ * to the largest, about 10 bytes a page held.
+ */
+struct vmm__lru_stream;
+
+/* A stream holding no page, or NULL when out of memory. */
+struct vmm__lru_stream *vmm__lru_stream_create(void);
+void vmm__lru_stream_destroy(struct vmm__lru_stream *s);
+/* A reference to x: *between = the pages held that were referenced since
+ * x's previous reference (its LRU stack distance - 1), or SD_NONE if x is
+ * not held (a first reference, or the first since it was forgotten); x is
+ * held from then on. Returns 0, VMM_ELIMIT (x or the pages held reach 2^30)
+ * or VMM_ENOMEM (then nothing changed). */
+int vmm__lru_stream_ref(struct vmm__lru_stream *s, uint32_t x, uint32_t *between);
+/* Drops x (if held): it counts in no later distance. */
+void vmm__lru_stream_forget(struct vmm__lru_stream *s, uint32_t x);
+/* The pages held. */
+uint32_t vmm__lru_stream_pages(const struct vmm__lru_stream *s);
+
 /* faults[i] = the references a memory of frames[i] frames faults on: those
  * at a distance beyond frames[i] (all of hist[maxd + 1] when frames[i] >=
  * maxd, which needs maxd = distinct pages or maxd >= every frame count). */

@@ -29,6 +29,7 @@
  */
 #include "internal.h"
 #include "stackdist.h"
+#include "sweep.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -183,23 +184,22 @@ fail:
 
 /* ---- loading a trace --------------------------------------------------------------- */
 
-int vmm_sweep_load(struct vmm_trace **traces, size_t ntraces, uint32_t page_size, unsigned va_bits,
-                   struct vmm_ref **refs, size_t *nrefs, char *err, size_t errlen)
+int vmm__sweep_stream(struct vmm_trace **traces, size_t ntraces, uint32_t page_size,
+                      unsigned va_bits, vmm__page_sink sink, void *ctx, char *err, size_t errlen)
 {
-    enum { BATCH = 4096 };
-    struct vmm_ref *batch = malloc(BATCH * sizeof *batch), *v = NULL;
-    size_t n = 0, cap = 0;
+    enum { BATCH = 4096, OUT = 2 * BATCH };
+    struct vmm_ref *batch = malloc(BATCH * sizeof *batch), *out = malloc(OUT * sizeof *out);
+    size_t n = 0; /* page references in out */
     int r = 0;
-    *refs = NULL;
-    *nrefs = 0;
-    if (!batch) {
+    if (!batch || !out) {
         snprintf(err, errlen, "out of memory");
-        return VMM_ENOMEM;
+        r = VMM_ENOMEM;
+        goto done;
     }
     if (page_size < 512 || (page_size & (page_size - 1)) || va_bits < 12 || va_bits > 64) {
         snprintf(err, errlen, "vmm_sweep_load: bad page size or address width");
-        free(batch);
-        return VMM_EINVAL;
+        r = VMM_EINVAL;
+        goto done;
     }
     uint64_t top = va_bits >= 64 ? UINT64_MAX : (1ull << va_bits) - 1; /* the last address */
     for (size_t t = 0; r == 0 && t < ntraces; t++) {
@@ -223,21 +223,12 @@ int vmm_sweep_load(struct vmm_trace **traces, size_t ntraces, uint32_t page_size
                 while (len > 0) { /* one page reference per page touched */
                     uint64_t k = page_size - (x.addr & (page_size - 1));
                     k = k < len ? k : len;
-                    if (n == cap) {
-                        size_t nc = cap ? cap * 2 : 65536;
-                        struct vmm_ref *nv = n >= SD_MAX_REFS ? NULL : realloc(v, nc * sizeof *nv);
-                        if (!nv) {
-                            snprintf(err, errlen,
-                                     n >= SD_MAX_REFS ? "a sweep holds at most %zu page references"
-                                                      : "out of memory holding %zu page references",
-                                     n);
-                            r = n >= SD_MAX_REFS ? VMM_ELIMIT : VMM_ENOMEM;
+                    if (n == OUT) {
+                        if ((r = sink(ctx, out, n, err, errlen)) < 0)
                             break;
-                        }
-                        v = nv;
-                        cap = nc;
+                        n = 0;
                     }
-                    v[n++] = (struct vmm_ref){x.addr, x.pid, (uint16_t)k, x.op};
+                    out[n++] = (struct vmm_ref){x.addr, x.pid, (uint16_t)k, x.op};
                     x.addr += k;
                     len -= k;
                 }
@@ -248,13 +239,58 @@ int vmm_sweep_load(struct vmm_trace **traces, size_t ntraces, uint32_t page_size
             r = (int)got;
         }
     }
+    if (r == 0 && n > 0)
+        r = sink(ctx, out, n, err, errlen);
+done:
     free(batch);
+    free(out);
+    return r;
+}
+
+/* The references loaded so far (vmm_sweep_load's sink). */
+struct loaded {
+    struct vmm_ref *v; /* page references */
+    size_t n, cap;     /* how many, and room */
+};
+
+static int load_sink(void *ctx, const struct vmm_ref *refs, size_t k, char *err, size_t errlen)
+{
+    struct loaded *l = ctx;
+    if (l->n + k > l->cap) {
+        size_t nc = l->cap ? l->cap : 65536;
+        while (nc < l->n + k)
+            nc *= 2;
+        if (l->n + k > SD_MAX_REFS) {
+            snprintf(err, errlen, "a sweep holds at most %u page references",
+                     (unsigned)SD_MAX_REFS);
+            return VMM_ELIMIT;
+        }
+        struct vmm_ref *nv = realloc(l->v, nc * sizeof *nv);
+        if (!nv) {
+            snprintf(err, errlen, "out of memory holding %zu page references", l->n);
+            return VMM_ENOMEM;
+        }
+        l->v = nv;
+        l->cap = nc;
+    }
+    memcpy(l->v + l->n, refs, k * sizeof *refs);
+    l->n += k;
+    return 0;
+}
+
+int vmm_sweep_load(struct vmm_trace **traces, size_t ntraces, uint32_t page_size, unsigned va_bits,
+                   struct vmm_ref **refs, size_t *nrefs, char *err, size_t errlen)
+{
+    struct loaded l = {NULL, 0, 0};
+    *refs = NULL;
+    *nrefs = 0;
+    int r = vmm__sweep_stream(traces, ntraces, page_size, va_bits, load_sink, &l, err, errlen);
     if (r < 0) {
-        free(v);
+        free(l.v);
         return r;
     }
-    *refs = v;
-    *nrefs = n;
+    *refs = l.v;
+    *nrefs = l.n;
     return 0;
 }
 
