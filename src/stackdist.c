@@ -103,7 +103,8 @@ int vmm__page_ids(const struct vmm_ref *refs, size_t n, unsigned page_shift, uin
         one &= refs[i].pid == refs[0].pid;
     }
     if (n && one && maxvpn < DIRECT_MAX && maxvpn <= 8 * (uint64_t)n) {
-        uint32_t *t = calloc(maxvpn + 1, sizeof *t); /* page id + 1, 0 = unseen */
+        size_t bytes = (maxvpn + 1) * sizeof(uint32_t);
+        uint32_t *t = vmm__alloc_big(bytes); /* page id + 1, 0 = unseen */
         if (!t)
             return VMM_ENOMEM;
         for (size_t i = 0; i < n; i++) {
@@ -114,7 +115,7 @@ int vmm__page_ids(const struct vmm_ref *refs, size_t n, unsigned page_shift, uin
                 *e = ++count;
             ids[i] = *e - 1;
         }
-        free(t);
+        vmm__free_big(t, bytes);
         *distinct = count;
         return 0;
     }
@@ -362,18 +363,21 @@ int vmm__lru_distances(const uint32_t *ids, size_t n, uint32_t distinct, uint32_
     while (m->cap < 2 * distinct)
         m->cap *= 2;
     m->nblocks = m->cap >> BLOCK_SHIFT;
+    /* (owner and last are read at random: huge pages spare the host's TLB) */
+    size_t owner_bytes = (size_t)m->cap * sizeof *m->owner;
+    size_t last_bytes = (distinct ? distinct : 1) * sizeof *s.last;
     m->bits = calloc(m->cap >> 6, sizeof *m->bits);
-    m->owner = malloc((size_t)m->cap * sizeof *m->owner);
+    m->owner = vmm__alloc_big(owner_bytes);
     m->fen = calloc((size_t)m->nblocks + 1, sizeof *m->fen);
-    s.last = calloc(distinct ? distinct : 1, sizeof *s.last);
+    s.last = vmm__alloc_big(last_bytes); /* zeroed */
     if (m->bits && m->owner && m->fen && s.last) {
         LRU_LOOP(&s, ids, n);
         r = 0;
     }
     free(m->bits);
-    free(m->owner);
+    vmm__free_big(m->owner, owner_bytes);
     free(m->fen);
-    free(s.last);
+    vmm__free_big(s.last, last_bytes);
     return r;
 }
 

@@ -306,20 +306,29 @@ static uint64_t mix64(uint64_t x)
 
 uint64_t vmm_sweep_fingerprint(const struct vmm_ref *refs, size_t n, uint32_t page_size)
 {
+    /* Four lanes, page reference k into lane k mod 4, so that four
+     * multiplications are in flight instead of one chain of them; the lanes
+     * are mixed together at the end. */
     unsigned shift = vmm__log2(page_size ? page_size : 1);
-    uint64_t h = mix64(0x766d6d2073776570ull ^ page_size), count = 0; /* "vmm swep" */
+    uint64_t lane[4], count = 0;
+    for (unsigned l = 0; l < 4; l++)
+        lane[l] = mix64(0x766d6d2073776570ull ^ page_size ^ l); /* "vmm swep" */
     for (size_t i = 0; i < n; i++) {
         uint64_t page = refs[i].addr >> shift, len = refs[i].size ? refs[i].size : 1;
         uint64_t end = refs[i].addr > UINT64_MAX - (len - 1) ? UINT64_MAX : refs[i].addr + len - 1;
+        uint64_t who = ((uint64_t)refs[i].pid << 8 | refs[i].op) * 0xc2b2ae3d27d4eb4full;
         for (uint64_t last = end >> shift;; page++) { /* one a page touched, as swept */
-            h = mix64(h ^ page);
-            h = mix64(h ^ ((uint64_t)refs[i].pid << 8 | refs[i].op));
-            count++;
+            uint64_t *h = &lane[count++ & 3];
+            *h = (*h ^ (page * 0x9e3779b97f4a7c15ull) ^ who) * 0xff51afd7ed558ccdull;
+            *h ^= *h >> 32;
             if (page == last)
                 break;
         }
     }
-    return mix64(h ^ count);
+    uint64_t h = count;
+    for (unsigned l = 0; l < 4; l++)
+        h = mix64(h ^ lane[l]);
+    return h;
 }
 
 /* ---- the page references and their ids ----------------------------------------------- */
@@ -409,14 +418,15 @@ static int one_pass(const struct prep *p, bool opt, const uint64_t *frames, size
         return 0;
     uint64_t top = frames[nframes - 1];
     uint32_t maxd = top < p->distinct ? (uint32_t)top : p->distinct;
-    uint64_t *hist = malloc(((size_t)maxd + 2) * sizeof *hist);
+    size_t bytes = ((size_t)maxd + 2) * sizeof(uint64_t);
+    uint64_t *hist = vmm__alloc_big(bytes); /* (counted at random: huge pages) */
     if (!hist)
         return VMM_ENOMEM;
     int r = opt ? vmm__opt_distances(p->ids, p->next, p->n, p->distinct, maxd, hist)
                 : vmm__lru_distances(p->ids, p->n, p->distinct, maxd, hist);
     if (r == 0)
         vmm__curve_from_hist(hist, maxd, frames, nframes, faults);
-    free(hist);
+    vmm__free_big(hist, bytes);
     return r;
 }
 

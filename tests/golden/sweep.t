@@ -78,7 +78,7 @@ $ vmm sweep --frames 3,4 --policies fifo,lru --json --refs 1,2,3,4,1,2,5,1,2,3,4
 1>   "seed": 1,
 1>   "references": 12,
 1>   "distinct_pages": 5,
-1>   "fingerprint": "e41c6bc5ececb52d",
+1>   "fingerprint": "d90dd2a10eb8ebb2",
 1>   "anomalies": 1,
 1>   "frames": [3, 4],
 1>   "policies": [

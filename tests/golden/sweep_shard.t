@@ -21,7 +21,7 @@ $ vmm sweep --frames 1..5 --policies fifo,lru,opt,clock --refs 1,2,3,4,1,2,5,1,2
 1>   "seed": 1,
 1>   "references": 12,
 1>   "distinct_pages": 5,
-1>   "fingerprint": "e41c6bc5ececb52d",
+1>   "fingerprint": "d90dd2a10eb8ebb2",
 1>   "frames": [1, 2, 3, 4, 5],
 1>   "policies": [
 1>     {"policy": "fifo", "method": "per-point", "points": [
@@ -98,7 +98,7 @@ $ vmm sweep --frames 1..5 --policies fifo,lru,opt,clock --refs 1,2,3,4,1,2,5,1,2
 1>   "seed": 1,
 1>   "references": 12,
 1>   "distinct_pages": 5,
-1>   "fingerprint": "e41c6bc5ececb52d",
+1>   "fingerprint": "d90dd2a10eb8ebb2",
 1>   "anomalies": 2,
 1>   "frames": [1, 2, 3, 4, 5],
 1>   "policies": [
@@ -150,7 +150,7 @@ $ vmm sweep --frames 1..2 --policies lru --refs 1,2,1 --shard 2/3
 1>   "seed": 1,
 1>   "references": 3,
 1>   "distinct_pages": 2,
-1>   "fingerprint": "4e6725d8ec257819",
+1>   "fingerprint": "1962de00399f4467",
 1>   "frames": [1, 2],
 1>   "policies": [
 1>     {"policy": "lru", "method": "one-pass", "points": [
@@ -168,7 +168,7 @@ $ d=$(mktemp -d) && cd "$d" && for k in 1 2; do vmm sweep --frames 1..5 --polici
 # seed, number of shards, method
 $ d=$(mktemp -d) && cd "$d" && vmm sweep --frames 1..5 --policies fifo,lru,opt,clock --refs 1,2,3,4,1,2,5,1,2,3,4,5 --shard 1/2 > p1.json && vmm sweep --frames 1..5 --policies fifo,lru,opt,clock --refs 1,2,3,4,1,2,5,1,2,3,4,4 --shard 2/2 > p2.json && vmm sweep --merge p1.json p2.json; s=$?; rm -rf "$d"; exit $s
 ? 2
-2> vmm: p2.json: shards of different sweeps: "fingerprint" is 7aa8c0166ecd38ca here, e41c6bc5ececb52d in p1.json (another trace)
+2> vmm: p2.json: shards of different sweeps: "fingerprint" is 6e847d08a25f9876 here, d90dd2a10eb8ebb2 in p1.json (another trace)
 $ d=$(mktemp -d) && cd "$d" && vmm sweep --frames 1..5 --policies fifo,lru,opt,clock --refs 1,2,3,4,1,2,5,1,2,3,4,5 --shard 1/2 > p1.json && vmm sweep --frames 1..5 --policies fifo,lru,opt,random --refs 1,2,3,4,1,2,5,1,2,3,4,5 --shard 2/2 > p2.json && vmm sweep --merge p1.json p2.json; s=$?; rm -rf "$d"; exit $s
 ? 2
 2> vmm: p2.json: shards of different sweeps: policy 4 is "random" here, "clock" in p1.json
