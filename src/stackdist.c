@@ -162,6 +162,7 @@ int vmm__next_uses(const uint32_t *ids, size_t n, uint32_t distinct, uint32_t *n
 /* ---- LRU ------------------------------------------------------------------------ */
 
 #define BLOCK_SHIFT 9 /* 512 positions a Fenwick block: 8 words of the bitmap */
+#define BLOCK       (1u << BLOCK_SHIFT)
 
 /* The marks: bit p of bits is set iff p is some page's latest position. */
 struct marks {
@@ -255,7 +256,7 @@ static uint32_t marks_compact(struct marks *m, uint32_t *last)
     memset(m->fen, 0, ((size_t)m->nblocks + 1) * sizeof *m->fen);
     for (uint32_t b = 0; b < m->nblocks; b++) {
         uint32_t lo = b << BLOCK_SHIFT;
-        m->fen[b + 1] = k <= lo ? 0 : k - lo >= 512 ? 512 : k - lo;
+        m->fen[b + 1] = k <= lo ? 0 : k - lo >= BLOCK ? BLOCK : k - lo;
     }
     for (uint32_t i = 1; i <= m->nblocks; i++) {
         uint32_t j = i + (i & (0u - i));
