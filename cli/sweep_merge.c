@@ -133,28 +133,38 @@ static int read_frames(struct json_reader *r, struct shard *s)
     return more;
 }
 
+/* The next key of an object of `what` (a point, a policy): which of the
+ * three names it is (0 .. 2), marked seen; or -1 after a message (another
+ * key, or one given twice). */
+static int known_key(struct json_reader *r, const char *const names[3], bool seen[3],
+                     const char *what)
+{
+    char key[32];
+    const char *kat = json_here(r);
+    int k = 0;
+    if (json_key(r, key, sizeof key) < 0)
+        return -1;
+    while (k < 3 && strcmp(key, names[k]) != 0)
+        k++;
+    if (k == 3)
+        return json_fail(r, kat, "unexpected key \"%s\" in %s", key, what);
+    if (seen[k])
+        return json_fail(r, kat, "\"%s\" is given twice", key);
+    seen[k] = true;
+    return k;
+}
+
 /* One point: {"frames": F, "faults": N, "fault_rate": R} (the rate is
  * checked as a number and recomputed when printed). */
 static int read_point(struct json_reader *r, struct shard *s, size_t pol)
 {
     static const char *const names[3] = {"frames", "faults", "fault_rate"};
-    char key[32];
     bool seen[3] = {false, false, false};
     struct point pt = {pol, 0, 0, json_here(r)};
     int more = json_open(r, '{', "a point, an object");
     for (; more == 1; more = json_more(r, '{')) {
-        const char *kat = json_here(r);
-        int k = 0;
-        if (json_key(r, key, sizeof key) < 0)
-            return -1;
-        while (k < 3 && strcmp(key, names[k]) != 0)
-            k++;
-        if (k == 3)
-            return json_fail(r, kat, "unexpected key \"%s\" in a point", key);
-        if (seen[k])
-            return json_fail(r, kat, "\"%s\" is given twice", key);
-        seen[k] = true;
-        if ((k == 0 && json_u64(r, &pt.frames, "\"frames\"") < 0) ||
+        int k = known_key(r, names, seen, "a point");
+        if (k < 0 || (k == 0 && json_u64(r, &pt.frames, "\"frames\"") < 0) ||
             (k == 1 && json_u64(r, &pt.faults, "\"faults\"") < 0) ||
             (k == 2 && json_number(r, "\"fault_rate\"") < 0))
             return -1;
@@ -174,7 +184,7 @@ static int read_point(struct json_reader *r, struct shard *s, size_t pol)
 static int read_policy(struct json_reader *r, struct shard *s)
 {
     static const char *const names[3] = {"policy", "method", "points"};
-    char key[32], name[POLICY_MAX], method[32];
+    char name[POLICY_MAX], method[32];
     bool seen[3] = {false, false, false};
     size_t pol = s->npolicies, len = 0;
     const char *at = json_here(r);
@@ -182,17 +192,9 @@ static int read_policy(struct json_reader *r, struct shard *s)
         return json_fail(r, at, "more than %d policies", SWEEP_MAX_POLICIES);
     int more = json_open(r, '{', "a policy, an object");
     for (; more == 1; more = json_more(r, '{')) {
-        const char *kat = json_here(r);
-        int k = 0;
-        if (json_key(r, key, sizeof key) < 0)
+        int k = known_key(r, names, seen, "a policy");
+        if (k < 0)
             return -1;
-        while (k < 3 && strcmp(key, names[k]) != 0)
-            k++;
-        if (k == 3)
-            return json_fail(r, kat, "unexpected key \"%s\" in a policy", key);
-        if (seen[k])
-            return json_fail(r, kat, "\"%s\" is given twice", key);
-        seen[k] = true;
         const char *vat = json_here(r);
         if (k == 0) {
             if (json_string(r, name, sizeof name, &len, "\"policy\"") < 0)
