@@ -783,6 +783,8 @@ int vmm__fault_lean(struct vmm_system *sys, struct proc *p, uint64_t addr, unsig
     if (f == FRAME_NONE) {
         f = sys->pol->select_victim(sys->pol_state);
         VMM_ASSERT(f < sys->nframes && sys->frames[f].pte);
+        /* (take_victim's work, its plain case inline: through it, with the
+         * event and checks nothing watches, fifo was 10% slower) */
         if (VMM_LIKELY(plain_victim(sys, &sys->frames[f]))) {
             evict_plain(sys, f);
             prefetch_victims(sys, f);
