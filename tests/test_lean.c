@@ -102,6 +102,29 @@ static void same_results(struct vmm_system *a, struct vmm_system *b, const char 
         test_fail(__FILE__, __LINE__, "%s: per-process counters differ", what);
 }
 
+/* The configuration of a policy study: data off, no TLB. */
+static struct vmm_config study_config(const char *policy, uint64_t frames)
+{
+    struct vmm_config cfg;
+    vmm_config_default(&cfg);
+    cfg.frames = frames;
+    cfg.tlb_entries = 0;
+    cfg.data = false;
+    cfg.policy = policy;
+    return cfg;
+}
+
+/* Replays v both ways under cfg and compares the results. */
+static void compare_paths(const struct vmm_config *cfg, const struct vmm_ref *v, size_t n,
+                          const char *what)
+{
+    struct vmm_system *a = replay(cfg, v, n, false), *b = replay(cfg, v, n, true);
+    if (a && b)
+        same_results(a, b, what);
+    vmm_system_destroy(a);
+    vmm_system_destroy(b);
+}
+
 TEST(lean_equals_full_every_policy)
 {
     enum { N = 6000 };
@@ -113,22 +136,13 @@ TEST(lean_equals_full_every_policy)
         for (unsigned t = 0; t < 3 && !test_stopped(); t++) {
             make_trace(v, N, 1000 * k + t, t == 0 ? 0 : t == 1 ? 20 : 60);
             for (size_t fi = 0; fi < sizeof frames / sizeof *frames && !test_stopped(); fi++) {
-                struct vmm_config cfg;
-                vmm_config_default(&cfg);
-                cfg.frames = frames[fi];
-                cfg.tlb_entries = 0;
-                cfg.data = false;
-                cfg.policy = pol;
+                struct vmm_config cfg = study_config(pol, frames[fi]);
                 cfg.seed = 7 + t;
                 if (t == 2) /* a small backing store: the out-of-memory killer runs */
                     cfg.swap_bytes = 40 * 4096;
-                struct vmm_system *a = replay(&cfg, v, N, false), *b = replay(&cfg, v, N, true);
                 char what[96];
                 snprintf(what, sizeof what, "%s, trace %u, %" PRIu64 " frames", pol, t, frames[fi]);
-                if (a && b)
-                    same_results(a, b, what);
-                vmm_system_destroy(a);
-                vmm_system_destroy(b);
+                compare_paths(&cfg, v, N, what);
             }
         }
     }
@@ -143,18 +157,9 @@ TEST(lean_equals_full_local_replacement)
     static const char *const pols[] = {"lru", "fifo", "clock", "opt"};
     for (unsigned i = 0; i < 4 && !test_stopped(); i++) {
         make_trace(v, N, 77 + i, 30);
-        struct vmm_config cfg;
-        vmm_config_default(&cfg);
-        cfg.frames = 40;
-        cfg.tlb_entries = 0;
-        cfg.data = false;
-        cfg.policy = pols[i];
+        struct vmm_config cfg = study_config(pols[i], 40);
         cfg.replacement = VMM_REPLACE_LOCAL;
-        struct vmm_system *a = replay(&cfg, v, N, false), *b = replay(&cfg, v, N, true);
-        if (a && b)
-            same_results(a, b, pols[i]);
-        vmm_system_destroy(a);
-        vmm_system_destroy(b);
+        compare_paths(&cfg, v, N, pols[i]);
     }
     free(v);
 }
@@ -167,12 +172,7 @@ TEST(lean_trace_reaches_the_killer)
     struct vmm_ref *v = malloc(N * sizeof *v);
     CHECK(v != NULL);
     make_trace(v, N, 2, 60);
-    struct vmm_config cfg;
-    vmm_config_default(&cfg);
-    cfg.frames = 7;
-    cfg.tlb_entries = 0;
-    cfg.data = false;
-    cfg.policy = "lru";
+    struct vmm_config cfg = study_config("lru", 7);
     cfg.swap_bytes = 40 * 4096;
     struct vmm_system *a = replay(&cfg, v, N, false);
     free(v);
