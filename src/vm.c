@@ -594,21 +594,30 @@ static int pbuf_push(struct vmm_system *sys, struct pbuf *b, struct vmm_ref ref)
     return 0;
 }
 
-/* Appends ref split into page references. */
-static int pbuf_add(struct vmm_system *sys, struct pbuf *b, const struct vmm_ref *ref)
+/* Appends refs[0..n) split into page references. */
+static int pbuf_add(struct vmm_system *sys, struct pbuf *b, const struct vmm_ref *refs, size_t n)
 {
-    uint64_t addr = ref->addr, ps = sys->cfg.page_size;
-    size_t len = ref->size ? ref->size : 1;
-    int r = check_range(sys, addr, len);
-    while (r == 0 && len > 0) {
-        size_t n = ps - (addr & (ps - 1));
-        if (n > len)
-            n = len;
-        r = pbuf_push(sys, b, (struct vmm_ref){addr, ref->pid, (uint16_t)n, ref->op});
-        addr += n;
-        len -= n;
+    const uint64_t ps = sys->cfg.page_size, top = 1ull << sys->cfg.va_bits;
+    for (size_t i = 0; i < n; i++) {
+        uint64_t addr = refs[i].addr;
+        size_t len = refs[i].size ? refs[i].size : 1;
+        if (VMM_LIKELY(b->n < b->cap && addr < top && (addr & (ps - 1)) + len <= ps)) {
+            b->v[b->n++] = (struct vmm_ref){addr, refs[i].pid, (uint16_t)len, refs[i].op};
+            continue; /* (the common case: in one page, in range, room) */
+        }
+        int r = check_range(sys, addr, len);
+        while (r == 0 && len > 0) {
+            size_t k = ps - (addr & (ps - 1));
+            if (k > len)
+                k = len;
+            r = pbuf_push(sys, b, (struct vmm_ref){addr, refs[i].pid, (uint16_t)k, refs[i].op});
+            addr += k;
+            len -= k;
+        }
+        if (r < 0)
+            return r;
     }
-    return r;
+    return 0;
 }
 
 static void pbuf_free(struct pbuf *b)
@@ -631,10 +640,8 @@ struct lastuses {
 };
 
 /* The tree of pid, made on first sight; NULL when out of memory. */
-static struct proc *lastuse_tree(struct lastuses *u, uint32_t pid)
+static struct proc *lastuse_find(struct lastuses *u, uint32_t pid)
 {
-    if (u->n && u->v[u->hit].pid == pid)
-        return &u->v[u->hit].t;
     for (size_t k = 0; k < u->n; k++)
         if (u->v[k].pid == pid)
             return &u->v[u->hit = k].t;
@@ -650,32 +657,42 @@ static struct proc *lastuse_tree(struct lastuses *u, uint32_t pid)
     return &u->v[u->hit = u->n++].t;
 }
 
+static inline struct proc *lastuse_tree(struct lastuses *u, uint32_t pid)
+{
+    return VMM_LIKELY(u->n && u->v[u->hit].pid == pid) ? &u->v[u->hit].t : lastuse_find(u, pid);
+}
+
 /* Sets next[] by a backward pass that keeps, for each (pid, page), the index
  * of its latest reference seen (the earliest so far) in a page table of its
  * own. A radix tree over the pages touched is a quarter of a hash table of
  * them (8 bytes a page, not 16 at half load), and its upper levels stay in
- * cache: the leaf entry is the one miss, and the entry of the reference 32
- * steps on is located and prefetched. */
+ * cache: the leaf entry is the one miss. The entry of the reference AHEAD
+ * steps on is located and prefetched, and kept for when its turn comes (a
+ * leaf not yet made is made then). */
 static int link_next_uses(struct vmm_system *sys, struct pbuf *b)
 {
     struct lastuses u = {0};
+    pte_t *ring[RING];
     int r = 0;
-    for (size_t i = b->n; i-- > 0;) {
-        if (i >= 32) {
-            const struct vmm_ref *a = &b->v[i - 32];
+    for (size_t i = b->n + AHEAD; i-- > 0;) {
+        if (i >= AHEAD) { /* (i - AHEAD < n: every reference is located) */
+            const struct vmm_ref *a = &b->v[i - AHEAD];
             struct proc *t = lastuse_tree(&u, a->pid);
             pte_t *e = t ? pt_find(sys, t, a->addr >> sys->page_shift) : NULL;
             if (e)
                 __builtin_prefetch(e, 1);
+            ring[(i - AHEAD) % RING] = e;
         }
-        vpn_t vpn = b->v[i].addr >> sys->page_shift;
-        struct proc *t = lastuse_tree(&u, b->v[i].pid);
-        pte_t *e = t ? pt_find(sys, t, vpn) : NULL;
-        if (t && !e)
-            e = vmm__pt_ensure(sys, t, vpn);
+        if (i >= b->n)
+            continue;
+        pte_t *e = ring[i % RING];
         if (!e) {
-            r = vmm__fail(sys, VMM_ENOMEM, "out of memory for opt's look-ahead");
-            break;
+            vpn_t vpn = b->v[i].addr >> sys->page_shift;
+            struct proc *t = lastuse_tree(&u, b->v[i].pid);
+            if (!t || !(e = vmm__pt_ensure(sys, t, vpn))) {
+                r = vmm__fail(sys, VMM_ENOMEM, "out of memory for opt's look-ahead");
+                break;
+            }
         }
         b->next[i] = *e ? (uint32_t)(*e - 1) : NO_NEXT;
         *e = (pte_t)i + 1;
@@ -699,12 +716,10 @@ int vmm_replay_refs(struct vmm_system *sys, const struct vmm_ref *refs, size_t n
 {
     if (sys->pol->needs & POLICY_FUTURE) {
         struct pbuf b = {0};
-        for (size_t i = 0; i < n; i++) {
-            int r = pbuf_add(sys, &b, &refs[i]);
-            if (r < 0) {
-                pbuf_free(&b);
-                return r;
-            }
+        int r = pbuf_add(sys, &b, refs, n);
+        if (r < 0) {
+            pbuf_free(&b);
+            return r;
         }
         return replay_buffered(sys, &b);
     }
@@ -897,8 +912,7 @@ int vmm_replay(struct vmm_system *sys, struct vmm_trace **traces, size_t ntraces
                 for (long i = 0; i < got; i++)
                     batch[i].pid = (uint32_t)(t + 1);
             if (future)
-                for (long i = 0; r == 0 && i < got; i++)
-                    r = pbuf_add(sys, &b, &batch[i]);
+                r = pbuf_add(sys, &b, batch, (size_t)got);
             else
                 r = replay_run(sys, batch, (size_t)got, NULL, 0);
         }
