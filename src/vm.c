@@ -161,12 +161,21 @@ static inline bool usable(const pte_t *pte, unsigned op)
     return pte && (*pte & need) == need;
 }
 
+/* The bits the hardware sets in a PTE it translates through: R, and M for a
+ * write; no store when they are set already (most hits). */
+static inline void set_used(pte_t *pte, unsigned op)
+{
+    pte_t bits = PTE_REF | (op == VMM_WRITE ? PTE_DIRTY : 0);
+    if ((*pte & bits) != bits)
+        *pte |= bits;
+}
+
 /* Everything a hit does when nothing watches: the bits the hardware sets, the
  * counters, the policy's callback if it asked for one, the periodic tick. */
 static inline void lean_count_hit(struct vmm_system *sys, struct proc *p, pte_t *pte, unsigned op,
                                   uint64_t next_use)
 {
-    *pte |= PTE_REF | (op == VMM_WRITE ? PTE_DIRTY : 0);
+    set_used(pte, op);
     sys->st.references++;
     sys->st.walks++;
     sys->st.hits++;
@@ -481,9 +490,7 @@ lean_loop(struct vmm_system *sys, const struct vmm_ref *refs, size_t n, const ui
             sys->next_use = next_use_of(next, base, j);
         if (VMM_LIKELY(pte && p->live)) {
             if (VMM_LIKELY(usable(pte, r->op))) { /* lean_count_hit, counters held */
-                pte_t bits = PTE_REF | (r->op == VMM_WRITE ? PTE_DIRTY : 0);
-                if ((*pte & bits) != bits) /* (no store when set: most hits) */
-                    *pte |= bits;
+                set_used(pte, r->op);
                 hits++;
                 p->st.references++;
                 if (access) { /* (opt reads the reference count) */
