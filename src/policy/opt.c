@@ -25,6 +25,15 @@
  * the heap's minimum, a leaf, and sifts up a few levels on average. Victim =
  * the root, O(1); removal and insertion O(log F).
  *
+ * An eviction removes the root and, at once, inserts the page loaded into
+ * its frame. Done one after the other, that is a sift down of the last
+ * entry from the root and a sift up of the new one, often to the root: a
+ * page faulted in is often never used again, which ranks first. So the
+ * root's removal is left pending (a hole at the root) and the insertion
+ * that follows fills the hole and sifts down once, usually not far. Any
+ * other call first settles a pending removal the usual way. Keys are
+ * distinct, so the victims are the same either way.
+ *
  * Local replacement (sys->take_pid set): the victim is the frame with the
  * largest key among those vmm__may_take allows: the allowed page referenced
  * farthest in the future (next_use counts every process's references), or,
@@ -51,7 +60,8 @@ struct opt {
     void *mem;              /* the heap's allocation */
     struct hent *heap;      /* 4-ary max-heap by key, heap[0] = next victim */
     uint32_t *pos;          /* pos[f]: index of f in heap, POS_NONE if untracked */
-    uint32_t n;             /* entries in heap */
+    uint32_t n;             /* entries in heap, a hole at the root included */
+    bool hole;              /* heap[0] is vacant: its frame was removed (above) */
     uint64_t nframes;       /* F */
 };
 
@@ -108,6 +118,20 @@ static void sift_down(struct opt *s, uint32_t i)
     s->pos[e.f] = i;
 }
 
+/* A pending removal of the root done the usual way: the last entry moves
+ * into the hole and sifts down. */
+static void settle(struct opt *s)
+{
+    if (VMM_LIKELY(!s->hole))
+        return;
+    s->hole = false;
+    uint32_t last = --s->n;
+    if (last == 0)
+        return;
+    s->heap[0] = s->heap[last];
+    sift_down(s, 0);
+}
+
 static void opt_destroy(void *state)
 {
     struct opt *s = state;
@@ -146,6 +170,12 @@ static void opt_insert(void *state, frame_t f, unsigned op, uint64_t next_use)
     struct opt *s = state;
     (void)op;
     VMM_ASSERT(f < s->nframes && s->pos[f] == POS_NONE);
+    if (s->hole) { /* an eviction's: the new entry fills the root */
+        s->hole = false;
+        s->heap[0] = (struct hent){opt_key(s, next_use), f};
+        sift_down(s, 0);
+        return;
+    }
     uint32_t i = s->n++;
     s->heap[i] = (struct hent){opt_key(s, next_use), f};
     sift_up(s, i);
@@ -155,6 +185,7 @@ static void opt_access(void *state, frame_t f, unsigned op, uint64_t next_use)
 {
     struct opt *s = state;
     (void)op;
+    settle(s);
     uint32_t i = s->pos[f];
     VMM_ASSERT(i != POS_NONE);
     uint64_t old = s->heap[i].key;
@@ -178,9 +209,14 @@ static void opt_prefetch(void *state, frame_t f, unsigned step)
 static void opt_remove(void *state, frame_t f)
 {
     struct opt *s = state;
+    settle(s);
     uint32_t i = s->pos[f];
     VMM_ASSERT(i != POS_NONE);
     s->pos[f] = POS_NONE;
+    if (i == 0) { /* pending: an insertion is likely next */
+        s->hole = true;
+        return;
+    }
     uint32_t last = --s->n;
     if (i == last)
         return;
@@ -230,10 +266,21 @@ static frame_t opt_victim_local(const struct opt *s)
 static frame_t opt_victim(void *state)
 {
     struct opt *s = state;
+    settle(s);
     if (VMM_UNLIKELY(s->sys->take_pid))
         return opt_victim_local(s);
     VMM_ASSERT(s->n > 0);
     return s->heap[0].f;
+}
+
+/* Which of the root's children (0 .. ARITY-1) ranks first; n >= 2. */
+static uint32_t top_child(const struct opt *s)
+{
+    uint32_t c = 1;
+    for (uint32_t k = 2; k <= ARITY && k < s->n; k++)
+        if (s->heap[k].key > s->heap[c].key)
+            c = k;
+    return c - 1;
 }
 
 /* The root goes next, then the largest of its children, unless a page
@@ -244,15 +291,13 @@ static frame_t opt_peek(void *state, frame_t after)
     const struct opt *s = state;
     if (s->sys->take_pid || !s->n)
         return FRAME_NONE;
+    if (s->hole) /* (the root's child: next unless the page coming in ranks first) */
+        return after == FRAME_NONE && s->n > 1 ? s->heap[1 + top_child(s)].f : FRAME_NONE;
     if (after == FRAME_NONE)
         return s->heap[0].f;
     if (after != s->heap[0].f || s->n < 2)
         return FRAME_NONE;
-    uint32_t c = 1;
-    for (uint32_t k = 2; k <= ARITY && k < s->n; k++)
-        if (s->heap[k].key > s->heap[c].key)
-            c = k;
-    return s->heap[c].f;
+    return s->heap[1 + top_child(s)].f;
 }
 
 static int opt_check(void *state, char *msg, size_t len)
@@ -260,14 +305,14 @@ static int opt_check(void *state, char *msg, size_t len)
     struct opt *s = state;
     const struct vmm_system *sys = s->sys;
     uint64_t tracked = 0;
-    for (uint32_t i = 0; i < s->n; i++) {
+    for (uint32_t i = s->hole; i < s->n; i++) {
         frame_t f = s->heap[i].f;
         if (f >= s->nframes || s->pos[f] != i) {
             snprintf(msg, len, "opt: heap entry %u names frame %u, whose position is wrong",
                      (unsigned)i, (unsigned)f);
             return -1;
         }
-        if (i > 0 && s->heap[(i - 1) / ARITY].key < s->heap[i].key) {
+        if (i > 0 && (i - 1) / ARITY >= s->hole && s->heap[(i - 1) / ARITY].key < s->heap[i].key) {
             snprintf(msg, len, "opt: heap order broken at entry %u", (unsigned)i);
             return -1;
         }
@@ -278,9 +323,10 @@ static int opt_check(void *state, char *msg, size_t len)
     }
     for (uint64_t f = 0; f < s->nframes; f++)
         tracked += s->pos[f] != POS_NONE;
-    if (tracked != s->n || s->n != sys->nframes - sys->nfree) {
-        snprintf(msg, len, "opt: tracks %" PRIu64 " frames (heap %u), %" PRIu64 " hold pages",
-                 tracked, (unsigned)s->n, sys->nframes - sys->nfree);
+    if (tracked != s->n - s->hole || tracked != sys->nframes - sys->nfree) {
+        snprintf(msg, len,
+                 "opt: tracks %" PRIu64 " frames (heap %u, hole %d), %" PRIu64 " hold pages",
+                 tracked, (unsigned)s->n, s->hole, sys->nframes - sys->nfree);
         return -1;
     }
     return 0;
