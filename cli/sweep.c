@@ -1,5 +1,5 @@
 /*
- * sweep.c - `vmm sweep`: fault curves (vmm_sweep_run) over one trace, printed
+ * sweep.c - `vmm sweep`: fault curves (vmm_sweep_read, vmm_sweep_run_input) over one trace, printed
  * as a table, CSV, JSON, or a chart drawn in the terminal like vmm thrash's.
  * The library computes everything, anomalies included; this file parses the
  * command line and prints. With --shard K/N it runs part K of the work and
@@ -746,11 +746,11 @@ int cmd_sweep(int argc, char **argv)
 {
     struct sweep_opts o;
     struct vmm_trace **tr = NULL;
-    struct vmm_ref *refs = NULL;
+    struct vmm_sweep_input *in = NULL;
     struct vmm_sweep_result res = {0};
     struct vmm_shards_info si = {0};
     uint64_t *frames = NULL;
-    size_t nframes = 0, nrefs = 0, ntr = 0;
+    size_t nframes = 0, ntr = 0;
     char err[512], input[1024] = "", format[64] = "";
     int r = parse(argc, argv, &o), e;
     if (r)
@@ -822,12 +822,11 @@ int cmd_sweep(int argc, char **argv)
                     "vmm: note: only %" PRIu64 " page%s sampled; an estimate from so few is "
                     "rough (raise the rate)\n",
                     si.sampled_pages, si.sampled_pages == 1 ? " was" : "s were");
-    } else if ((e = vmm_sweep_load(tr, ntr, o.cfg.page_size, o.cfg.va_bits, &refs, &nrefs, err,
-                                   sizeof err)) < 0) {
+    } else if ((e = vmm_sweep_read(&spec, tr, ntr, &in, err, sizeof err)) < 0) {
         r = cli_error(input_exit(e), "%s", err);
         goto out;
     }
-    if (!o.approx && (e = vmm_sweep_run(&spec, refs, nrefs, &res, err, sizeof err)) < 0) {
+    if (!o.approx && (e = vmm_sweep_run_input(&spec, in, &res, err, sizeof err)) < 0) {
         r = cli_error(e == VMM_EPARSE || e == VMM_ERANGE || e == VMM_EIO ? EXIT_INPUT
                       : e == VMM_ELIMIT || e == VMM_EINVAL               ? EXIT_USAGE
                                                                          : EXIT_RUNTIME,
@@ -840,7 +839,7 @@ out:
     for (size_t i = 0; i < ntr; i++)
         vmm_trace_close(tr[i]);
     free(tr);
-    free(refs);
+    vmm_sweep_input_free(in);
     free(frames);
     return r;
 }

@@ -1196,6 +1196,25 @@ VMM_API int vmm_sweep_run(const struct vmm_sweep_spec *spec, const struct vmm_re
                           struct vmm_sweep_result *res, char *err, size_t errlen);
 VMM_API void vmm_sweep_result_free(struct vmm_sweep_result *res);
 
+/* A sweep that streams its trace: vmm_sweep_read reads the traces once (as
+ * vmm_sweep_load splits them) into what the sweep spec needs, and
+ * vmm_sweep_run_input runs the sweep over it; the results are those of
+ * vmm_sweep_load + vmm_sweep_run. The pages are numbered as the trace
+ * streams, so one-pass curves (lru; opt where its frame counts make it one
+ * pass whatever the trace) hold 4 bytes a page reference, 8 with opt's next
+ * uses; the 16-byte references themselves are held only when some point may
+ * be simulated (any other policy, or opt left to the library over many
+ * frames). vmm_sweep_read returns 0, vmm_sweep_check's error, the trace's
+ * error (its "file:line:col: what" in err), VMM_ERANGE, VMM_ELIMIT or
+ * VMM_ENOMEM; vmm_sweep_run_input takes a spec with the same policies and
+ * methods (else VMM_EINVAL) and returns as vmm_sweep_run. */
+struct vmm_sweep_input;
+VMM_API int vmm_sweep_read(const struct vmm_sweep_spec *spec, struct vmm_trace **traces,
+                           size_t ntraces, struct vmm_sweep_input **in, char *err, size_t errlen);
+VMM_API int vmm_sweep_run_input(const struct vmm_sweep_spec *spec, const struct vmm_sweep_input *in,
+                                struct vmm_sweep_result *res, char *err, size_t errlen);
+VMM_API void vmm_sweep_input_free(struct vmm_sweep_input *in);
+
 /* Marks Belady's anomaly in res from its faults: anomaly[p * nframes + i]
  * where points i - 1 and i of policy p were both computed (computed NULL:
  * every point) and i has more faults, false elsewhere; sets anomalies to the

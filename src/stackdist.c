@@ -54,9 +54,13 @@
 
 /* ---- dense page ids ---------------------------------------------------------- */
 
-/* A single-process trace whose page numbers stay below this (and 8 x its
- * length) gets a direct table instead of a hash: 4 bytes a page number. */
-#define DIRECT_MAX (1u << 24)
+/* Page numbers below this get a direct table (page number -> id + 1, 4
+ * bytes each, of virtual memory that costs only where touched) while a single
+ * process is seen, and while they stay below DIRECT_SLACK + 8 x the
+ * references so far (so that a short trace of far pages does not touch a big
+ * table); past that the ids move to a hash table, for good. */
+#define DIRECT_MAX   (1u << 24)
+#define DIRECT_SLACK (1u << 20)
 
 struct idslot {
     uint64_t vpn; /* page number */
@@ -70,79 +74,129 @@ static inline size_t id_slot(uint64_t vpn, uint32_t pid, size_t mask)
     return (size_t)(h ^ (h >> 29)) & mask;
 }
 
-/* Doubles the table. Returns 0 or VMM_ENOMEM. */
-static int id_grow(struct idslot **t, size_t *cap)
+/* The slot of (vpn, pid) in the hash: its own, or the empty one it takes. */
+static inline struct idslot *id_find(struct idslot *t, size_t cap, uint64_t vpn, uint32_t pid)
 {
-    size_t nc = *cap * 2;
+    size_t k = id_slot(vpn, pid, cap - 1);
+    while (t[k].id1 && (t[k].vpn != vpn || t[k].pid != pid))
+        k = (k + 1) & (cap - 1);
+    return &t[k];
+}
+
+/* Makes room in the hash for one more page (at most half full). Returns 0
+ * or VMM_ENOMEM. */
+static int id_room(struct vmm__ids *s)
+{
+    if (s->hash && (size_t)s->count * 2 < s->cap)
+        return 0;
+    size_t nc = s->cap ? s->cap * 2 : 4096;
+    while ((size_t)s->count * 2 >= nc)
+        nc *= 2;
     struct idslot *n = calloc(nc, sizeof *n);
     if (!n)
         return VMM_ENOMEM;
-    for (size_t j = 0; j < *cap; j++) {
-        if (!(*t)[j].id1)
-            continue;
-        size_t k = id_slot((*t)[j].vpn, (*t)[j].pid, nc - 1);
-        while (n[k].id1)
-            k = (k + 1) & (nc - 1);
-        n[k] = (*t)[j];
+    for (size_t j = 0; j < s->cap; j++)
+        if (s->hash[j].id1)
+            *id_find(n, nc, s->hash[j].vpn, s->hash[j].pid) = s->hash[j];
+    free(s->hash);
+    s->hash = n;
+    s->cap = nc;
+    return 0;
+}
+
+/* Moves the direct table's pages into the hash. Returns 0 or VMM_ENOMEM
+ * (then nothing changed). */
+static int id_leave_direct(struct vmm__ids *s)
+{
+    if (id_room(s) < 0)
+        return VMM_ENOMEM;
+    for (uint64_t v = 0; s->direct && v <= s->maxvpn; v++)
+        if (s->direct[v])
+            *id_find(s->hash, s->cap, v, s->pid) = (struct idslot){v, s->pid, s->direct[v]};
+    vmm__free_big(s->direct, (size_t)DIRECT_MAX * sizeof *s->direct);
+    s->direct = NULL;
+    s->direct_off = true;
+    return 0;
+}
+
+void vmm__ids_init(struct vmm__ids *s, unsigned page_shift)
+{
+    memset(s, 0, sizeof *s);
+    s->shift = page_shift;
+}
+
+void vmm__ids_free(struct vmm__ids *s)
+{
+    vmm__free_big(s->direct, (size_t)DIRECT_MAX * sizeof *s->direct);
+    free(s->hash);
+    memset(s, 0, sizeof *s);
+}
+
+/* The batch's ids from i on by the direct table, while it serves: returns
+ * the first reference it cannot number (n if none). */
+static size_t ids_direct(struct vmm__ids *s, const struct vmm_ref *refs, size_t i, size_t n,
+                         uint32_t *ids)
+{
+    const unsigned shift = s->shift;
+    uint64_t limit = DIRECT_SLACK + 8 * (s->refs + n);
+    limit = limit < DIRECT_MAX ? limit : DIRECT_MAX;
+    uint32_t *t = s->direct, count = s->count, pid = s->pid;
+    uint64_t maxvpn = s->maxvpn;
+    for (; i < n; i++) {
+        uint64_t v = refs[i].addr >> shift;
+        if (VMM_UNLIKELY(v >= limit || refs[i].pid != pid))
+            break;
+        if (i + 16 < n)
+            __builtin_prefetch(&t[(refs[i + 16].addr >> shift) & (DIRECT_MAX - 1)], 1);
+        uint32_t *e = &t[v];
+        if (!*e)
+            *e = ++count;
+        ids[i] = *e - 1;
+        maxvpn = v > maxvpn ? v : maxvpn;
     }
-    free(*t);
-    *t = n;
-    *cap = nc;
+    s->count = count;
+    s->maxvpn = maxvpn;
+    return i;
+}
+
+int vmm__ids_add(struct vmm__ids *s, const struct vmm_ref *refs, size_t n, uint32_t *ids)
+{
+    const unsigned shift = s->shift;
+    size_t i = 0;
+    if (n && !s->direct_off) { /* the direct table, while it serves */
+        if (!s->direct) {
+            s->pid = refs[0].pid;
+            if (!(s->direct = vmm__alloc_big((size_t)DIRECT_MAX * sizeof *s->direct)))
+                return VMM_ENOMEM;
+        }
+        if ((i = ids_direct(s, refs, 0, n, ids)) < n && id_leave_direct(s) < 0)
+            return VMM_ENOMEM;
+    }
+    for (; i < n; i++) { /* the hash */
+        if (id_room(s) < 0)
+            return VMM_ENOMEM;
+        if (i + 16 < n)
+            __builtin_prefetch(
+                &s->hash[id_slot(refs[i + 16].addr >> shift, refs[i + 16].pid, s->cap - 1)], 1);
+        uint64_t vpn = refs[i].addr >> shift;
+        struct idslot *e = id_find(s->hash, s->cap, vpn, refs[i].pid);
+        if (!e->id1)
+            *e = (struct idslot){vpn, refs[i].pid, ++s->count};
+        ids[i] = e->id1 - 1;
+    }
+    s->refs += n;
     return 0;
 }
 
 int vmm__page_ids(const struct vmm_ref *refs, size_t n, unsigned page_shift, uint32_t *ids,
                   uint32_t *distinct)
 {
-    uint64_t maxvpn = 0;
-    bool one = true;
-    uint32_t count = 0;
-    for (size_t i = 0; i < n; i++) {
-        uint64_t v = refs[i].addr >> page_shift;
-        maxvpn = v > maxvpn ? v : maxvpn;
-        one &= refs[i].pid == refs[0].pid;
-    }
-    if (n && one && maxvpn < DIRECT_MAX && maxvpn <= 8 * (uint64_t)n) {
-        size_t bytes = (maxvpn + 1) * sizeof(uint32_t);
-        uint32_t *t = vmm__alloc_big(bytes); /* page id + 1, 0 = unseen */
-        if (!t)
-            return VMM_ENOMEM;
-        for (size_t i = 0; i < n; i++) {
-            if (i + 16 < n)
-                __builtin_prefetch(&t[refs[i + 16].addr >> page_shift], 1);
-            uint32_t *e = &t[refs[i].addr >> page_shift];
-            if (!*e)
-                *e = ++count;
-            ids[i] = *e - 1;
-        }
-        vmm__free_big(t, bytes);
-        *distinct = count;
-        return 0;
-    }
-    size_t cap = 4096;
-    struct idslot *t = calloc(cap, sizeof *t);
-    if (!t)
-        return VMM_ENOMEM;
-    for (size_t i = 0; i < n; i++) {
-        if ((size_t)count * 2 >= cap && id_grow(&t, &cap) < 0) {
-            free(t);
-            return VMM_ENOMEM;
-        }
-        if (i + 16 < n)
-            __builtin_prefetch(
-                &t[id_slot(refs[i + 16].addr >> page_shift, refs[i + 16].pid, cap - 1)], 1);
-        uint64_t vpn = refs[i].addr >> page_shift;
-        uint32_t pid = refs[i].pid;
-        size_t k = id_slot(vpn, pid, cap - 1);
-        while (t[k].id1 && (t[k].vpn != vpn || t[k].pid != pid))
-            k = (k + 1) & (cap - 1);
-        if (!t[k].id1)
-            t[k] = (struct idslot){vpn, pid, ++count};
-        ids[i] = t[k].id1 - 1;
-    }
-    free(t);
-    *distinct = count;
-    return 0;
+    struct vmm__ids s;
+    vmm__ids_init(&s, page_shift);
+    int r = vmm__ids_add(&s, refs, n, ids);
+    *distinct = s.count;
+    vmm__ids_free(&s);
+    return r;
 }
 
 int vmm__next_uses(const uint32_t *ids, size_t n, uint32_t distinct, uint32_t *next)

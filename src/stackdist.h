@@ -15,8 +15,30 @@
 #define SD_MAX_REFS (UINT32_MAX - 1u)
 #define SD_NONE     UINT32_MAX
 
-/* Numbers the pages in order of first reference: ids[i] in [0, *distinct)
- * names (refs[i].pid, refs[i].addr >> page_shift). Returns 0 or VMM_ENOMEM. */
+/* Numbers the pages in order of first reference, the references given a
+ * batch at a time: a direct table by page number while one process is seen
+ * and page numbers stay small, a hash table of (pid, page number) after. */
+struct vmm__ids {
+    unsigned shift;      /* the page size's log2 */
+    uint32_t count;      /* pages numbered: ids run 0 .. count-1 */
+    uint64_t refs;       /* references numbered */
+    bool direct_off;     /* the direct table was left, for good */
+    uint32_t pid;        /* the one process while direct */
+    uint32_t *direct;    /* page number -> id + 1 (0 = none), or NULL */
+    uint64_t maxvpn;     /* the largest page number in direct */
+    struct idslot *hash; /* after direct: open addressing, at most half full */
+    size_t cap;          /* its slots, a power of two */
+};
+
+void vmm__ids_init(struct vmm__ids *s, unsigned page_shift);
+/* ids[i] = the id of (refs[i].pid, refs[i].addr >> shift), numbered
+ * on from the batches before. Returns 0 or VMM_ENOMEM (the ids of the batch
+ * then undefined, the numbering unusable). */
+int vmm__ids_add(struct vmm__ids *s, const struct vmm_ref *refs, size_t n, uint32_t *ids);
+void vmm__ids_free(struct vmm__ids *s);
+
+/* The same for one array: ids[i] in [0, *distinct). Returns 0 or
+ * VMM_ENOMEM. */
 int vmm__page_ids(const struct vmm_ref *refs, size_t n, unsigned page_shift, uint32_t *ids,
                   uint32_t *distinct);
 

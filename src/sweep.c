@@ -304,31 +304,57 @@ static uint64_t mix64(uint64_t x)
     return x ^ (x >> 31);
 }
 
-uint64_t vmm_sweep_fingerprint(const struct vmm_ref *refs, size_t n, uint32_t page_size)
+/* The fingerprint taken a batch at a time. Four lanes, page reference k into
+ * lane k mod 4, so that four multiplications are in flight instead of one
+ * chain of them; the lanes are mixed together at the end. */
+struct fingerprint {
+    uint64_t lane[4], count; /* the lanes; page references so far */
+    unsigned shift;          /* the page size's log2 */
+    uint32_t page_size;      /* the page size */
+};
+
+static void fp_init(struct fingerprint *h, uint32_t page_size)
 {
-    /* Four lanes, page reference k into lane k mod 4, so that four
-     * multiplications are in flight instead of one chain of them; the lanes
-     * are mixed together at the end. */
-    unsigned shift = vmm__log2(page_size ? page_size : 1);
-    uint64_t lane[4], count = 0;
+    h->shift = vmm__log2(page_size ? page_size : 1);
+    h->page_size = page_size;
+    h->count = 0;
     for (unsigned l = 0; l < 4; l++)
-        lane[l] = mix64(0x766d6d2073776570ull ^ page_size ^ l); /* "vmm swep" */
+        h->lane[l] = mix64(0x766d6d2073776570ull ^ page_size ^ l); /* "vmm swep" */
+}
+
+static void fp_add(struct fingerprint *h, const struct vmm_ref *refs, size_t n)
+{
+    const unsigned shift = h->shift;
+    uint64_t count = h->count;
     for (size_t i = 0; i < n; i++) {
         uint64_t page = refs[i].addr >> shift, len = refs[i].size ? refs[i].size : 1;
         uint64_t end = refs[i].addr > UINT64_MAX - (len - 1) ? UINT64_MAX : refs[i].addr + len - 1;
         uint64_t who = ((uint64_t)refs[i].pid << 8 | refs[i].op) * 0xc2b2ae3d27d4eb4full;
         for (uint64_t last = end >> shift;; page++) { /* one a page touched, as swept */
-            uint64_t *h = &lane[count++ & 3];
-            *h = (*h ^ (page * 0x9e3779b97f4a7c15ull) ^ who) * 0xff51afd7ed558ccdull;
-            *h ^= *h >> 32;
+            uint64_t *x = &h->lane[count++ & 3];
+            *x = (*x ^ (page * 0x9e3779b97f4a7c15ull) ^ who) * 0xff51afd7ed558ccdull;
+            *x ^= *x >> 32;
             if (page == last)
                 break;
         }
     }
-    uint64_t h = count;
+    h->count = count;
+}
+
+static uint64_t fp_final(const struct fingerprint *h)
+{
+    uint64_t v = h->count;
     for (unsigned l = 0; l < 4; l++)
-        h = mix64(h ^ lane[l]);
-    return h;
+        v = mix64(v ^ h->lane[l]);
+    return v;
+}
+
+uint64_t vmm_sweep_fingerprint(const struct vmm_ref *refs, size_t n, uint32_t page_size)
+{
+    struct fingerprint h;
+    fp_init(&h, page_size);
+    fp_add(&h, refs, n);
+    return fp_final(&h);
 }
 
 /* ---- the page references and their ids ----------------------------------------------- */
@@ -341,6 +367,7 @@ struct prep {
     uint32_t *ids;              /* ids[i]: dense id of refs[i]'s (pid, page) */
     uint32_t distinct;          /* pages: ids run 0 .. distinct-1 */
     uint32_t *next;             /* next[i]: next reference to ids[i], SD_NONE; opt only */
+    bool held;                  /* refs are held: points can be simulated (else ids only) */
 };
 
 static void prep_free(struct prep *p)
@@ -358,6 +385,7 @@ static int prep_init(struct prep *p, const struct vmm_ref *refs, size_t n, uint3
     memset(p, 0, sizeof *p);
     p->refs = refs;
     p->n = n;
+    p->held = true;
     if (page_size < 512 || (page_size & (page_size - 1))) {
         snprintf(err, errlen, "page size %u is not a power of two from 512", (unsigned)page_size);
         return VMM_EINVAL;
@@ -594,6 +622,7 @@ static int run_task(struct pool *w, size_t k, char *msg, size_t len)
     const struct pol *p = &w->pols[w->task_pol[k]];
     uint64_t *out = w->faults + w->task_pol[k] * w->nframes;
     size_t i = w->task_point[k];
+    VMM_ASSERT(i == SIZE_MAX || w->prep->held);
     if (i == SIZE_MAX) {
         int r = one_pass(w->prep, p->opt, w->frames, w->nframes, out);
         if (r < 0)
@@ -684,24 +713,25 @@ void vmm_sweep_mark_anomalies(struct vmm_sweep_result *res)
     }
 }
 
-int vmm_sweep_run(const struct vmm_sweep_spec *spec, const struct vmm_ref *refs, size_t n,
-                  struct vmm_sweep_result *res, char *err, size_t errlen)
+/* Whether a policy of the sweep is opt: its points need next uses. */
+static bool needs_next(const struct vmm_sweep_spec *spec)
 {
-    struct prep prep;
+    for (size_t i = 0; i < spec->npolicies; i++)
+        if (strncmp(spec->policies[i], "opt", 3) == 0 &&
+            (spec->policies[i][3] == '\0' || spec->policies[i][3] == ':'))
+            return true;
+    return false;
+}
+
+/* The sweep over prepared references (the spec checked). */
+static int sweep_go(const struct vmm_sweep_spec *spec, const struct prep *pp, uint64_t fingerprint,
+                    struct vmm_sweep_result *res, char *err, size_t errlen)
+{
+    const struct prep prep = *pp;
     struct pol *pols = NULL;
     size_t *task_pol = NULL, *task_point = NULL, ntasks = 0;
-    bool need_next = false;
-    int r;
-    memset(res, 0, sizeof *res);
-    if ((r = vmm_sweep_check(spec, err, errlen)) < 0)
-        return r;
+    int r = VMM_ENOMEM;
     size_t np = spec->npolicies, nf = spec->nframes;
-    for (size_t i = 0; i < np; i++)
-        need_next |= strncmp(spec->policies[i], "opt", 3) == 0 &&
-                     (spec->policies[i][3] == '\0' || spec->policies[i][3] == ':');
-    if ((r = prep_init(&prep, refs, n, spec->cfg->page_size, need_next, err, errlen)) < 0)
-        return r;
-    r = VMM_ENOMEM;
     if (nf) {
         if ((res->frames = malloc(nf * sizeof *res->frames)))
             memcpy(res->frames, spec->frames, nf * sizeof *res->frames);
@@ -730,7 +760,7 @@ int vmm_sweep_run(const struct vmm_sweep_spec *spec, const struct vmm_ref *refs,
     res->npolicies = np;
     res->references = prep.n;
     res->distinct = prep.distinct;
-    res->fingerprint = vmm_sweep_fingerprint(prep.refs, prep.n, spec->cfg->page_size);
+    res->fingerprint = fingerprint;
     for (size_t i = 0; i < np; i++) {
         struct pol *p = &pols[i];
         pol_parse(p, spec->policies[i]);
@@ -738,6 +768,14 @@ int vmm_sweep_run(const struct vmm_sweep_spec *spec, const struct vmm_ref *refs,
         bool opt = p->opt && !p->params[0] && opt_one_pass(spec, res->frames, nf, prep.distinct);
         p->method = lru || opt ? VMM_SWEEP_ONE_PASS : VMM_SWEEP_PER_POINT;
         res->method[i] = p->method;
+        if (p->method == VMM_SWEEP_PER_POINT && !prep.held) {
+            snprintf(err, errlen,
+                     "%s: its points are simulated, but the trace was read for "
+                     "one-pass curves only",
+                     spec->policies[i]);
+            r = VMM_EINVAL;
+            goto out;
+        }
     }
     /* One-pass curves first: each is one long task. */
     for (size_t i = 0; i < np; i++)
@@ -792,6 +830,163 @@ out:
     free(pols);
     free(task_pol);
     free(task_point);
+    return r;
+}
+
+int vmm_sweep_run(const struct vmm_sweep_spec *spec, const struct vmm_ref *refs, size_t n,
+                  struct vmm_sweep_result *res, char *err, size_t errlen)
+{
+    struct prep prep;
+    int r;
+    memset(res, 0, sizeof *res);
+    if ((r = vmm_sweep_check(spec, err, errlen)) < 0 ||
+        (r = prep_init(&prep, refs, n, spec->cfg->page_size, needs_next(spec), err, errlen)) < 0)
+        return r;
+    r = sweep_go(spec, &prep, vmm_sweep_fingerprint(prep.refs, prep.n, spec->cfg->page_size), res,
+                 err, errlen);
     prep_free(&prep);
     return r;
+}
+
+/* ---- a sweep that streams its trace ---------------------------------------------- */
+
+struct vmm_sweep_input {
+    struct prep prep;     /* the page ids (and next uses); the references if kept */
+    uint64_t fingerprint; /* the trace's */
+};
+
+/* Whether some point of the sweep may be simulated (its references kept):
+ * any policy but lru and opt, and those asked to; opt left to the library
+ * unless the frame counts alone make it one pass (opt_one_pass with any
+ * number of distinct pages). */
+static bool may_simulate(const struct vmm_sweep_spec *spec)
+{
+    const uint64_t *fr = spec->frames;
+    size_t nf = spec->nframes;
+    for (size_t i = 0; i < spec->npolicies; i++) {
+        struct pol p;
+        pol_parse(&p, spec->policies[i]);
+        if (strcmp(p.name, "lru") == 0) {
+            if (spec->lru == VMM_SWEEP_PER_POINT)
+                return true;
+        } else if (!p.opt || p.params[0] || spec->opt == VMM_SWEEP_PER_POINT) {
+            return true;
+        } else if (spec->opt == VMM_SWEEP_AUTO &&
+                   (!nf || (fr[nf - 1] > 4096 && (uint64_t)nf * 2048 < fr[nf - 1]))) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* The trace as it streams (vmm__sweep_stream's sink). */
+struct reading {
+    struct vmm_sweep_input *in;
+    struct vmm__ids ids;      /* the numbering */
+    struct fingerprint fp;    /* the fingerprint */
+    size_t cap_ids, cap_refs; /* room in in->prep.ids and .own */
+    bool keep;                /* the references are kept */
+};
+
+/* Grows *v (of size each) to hold need, doubling; 0 or VMM_ENOMEM. */
+static int grow(void **v, size_t *cap, size_t need, size_t size)
+{
+    if (need <= *cap)
+        return 0;
+    size_t nc = *cap ? *cap : 65536;
+    while (nc < need)
+        nc *= 2;
+    void *nv = realloc(*v, nc * size);
+    if (!nv)
+        return VMM_ENOMEM;
+    *v = nv;
+    *cap = nc;
+    return 0;
+}
+
+static int read_sink(void *ctx, const struct vmm_ref *refs, size_t k, char *err, size_t errlen)
+{
+    struct reading *g = ctx;
+    struct prep *p = &g->in->prep;
+    if (p->n + k > SD_MAX_REFS) {
+        snprintf(err, errlen, "a sweep holds at most %u page references", (unsigned)SD_MAX_REFS);
+        return VMM_ELIMIT;
+    }
+    void *ids = p->ids, *own = p->own;
+    int r = grow(&ids, &g->cap_ids, p->n + k, sizeof *p->ids);
+    p->ids = ids;
+    if (r == 0 && g->keep) {
+        r = grow(&own, &g->cap_refs, p->n + k, sizeof *p->own);
+        p->own = own;
+    }
+    if (r == 0)
+        r = vmm__ids_add(&g->ids, refs, k, p->ids + p->n);
+    if (r < 0) {
+        snprintf(err, errlen, "out of memory holding %zu page references", p->n);
+        return r;
+    }
+    if (g->keep)
+        memcpy(p->own + p->n, refs, k * sizeof *refs);
+    fp_add(&g->fp, refs, k);
+    p->n += k;
+    return 0;
+}
+
+void vmm_sweep_input_free(struct vmm_sweep_input *in)
+{
+    if (!in)
+        return;
+    prep_free(&in->prep);
+    free(in);
+}
+
+int vmm_sweep_read(const struct vmm_sweep_spec *spec, struct vmm_trace **traces, size_t ntraces,
+                   struct vmm_sweep_input **out, char *err, size_t errlen)
+{
+    *out = NULL;
+    int r = vmm_sweep_check(spec, err, errlen);
+    if (r < 0)
+        return r;
+    uint32_t ps = spec->cfg->page_size;
+    struct reading g = {.in = calloc(1, sizeof *g.in), .keep = may_simulate(spec)};
+    if (!g.in) {
+        snprintf(err, errlen, "out of memory");
+        return VMM_ENOMEM;
+    }
+    vmm__ids_init(&g.ids, vmm__log2(ps));
+    fp_init(&g.fp, ps);
+    r = vmm__sweep_stream(traces, ntraces, ps, spec->cfg->va_bits, read_sink, &g, err, errlen);
+    struct prep *p = &g.in->prep;
+    p->refs = p->own;
+    p->held = g.keep;
+    p->distinct = g.ids.count;
+    g.in->fingerprint = fp_final(&g.fp);
+    vmm__ids_free(&g.ids);
+    if (r == 0 && needs_next(spec) &&
+        (!(p->next = malloc((p->n ? p->n : 1) * sizeof *p->next)) ||
+         vmm__next_uses(p->ids, p->n, p->distinct, p->next) < 0)) {
+        snprintf(err, errlen, "out of memory for the sweep's %zu page references", p->n);
+        r = VMM_ENOMEM;
+    }
+    if (r < 0) {
+        vmm_sweep_input_free(g.in);
+        return r;
+    }
+    *out = g.in;
+    return 0;
+}
+
+int vmm_sweep_run_input(const struct vmm_sweep_spec *spec, const struct vmm_sweep_input *in,
+                        struct vmm_sweep_result *res, char *err, size_t errlen)
+{
+    memset(res, 0, sizeof *res);
+    int r = vmm_sweep_check(spec, err, errlen);
+    if (r < 0)
+        return r;
+    if (needs_next(spec) && !in->prep.next) {
+        snprintf(err, errlen,
+                 "opt needs next uses, but the trace was read for a sweep without opt");
+        return VMM_EINVAL;
+    }
+    return sweep_go(spec, &in->prep, in->fingerprint, res, err, errlen);
 }

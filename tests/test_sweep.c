@@ -16,6 +16,11 @@
  *    the same results and the same output.
  *  - Frame-count specifications and their errors, and vmm_sweep_load (pages
  *    split, one process per trace, the address width).
+ *  - The streamed sweep (vmm_sweep_read + vmm_sweep_run_input) gives what
+ *    vmm_sweep_load + vmm_sweep_run give, with and without the references
+ *    held, over traces whose page ids move from the direct table to the
+ *    hash mid-stream (a far page, a second process); the streamed numbering
+ *    fed in uneven batches equals the one-array numbering.
  *  - Shards: the N shards of a sweep compute disjoint sets of points that
  *    cover it, each point's count equal to the whole run's, for N from 1 to
  *    more than the tasks; the anomalies marked again over the joined curve
@@ -25,8 +30,10 @@
  *    merge refuses a missing shard, a repeated one, one of another sweep.
  */
 #include "harness.h"
+#include "stackdist.h"
 #include "vmm.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 
 #define MAXREFS 30000
@@ -677,6 +684,185 @@ TEST(sweep_load)
     CHECK(vmm_sweep_load(tr, 1, 4096, 32, &v, &n, err, sizeof err) < 0);
     CHECK_CONTAINS(err, "32-bit");
     vmm_trace_close(tr[0]);
+}
+
+/* ---- the streamed sweep ----------------------------------------------------------------- */
+
+/* The numbering in uneven batches is the order of first reference (found
+ * here by a plain search), whichever way it leaves the direct table. */
+TEST(sweep_ids_streamed_in_batches)
+{
+    static uint32_t whole[MAXREFS], parts[MAXREFS];
+    for (int kind = 0; kind < 4; kind++) {
+        size_t n = 5000;
+        trace_gen(90 + (uint64_t)kind, n, 300, kind == 1 ? 3 : 1, false);
+        if (kind == 2) /* a far page number mid-stream: direct to hash */
+            refs[2500].addr = (1ull << 30) * 4096;
+        if (kind == 3) /* a second process mid-stream */
+            for (size_t i = 3000; i < n; i += 7)
+                refs[i].pid = 2;
+        static uint64_t first[MAXREFS]; /* pid << 44 | page, by id */
+        uint32_t distinct = 0;
+        for (size_t i = 0; i < n; i++) {
+            uint64_t key = (uint64_t)refs[i].pid << 44 | refs[i].addr >> 12;
+            uint32_t id = 0;
+            while (id < distinct && first[id] != key)
+                id++;
+            if (id == distinct)
+                first[distinct++] = key;
+            whole[i] = id;
+        }
+        struct vmm__ids ids;
+        vmm__ids_init(&ids, 12);
+        uint64_t rng = 5;
+        for (size_t i = 0; i < n;) {
+            size_t k = 1 + (size_t)(splitmix64(&rng) % 700);
+            k = k < n - i ? k : n - i;
+            CHECK_EQ_I64(vmm__ids_add(&ids, refs + i, k, parts + i), 0);
+            i += k;
+        }
+        CHECK_EQ_U64(ids.count, distinct);
+        CHECK_EQ_I64(ids.direct_off, kind >= 1); /* (kind 1: pids 1..3 from the start) */
+        for (size_t i = 0; i < n; i++)
+            if (whole[i] != parts[i]) {
+                test_fail(__FILE__, __LINE__, "kind %d: reference %zu: id %u, streamed %u", kind, i,
+                          whole[i], parts[i]);
+                break;
+            }
+        vmm__ids_free(&ids);
+    }
+}
+
+/* Writes refs[0..n) as a vmt trace (pids, sizes kept) at path. */
+static void write_vmt(const char *path, size_t n)
+{
+    FILE *f = fopen(path, "wb");
+    struct vmm_trace_writer *w;
+    char err[256];
+    CHECK(f != NULL);
+    if (!f)
+        return;
+    CHECK_EQ_I64(vmm_trace_writer_open(f, VMM_FMT_VMT, VMM_TRACE_PIDS | VMM_TRACE_SIZES, 4096,
+                                       VMM_COMPRESS_NONE, &w, err, sizeof err),
+                 0);
+    CHECK_EQ_I64(vmm_trace_write(w, refs, n), 0);
+    CHECK_EQ_I64(vmm_trace_writer_finish(w), 0);
+    vmm_trace_writer_free(w);
+    fclose(f);
+}
+
+/* The sweep of spec over the traces at paths, streamed, against the same
+ * loaded with every point simulated by the engine: the same results. */
+static void check_streamed(const struct vmm_sweep_spec *spec, const char *const *paths,
+                           size_t npaths)
+{
+    struct vmm_trace *tr[4];
+    struct vmm_sweep_result a, b;
+    struct vmm_sweep_input *in;
+    struct vmm_ref *v;
+    size_t n;
+    char err[256];
+    for (int pass = 0; pass < 2; pass++) {
+        for (size_t t = 0; t < npaths; t++)
+            CHECK_EQ_I64(vmm_trace_open(paths[t], VMM_FMT_AUTO, 4096, &tr[t], err, sizeof err), 0);
+        if (pass == 0) {
+            struct vmm_sweep_spec sim = *spec;
+            sim.lru = sim.opt = VMM_SWEEP_PER_POINT;
+            CHECK_EQ_I64(vmm_sweep_load(tr, npaths, 4096, 48, &v, &n, err, sizeof err), 0);
+            CHECK_EQ_I64(vmm_sweep_run(&sim, v, n, &a, err, sizeof err), 0);
+            free(v);
+        } else {
+            CHECK_EQ_I64(vmm_sweep_read(spec, tr, npaths, &in, err, sizeof err), 0);
+            CHECK_EQ_I64(vmm_sweep_run_input(spec, in, &b, err, sizeof err), 0);
+            vmm_sweep_input_free(in);
+        }
+        for (size_t t = 0; t < npaths; t++)
+            vmm_trace_close(tr[t]);
+    }
+    if (test_stopped())
+        return;
+    CHECK_EQ_U64(b.references, a.references);
+    CHECK_EQ_U64(b.distinct, a.distinct);
+    CHECK_EQ_U64(b.fingerprint, a.fingerprint);
+    CHECK_EQ_U64(b.nframes, a.nframes);
+    CHECK_EQ_U64(b.anomalies, a.anomalies);
+    for (size_t i = 0; i < spec->npolicies * a.nframes && i < spec->npolicies * b.nframes; i++) {
+        CHECK_EQ_U64(b.faults[i], a.faults[i]);
+        CHECK_EQ_I64(b.anomaly[i], a.anomaly[i]);
+    }
+    vmm_sweep_result_free(&a);
+    vmm_sweep_result_free(&b);
+}
+
+TEST(sweep_streamed_equals_loaded)
+{
+    static const char *const lru[] = {"lru"}, *const lru_opt[] = {"lru", "opt"},
+                             *const sims[] = {"lru", "fifo", "clock", "opt"};
+    char p1[512], p2[512];
+    snprintf(p1, sizeof p1, "%s/s1.vmt", test_tmpdir());
+    snprintf(p2, sizeof p2, "%s/s2.vmt", test_tmpdir());
+    struct vmm_config c;
+    vmm_config_default(&c);
+    static uint64_t frames[64];
+    for (size_t i = 0; i < 64; i++)
+        frames[i] = i + 1;
+    for (uint64_t seed = 70; seed < 74; seed++) {
+        /* several processes, references across pages; then a far page and
+         * a second process in the middle of a one-process trace */
+        trace_gen(seed, 3000, 80, seed == 70 ? 1 : 3, true);
+        write_vmt(p1, 3000);
+        trace_gen(seed + 100, 2000, 50, 1, seed % 2 == 0);
+        refs[1000].addr = (1ull << 28) * 4096 + 8;
+        for (size_t i = 1500; i < 2000; i += 3)
+            refs[i].pid = 2;
+        write_vmt(p2, 2000);
+        const char *const one[] = {p1}, *const two[] = {p1, p2}, *const second[] = {p2};
+        struct vmm_sweep_spec spec = {.cfg = &c, .frames = frames, .nframes = 64, .jobs = 2};
+        spec.policies = lru;
+        spec.npolicies = 1;
+        check_streamed(&spec, one, 1);
+        check_streamed(&spec, second, 1);
+        spec.policies = lru_opt; /* 64 frames: opt is one pass whatever the trace */
+        spec.npolicies = 2;
+        check_streamed(&spec, two, 2);
+        spec.policies = sims;
+        spec.npolicies = 4;
+        check_streamed(&spec, two, 2);
+        spec.nframes = 0; /* the default frame counts: opt left to the library */
+        check_streamed(&spec, second, 1);
+        spec.policies = lru;
+        spec.npolicies = 1;
+        spec.lru = VMM_SWEEP_PER_POINT;
+        check_streamed(&spec, one, 1);
+    }
+}
+
+/* An input read for one-pass curves only cannot simulate points. */
+TEST(sweep_input_refuses_other_spec)
+{
+    static const char *const lru[] = {"lru"}, *const fifo[] = {"fifo"}, *const opt[] = {"opt"};
+    struct vmm_config c;
+    struct vmm_trace *tr;
+    struct vmm_sweep_input *in;
+    struct vmm_sweep_result res;
+    char err[256];
+    uint64_t frames[] = {1, 2, 3};
+    vmm_config_default(&c);
+    struct vmm_sweep_spec spec = {
+        .cfg = &c, .policies = lru, .npolicies = 1, .frames = frames, .nframes = 3, .jobs = 1};
+    CHECK_EQ_I64(vmm_trace_open_string("a", "1,2,3,1,4", 4096, &tr, err, sizeof err), 0);
+    CHECK_EQ_I64(vmm_sweep_read(&spec, &tr, 1, &in, err, sizeof err), 0);
+    vmm_trace_close(tr);
+    CHECK_EQ_I64(vmm_sweep_run_input(&spec, in, &res, err, sizeof err), 0);
+    CHECK_EQ_U64(res.faults[2], 4);
+    vmm_sweep_result_free(&res);
+    spec.policies = fifo;
+    CHECK_EQ_I64(vmm_sweep_run_input(&spec, in, &res, err, sizeof err), VMM_EINVAL);
+    CHECK_CONTAINS(err, "one-pass curves only");
+    spec.policies = opt;
+    CHECK_EQ_I64(vmm_sweep_run_input(&spec, in, &res, err, sizeof err), VMM_EINVAL);
+    CHECK_CONTAINS(err, "next uses");
+    vmm_sweep_input_free(in);
 }
 
 /* ---- the command ------------------------------------------------------------------------ */
