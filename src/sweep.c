@@ -187,7 +187,8 @@ fail:
 int vmm__sweep_stream(struct vmm_trace **traces, size_t ntraces, uint32_t page_size,
                       unsigned va_bits, vmm__page_sink sink, void *ctx, char *err, size_t errlen)
 {
-    enum { BATCH = 4096, OUT = 2 * BATCH };
+    /* (a reference of at most 65535 bytes touches at most 129 pages of 512) */
+    enum { BATCH = 4096, OUT = 2 * BATCH, MOST = 129 };
     struct vmm_ref *batch = malloc(BATCH * sizeof *batch), *out = malloc(OUT * sizeof *out);
     size_t n = 0; /* page references in out */
     int r = 0;
@@ -220,14 +221,18 @@ int vmm__sweep_stream(struct vmm_trace **traces, size_t ntraces, uint32_t page_s
                     r = VMM_ERANGE;
                     break;
                 }
+                if (n + MOST > OUT) {
+                    if ((r = sink(ctx, out, n, err, errlen)) < 0)
+                        break;
+                    n = 0;
+                }
+                if (VMM_LIKELY((x.addr & (page_size - 1)) + len <= page_size)) {
+                    out[n++] = (struct vmm_ref){x.addr, x.pid, (uint16_t)len, x.op};
+                    continue; /* (in one page: the loop below, once) */
+                }
                 while (len > 0) { /* one page reference per page touched */
                     uint64_t k = page_size - (x.addr & (page_size - 1));
                     k = k < len ? k : len;
-                    if (n == OUT) {
-                        if ((r = sink(ctx, out, n, err, errlen)) < 0)
-                            break;
-                        n = 0;
-                    }
                     out[n++] = (struct vmm_ref){x.addr, x.pid, (uint16_t)k, x.op};
                     x.addr += k;
                     len -= k;
@@ -328,8 +333,14 @@ static void fp_add(struct fingerprint *h, const struct vmm_ref *refs, size_t n)
     uint64_t count = h->count;
     for (size_t i = 0; i < n; i++) {
         uint64_t page = refs[i].addr >> shift, len = refs[i].size ? refs[i].size : 1;
-        uint64_t end = refs[i].addr > UINT64_MAX - (len - 1) ? UINT64_MAX : refs[i].addr + len - 1;
         uint64_t who = ((uint64_t)refs[i].pid << 8 | refs[i].op) * 0xc2b2ae3d27d4eb4full;
+        if (VMM_LIKELY((refs[i].addr & (h->page_size - 1)) + len <= h->page_size)) {
+            uint64_t *x = &h->lane[count++ & 3]; /* (in one page: the loop below, once) */
+            *x = (*x ^ (page * 0x9e3779b97f4a7c15ull) ^ who) * 0xff51afd7ed558ccdull;
+            *x ^= *x >> 32;
+            continue;
+        }
+        uint64_t end = refs[i].addr > UINT64_MAX - (len - 1) ? UINT64_MAX : refs[i].addr + len - 1;
         for (uint64_t last = end >> shift;; page++) { /* one a page touched, as swept */
             uint64_t *x = &h->lane[count++ & 3];
             *x = (*x ^ (page * 0x9e3779b97f4a7c15ull) ^ who) * 0xff51afd7ed558ccdull;
