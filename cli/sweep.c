@@ -378,22 +378,21 @@ static char *put_u64(char *b, uint64_t x, int w)
         "000102030405060708091011121314151617181920212223242526272829303132333435363738394041424344"
         "454647484950515253545556575859606162636465666768697071727374757677787980818283848586878889"
         "90919293949596979899";
-    char d[24];
-    int n = 24;
-    for (; x >= 100; x /= 100) {
-        n -= 2;
-        memcpy(d + n, pairs + 2 * (x % 100), 2);
-    }
-    if (x >= 10) {
-        n -= 2;
-        memcpy(d + n, pairs + 2 * x, 2);
-    } else {
-        d[--n] = (char)('0' + x);
-    }
-    for (; w > 24 - n; w--)
+    int len = 1;
+    for (uint64_t p = 10; len < 20 && x >= p; p *= 10)
+        len++;
+    for (; w > len; w--)
         *b++ = ' ';
-    memcpy(b, d + n, (size_t)(24 - n));
-    return b + 24 - n;
+    char *e = b + len;
+    for (; x >= 100; x /= 100) {
+        e -= 2;
+        memcpy(e, pairs + 2 * (x % 100), 2);
+    }
+    if (x >= 10)
+        memcpy(e - 2, pairs + 2 * x, 2);
+    else
+        e[-1] = (char)('0' + x);
+    return b + len;
 }
 
 /* faults / refs with `decimals` decimals, rounded half up, at b (scale 100
@@ -550,7 +549,9 @@ static void print_csv(const struct sweep_opts *o, const struct vmm_sweep_result 
                 fwrite(out, 1, used, stdout);
                 used = 0;
             }
-            char *b = put_u64(row + l + 1, frames[i], 0);
+            char *b = out + used;
+            memcpy(b, row, l + 1);
+            b = put_u64(b + l + 1, frames[i], 0);
             *b++ = ',';
             b = put_u64(b, f, 0);
             *b++ = ',';
@@ -560,8 +561,7 @@ static void print_csv(const struct sweep_opts *o, const struct vmm_sweep_result 
             memcpy(b, tail, tl);
             b += tl;
             *b++ = '\n';
-            memcpy(out + used, row, (size_t)(b - row));
-            used += (size_t)(b - row);
+            used = (size_t)(b - out);
         }
     }
     fwrite(out, 1, used, stdout);
