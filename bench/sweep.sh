@@ -8,7 +8,8 @@
 #           pass of stack distances; every CSV row printed, to /dev/null)
 #   one run: vmm replay --policy lru --frames 76353 (the bench's frame count) and
 #           --frames 1048576 (the curve's largest), --no-data --tlb 0 --json
-# Whole-process wall times, median of RUNS runs each (default 5). Then the
+# Whole-process wall times, median of RUNS runs each (default 5), the three
+# commands taking turns. Then the
 # curve is checked against single replays at 20 frame counts.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,17 +20,18 @@ mkdir -p build/bench bench/data
 cc -O2 -o build/bench/gen bench/gen.c -lm
 [ -f $TRACE ] || build/bench/gen zipf $TRACE 10000000 1000000 1.0 42
 
-# median wall seconds of RUNS runs of "$@" (output discarded)
+# wall microseconds of one run of "$@" (output discarded)
+wall() {
+    local s e
+    s=$(date +%s%N)
+    "$@" >/dev/null
+    e=$(date +%s%N)
+    echo $(((e - s) / 1000))
+}
+
+# the median, in seconds, of microsecond figures on stdin
 median() {
-    local t=()
-    for _ in $(seq "$RUNS"); do
-        local s e
-        s=$(date +%s%N)
-        "$@" >/dev/null
-        e=$(date +%s%N)
-        t+=("$(((e - s) / 1000))")
-    done
-    printf '%s\n' "${t[@]}" | sort -n | awk '{a[NR]=$1} END {printf "%.3f", a[int((NR+1)/2)]/1e6}'
+    sort -n | awk '{a[NR]=$1} END {printf "%.3f", a[int((NR+1)/2)]/1e6}'
 }
 
 curve=(build/vmm sweep --format u32le --policies lru --frames 1..1M --csv $TRACE)
@@ -40,9 +42,17 @@ echo "machine: $(uname -m), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 
 echo "vmm: $(build/vmm --version)"
 echo "date: $(date -u +%Y-%m-%d), runs per figure: $RUNS (median quoted)"
 echo
-tc=$(median "${curve[@]}")
-t76=$(median "${run76[@]}")
-t1m=$(median "${run1m[@]}")
+# The three commands in turn, RUNS rounds, so that a drift in the machine's
+# speed falls on all three alike.
+tcs=() t76s=() t1ms=()
+for _ in $(seq "$RUNS"); do
+    tcs+=("$(wall "${curve[@]}")")
+    t76s+=("$(wall "${run76[@]}")")
+    t1ms+=("$(wall "${run1m[@]}")")
+done
+tc=$(printf '%s\n' "${tcs[@]}" | median)
+t76=$(printf '%s\n' "${t76s[@]}" | median)
+t1m=$(printf '%s\n' "${t1ms[@]}" | median)
 mem=$( { /usr/bin/time -f '%M' "${curve[@]}" >/dev/null; } 2>&1 | tail -n 1)
 printf '%-52s %8s s\n' "lru curve, frames 1..1M (1,048,576 points)" "$tc"
 printf '%-52s %8s s\n' "one lru run, 76,353 frames" "$t76"
