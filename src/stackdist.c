@@ -221,7 +221,7 @@ int vmm__next_uses(const uint32_t *ids, size_t n, uint32_t distinct, uint32_t *n
 /* The marks: bit p of bits is set iff p is some page's latest position. */
 struct marks {
     uint64_t *bits;   /* cap bits */
-    uint32_t *owner;  /* owner[p]: the page whose reference was given position p */
+    uint32_t *rank;   /* cap / 64 words: the marks before each word (compaction's) */
     uint32_t *fen;    /* Fenwick tree (1-based) of the marks in each block */
     uint32_t nblocks; /* cap / 512 */
     uint32_t cap;     /* positions: a power of two >= 2 x distinct, >= 1024 */
@@ -285,24 +285,25 @@ static inline __attribute__((always_inline)) uint32_t marks_between(const uint64
     return r;
 }
 
-/* Renumbers the live marks 0 .. live-1 in order, moving last[] with them.
+/* Renumbers the live marks 0 .. live-1 in order, moving last[] (of nids
+ * pages) with them: a page's new position is the marks before its old one.
  * Returns the next free position (= live). */
-static uint32_t marks_compact(struct marks *m, uint32_t *last)
+static uint32_t marks_compact(struct marks *m, uint32_t *last, uint32_t nids)
 {
     uint32_t k = 0, words = m->cap >> 6;
     for (uint32_t w = 0; w < words; w++) {
-        uint64_t b = m->bits[w];
-        m->bits[w] = 0;
-        while (b) {
-            uint32_t q = (w << 6) + (uint32_t)__builtin_ctzll(b);
-            uint32_t x = m->owner[q];
-            b &= b - 1;
-            m->owner[k] = x; /* k <= q: owner[q] is read before it is overwritten */
-            last[x] = ++k;
-        }
+        m->rank[w] = k;
+        k += (uint32_t)__builtin_popcountll(m->bits[w]);
     }
-    for (uint32_t w = 0; w < k >> 6; w++)
-        m->bits[w] = ~0ull;
+    for (uint32_t x = 0; x < nids; x++) {
+        uint32_t q = last[x];
+        if (!q--)
+            continue;
+        uint64_t below = m->bits[q >> 6] & ((1ull << (q & 63)) - 1);
+        last[x] = m->rank[q >> 6] + (uint32_t)__builtin_popcountll(below) + 1;
+    }
+    for (uint32_t w = 0; w < words; w++)
+        m->bits[w] = w < k >> 6 ? ~0ull : 0;
     if (k & 63)
         m->bits[k >> 6] = (1ull << (k & 63)) - 1;
     /* The Fenwick tree in O(blocks): each block's count, then each node adds
@@ -326,11 +327,11 @@ static uint32_t marks_compact(struct marks *m, uint32_t *last)
  * stack distance - 1), or SD_NONE if x was not held. Needs cap >= 2 x the
  * pages held, so that compaction frees positions. */
 static inline __attribute__((always_inline)) uint32_t
-lru_step(struct marks *m, uint32_t *last, uint32_t *t, uint32_t *live, uint32_t x)
+lru_step(struct marks *m, uint32_t *last, uint32_t nids, uint32_t *t, uint32_t *live, uint32_t x)
 {
     uint32_t c = SD_NONE;
     if (VMM_UNLIKELY(*t == m->cap))
-        *t = marks_compact(m, last);
+        *t = marks_compact(m, last, nids);
     uint32_t p = (*t)++, l = last[x];
     if (l) {
         l--;
@@ -344,7 +345,6 @@ lru_step(struct marks *m, uint32_t *last, uint32_t *t, uint32_t *live, uint32_t 
         fen_add(m, p >> BLOCK_SHIFT, 1);
     }
     m->bits[p >> 6] |= 1ull << (p & 63);
-    m->owner[p] = x;
     last[x] = p + 1;
     return c;
 }
@@ -353,6 +353,7 @@ lru_step(struct marks *m, uint32_t *last, uint32_t *t, uint32_t *live, uint32_t 
 struct lru_pass {
     struct marks m; /* the marks */
     uint32_t *last; /* last[x]: x's latest position + 1; 0 = not referenced yet */
+    uint32_t nids;  /* pages: ids run 0 .. nids-1 */
     uint32_t t;     /* the next position to give */
     uint32_t live;  /* pages referenced so far: the marks */
     uint32_t maxd;  /* distances above this count in hist[maxd + 1] */
@@ -365,7 +366,7 @@ static inline __attribute__((always_inline)) void lru_loop(struct lru_pass *s, c
                                                            size_t n)
 {
     struct marks *m = &s->m;
-    uint32_t *last = s->last, t = s->t, live = s->live, maxd = s->maxd;
+    uint32_t *last = s->last, nids = s->nids, t = s->t, live = s->live, maxd = s->maxd;
     uint64_t *hist = s->hist;
     /* The histogram is as large as the distances are many, and they scatter:
      * each count is prefetched when its distance is known and made HIST_LAG
@@ -375,7 +376,7 @@ static inline __attribute__((always_inline)) void lru_loop(struct lru_pass *s, c
     for (size_t i = 0; i < n; i++) {
         if (i + 16 < n)
             __builtin_prefetch(&last[ids[i + 16]], 1);
-        uint32_t c = lru_step(m, last, &t, &live, ids[i]); /* SD_NONE > maxd */
+        uint32_t c = lru_step(m, last, nids, &t, &live, ids[i]); /* SD_NONE > maxd */
         uint32_t *slot = &pend[i % HIST_LAG];
         hist[*slot]++;
         *slot = c < maxd ? c + 1 : maxd + 1;
@@ -408,7 +409,7 @@ __attribute__((target("popcnt"))) static void lru_loop_popcnt(struct lru_pass *s
 int vmm__lru_distances(const uint32_t *ids, size_t n, uint32_t distinct, uint32_t maxd,
                        uint64_t *hist)
 {
-    struct lru_pass s = {.maxd = maxd, .hist = hist};
+    struct lru_pass s = {.nids = distinct, .maxd = maxd, .hist = hist};
     struct marks *m = &s.m;
     int r = VMM_ENOMEM;
     memset(hist, 0, ((size_t)maxd + 2) * sizeof *hist);
@@ -418,19 +419,18 @@ int vmm__lru_distances(const uint32_t *ids, size_t n, uint32_t distinct, uint32_
     while (m->cap < 2 * distinct)
         m->cap *= 2;
     m->nblocks = m->cap >> BLOCK_SHIFT;
-    /* (owner and last are read at random: huge pages spare the host's TLB) */
-    size_t owner_bytes = (size_t)m->cap * sizeof *m->owner;
+    /* (last is read at random: huge pages spare the host's TLB) */
     size_t last_bytes = (distinct ? distinct : 1) * sizeof *s.last;
     m->bits = calloc(m->cap >> 6, sizeof *m->bits);
-    m->owner = vmm__alloc_big(owner_bytes);
+    m->rank = malloc((size_t)(m->cap >> 6) * sizeof *m->rank);
     m->fen = calloc((size_t)m->nblocks + 1, sizeof *m->fen);
     s.last = vmm__alloc_big(last_bytes); /* zeroed */
-    if (m->bits && m->owner && m->fen && s.last) {
+    if (m->bits && m->rank && m->fen && s.last) {
         LRU_LOOP(&s, ids, n);
         r = 0;
     }
     free(m->bits);
-    vmm__free_big(m->owner, owner_bytes);
+    free(m->rank);
     free(m->fen);
     vmm__free_big(s.last, last_bytes);
     return r;
@@ -453,14 +453,14 @@ struct vmm__lru_stream {
 
 static uint32_t stream_step_plain(struct vmm__lru_stream *s, uint32_t x)
 {
-    return lru_step(&s->m, s->last, &s->t, &s->live, x);
+    return lru_step(&s->m, s->last, s->nids, &s->t, &s->live, x);
 }
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 __attribute__((target("popcnt"))) static uint32_t stream_step_popcnt(struct vmm__lru_stream *s,
                                                                      uint32_t x)
 {
-    return lru_step(&s->m, s->last, &s->t, &s->live, x);
+    return lru_step(&s->m, s->last, s->nids, &s->t, &s->live, x);
 }
 #endif
 
@@ -473,7 +473,7 @@ struct vmm__lru_stream *vmm__lru_stream_create(void)
     s->m.nblocks = s->m.cap >> BLOCK_SHIFT;
     s->nids = 1024;
     s->m.bits = calloc(s->m.cap >> 6, sizeof *s->m.bits);
-    s->m.owner = malloc((size_t)s->m.cap * sizeof *s->m.owner);
+    s->m.rank = malloc((size_t)(s->m.cap >> 6) * sizeof *s->m.rank);
     s->m.fen = calloc((size_t)s->m.nblocks + 1, sizeof *s->m.fen);
     s->last = calloc(s->nids, sizeof *s->last);
     s->step = stream_step_plain;
@@ -481,7 +481,7 @@ struct vmm__lru_stream *vmm__lru_stream_create(void)
     if (__builtin_cpu_supports("popcnt"))
         s->step = stream_step_popcnt;
 #endif
-    if (!s->m.bits || !s->m.owner || !s->m.fen || !s->last) {
+    if (!s->m.bits || !s->m.rank || !s->m.fen || !s->last) {
         vmm__lru_stream_destroy(s);
         return NULL;
     }
@@ -493,7 +493,7 @@ void vmm__lru_stream_destroy(struct vmm__lru_stream *s)
     if (!s)
         return;
     free(s->m.bits);
-    free(s->m.owner);
+    free(s->m.rank);
     free(s->m.fen);
     free(s->last);
     free(s);
@@ -524,17 +524,17 @@ static int stream_room(struct vmm__lru_stream *s, uint32_t x)
             return VMM_ENOMEM;
         m->bits = bits;
         memset(bits + (m->cap >> 6), 0, (size_t)((cap - m->cap) >> 6) * sizeof *bits);
-        uint32_t *owner = realloc(m->owner, (size_t)cap * sizeof *owner);
-        if (!owner)
+        uint32_t *rank = realloc(m->rank, (size_t)(cap >> 6) * sizeof *rank);
+        if (!rank)
             return VMM_ENOMEM;
-        m->owner = owner;
+        m->rank = rank;
         uint32_t *fen = realloc(m->fen, ((size_t)nb + 1) * sizeof *fen);
         if (!fen)
             return VMM_ENOMEM;
         m->fen = fen;
         m->cap = cap;
         m->nblocks = nb;
-        s->t = marks_compact(m, s->last);
+        s->t = marks_compact(m, s->last, s->nids);
     }
     return 0;
 }
