@@ -67,7 +67,7 @@ int vmm__opt_distances(const uint32_t *ids, const uint32_t *next, size_t n, uint
  * (shards.c samples them): the same marks as vmm__lru_distances, grown as
  * needed. A page is an id below 2^30 chosen by the caller (reuse the ids of
  * forgotten pages to keep the arrays small). Memory: 4 bytes for each id up
- * to the largest, about 10 bytes a page held.
+ * to the largest, under a byte a page held (the bitmap, 2 to 4 positions a page).
  */
 struct vmm__lru_stream;
 
