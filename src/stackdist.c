@@ -287,8 +287,10 @@ static inline __attribute__((always_inline)) uint32_t marks_between(const uint64
 
 /* Renumbers the live marks 0 .. live-1 in order, moving last[] (of nids
  * pages) with them: a page's new position is the marks before its old one.
- * Returns the next free position (= live). */
-static uint32_t marks_compact(struct marks *m, uint32_t *last, uint32_t nids)
+ * Returns the next free position (= live). (Inlined into the passes, so that
+ * the popcnt build's popcounts are instructions, not library calls.) */
+static inline __attribute__((always_inline)) uint32_t marks_compact(struct marks *m, uint32_t *last,
+                                                                    uint32_t nids)
 {
     uint32_t k = 0, words = m->cap >> 6;
     for (uint32_t w = 0; w < words; w++) {
