@@ -794,7 +794,9 @@ int cmd_sweep(int argc, char **argv)
                                   .lru = o.method,
                                   .opt = o.method,
                                   .shard = o.shard,
-                                  .nshards = o.nshards};
+                                  .nshards = o.nshards,
+                                  /* (only JSON, and so a shard's output, carries it) */
+                                  .no_fingerprint = o.out != OUT_JSON && !o.nshards};
     if (vmm_sweep_check(&spec, err, sizeof err) < 0) {
         r = cli_error(EXIT_USAGE, "%s", err);
         goto out;

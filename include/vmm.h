@@ -1146,6 +1146,8 @@ struct vmm_sweep_spec {
     enum vmm_sweep_method lru, opt; /* how lru's and opt's curves are computed [AUTO] */
     unsigned shard, nshards;        /* run only part `shard` (1 .. nshards) of nshards of
                                        the work, below; 0, 0: the whole sweep */
+    bool no_fingerprint;            /* vmm_sweep_read: leave res->fingerprint 0 (nothing
+                                       will join these results to others') */
 };
 
 /* Shards: a sweep's work is a list of tasks, numbered from 0 in an order

@@ -892,11 +892,12 @@ static bool may_simulate(const struct vmm_sweep_spec *spec)
 
 /* The trace as it streams (vmm__sweep_stream's sink). */
 struct reading {
-    struct vmm_sweep_input *in;
-    struct vmm__ids ids;      /* the numbering */
-    struct fingerprint fp;    /* the fingerprint */
-    size_t cap_ids, cap_refs; /* room in in->prep.ids and .own */
-    bool keep;                /* the references are kept */
+    struct vmm_sweep_input *in; /* what is read */
+    struct vmm__ids ids;        /* the numbering */
+    struct fingerprint fp;      /* the fingerprint */
+    size_t cap_ids, cap_refs;   /* room in in->prep.ids and .own */
+    bool keep;                  /* the references are kept */
+    bool fingerprint;           /* the fingerprint is taken */
 };
 
 /* Grows *v (of size each) to hold need, doubling; 0 or VMM_ENOMEM. */
@@ -938,7 +939,8 @@ static int read_sink(void *ctx, const struct vmm_ref *refs, size_t k, char *err,
     }
     if (g->keep)
         memcpy(p->own + p->n, refs, k * sizeof *refs);
-    fp_add(&g->fp, refs, k);
+    if (g->fingerprint)
+        fp_add(&g->fp, refs, k);
     p->n += k;
     return 0;
 }
@@ -966,12 +968,13 @@ int vmm_sweep_read(const struct vmm_sweep_spec *spec, struct vmm_trace **traces,
     }
     vmm__ids_init(&g.ids, vmm__log2(ps));
     fp_init(&g.fp, ps);
+    g.fingerprint = !spec->no_fingerprint;
     r = vmm__sweep_stream(traces, ntraces, ps, spec->cfg->va_bits, read_sink, &g, err, errlen);
     struct prep *p = &g.in->prep;
     p->refs = p->own;
     p->held = g.keep;
     p->distinct = g.ids.count;
-    g.in->fingerprint = fp_final(&g.fp);
+    g.in->fingerprint = g.fingerprint ? fp_final(&g.fp) : 0;
     vmm__ids_free(&g.ids);
     if (r == 0 && needs_next(spec) &&
         (!(p->next = malloc((p->n ? p->n : 1) * sizeof *p->next)) ||

@@ -837,7 +837,8 @@ TEST(sweep_streamed_equals_loaded)
     }
 }
 
-/* An input read for one-pass curves only cannot simulate points. */
+/* An input read for one-pass curves only cannot simulate points; its
+ * fingerprint is the trace's, or 0 when not asked for. */
 TEST(sweep_input_refuses_other_spec)
 {
     static const char *const lru[] = {"lru"}, *const fifo[] = {"fifo"}, *const opt[] = {"opt"};
@@ -855,7 +856,24 @@ TEST(sweep_input_refuses_other_spec)
     vmm_trace_close(tr);
     CHECK_EQ_I64(vmm_sweep_run_input(&spec, in, &res, err, sizeof err), 0);
     CHECK_EQ_U64(res.faults[2], 4);
+    struct vmm_ref v[5];
+    for (int i = 0; i < 5; i++)
+        v[i] = ref_of(1, "\1\2\3\1\4"[i], 0, 1);
+    CHECK_EQ_U64(res.fingerprint, vmm_sweep_fingerprint(v, 5, 4096));
     vmm_sweep_result_free(&res);
+    { /* not taken when asked not to */
+        struct vmm_sweep_input *bare;
+        spec.no_fingerprint = true;
+        CHECK_EQ_I64(vmm_trace_open_string("a", "1,2,3,1,4", 4096, &tr, err, sizeof err), 0);
+        CHECK_EQ_I64(vmm_sweep_read(&spec, &tr, 1, &bare, err, sizeof err), 0);
+        vmm_trace_close(tr);
+        CHECK_EQ_I64(vmm_sweep_run_input(&spec, bare, &res, err, sizeof err), 0);
+        CHECK_EQ_U64(res.fingerprint, 0);
+        CHECK_EQ_U64(res.faults[2], 4);
+        vmm_sweep_result_free(&res);
+        vmm_sweep_input_free(bare);
+        spec.no_fingerprint = false;
+    }
     spec.policies = fifo;
     CHECK_EQ_I64(vmm_sweep_run_input(&spec, in, &res, err, sizeof err), VMM_EINVAL);
     CHECK_CONTAINS(err, "one-pass curves only");
