@@ -423,34 +423,16 @@ static inline uint64_t next_use_of(const uint32_t *next, uint64_t base, size_t j
     return next[j] == NO_NEXT ? NEXT_USE_NEVER : base + next[j];
 }
 
-/* The loop itself, instantiated below for each combination of with_next
- * (next given) and with_prefetch (the policy has a prefetch hook), so that
- * neither is tested per reference. The hits' global counters are kept in
- * a register and added to sys->st before anything else can read them: the
- * policy's on_access, a fault, a full-path reference, the periodic work,
- * the end. */
-static inline __attribute__((always_inline)) int
-lean_loop(struct vmm_system *sys, const struct vmm_ref *refs, size_t n, const uint32_t *next,
-          uint64_t base, const bool with_next, const bool with_prefetch)
+static int replay_lean(struct vmm_system *sys, const struct vmm_ref *refs, size_t n,
+                       const uint32_t *next, uint64_t base)
 {
     pte_t *ring[RING];
     struct proc *qring[RING];
     frame_t fring[RING];
     const unsigned shift = sys->page_shift;
     const uint64_t top = sys->vpn_limit << shift, pmask = sys->cfg.page_size - 1;
-    void (*const prefetch)(void *, frame_t, unsigned) = with_prefetch ? sys->pol->prefetch : NULL;
-    const bool access = sys->pol_access;
+    void (*const prefetch)(void *, frame_t, unsigned) = sys->pol_access ? sys->pol->prefetch : NULL;
     struct proc *q = NULL; /* the process of the reference located last */
-    uint64_t hits = 0;     /* hits not yet added to sys->st */
-    if (!with_next)
-        sys->next_use = 0;
-#define FLUSH_HITS()                                                                               \
-    do {                                                                                           \
-        sys->st.references += hits;                                                                \
-        sys->st.walks += hits;                                                                     \
-        sys->st.hits += hits;                                                                      \
-        hits = 0;                                                                                  \
-    } while (0)
     for (size_t i = 0; i < n + AHEAD; i++) {
         if (i < n) {
             const struct vmm_ref *a = &refs[i];
@@ -466,7 +448,7 @@ lean_loop(struct vmm_system *sys, const struct vmm_ref *refs, size_t n, const ui
             ring[i % RING] = pte;
             qring[i % RING] = q;
         }
-        if (with_prefetch) {
+        if (prefetch) {
             size_t k = i - AHEAD / 2; /* (below 0 it wraps, above n) */
             if (k < n) {              /* (a process killed since: its tables are gone) */
                 const pte_t *pte = ring[k % RING];
@@ -486,26 +468,14 @@ lean_loop(struct vmm_system *sys, const struct vmm_ref *refs, size_t n, const ui
         const struct vmm_ref *r = &refs[j];
         pte_t *pte = ring[j % RING];
         struct proc *p = qring[j % RING];
-        if (with_next)
-            sys->next_use = next_use_of(next, base, j);
+        sys->next_use = next_use_of(next, base, j);
         if (VMM_LIKELY(pte && p->live)) {
-            if (VMM_LIKELY(usable(pte, r->op))) { /* lean_count_hit, counters held */
-                set_used(pte, r->op);
-                hits++;
-                p->st.references++;
-                if (access) { /* (opt reads the reference count) */
-                    FLUSH_HITS();
-                    sys->cur = p;
-                    sys->pol->on_access(sys->pol_state, pte_frame(*pte), r->op, sys->next_use);
-                }
-                if (sys->tick_left && --sys->tick_left == 0) {
-                    FLUSH_HITS();
-                    periodic(sys);
-                }
+            sys->last = p; /* (replay_one's cache of the current process) */
+            if (VMM_LIKELY(usable(pte, r->op))) {
+                lean_count_hit(sys, p, pte, r->op, sys->next_use);
                 continue;
             }
             /* ref_full's trap, with nothing watching */
-            FLUSH_HITS();
             sys->st.references++;
             sys->st.walks++;
             p->st.references++;
@@ -517,25 +487,11 @@ lean_loop(struct vmm_system *sys, const struct vmm_ref *refs, size_t n, const ui
                 tick(sys);
             continue;
         }
-        FLUSH_HITS();
         int e = replay_one(sys, r);
         if (e < 0)
             return e;
     }
-    FLUSH_HITS();
-#undef FLUSH_HITS
     return 0;
-}
-
-static int replay_lean(struct vmm_system *sys, const struct vmm_ref *refs, size_t n,
-                       const uint32_t *next, uint64_t base)
-{
-    bool pre = sys->pol_access && sys->pol->prefetch;
-    if (next)
-        return pre ? lean_loop(sys, refs, n, next, base, true, true)
-                   : lean_loop(sys, refs, n, next, base, true, false);
-    return pre ? lean_loop(sys, refs, n, NULL, base, false, true)
-               : lean_loop(sys, refs, n, NULL, base, false, false);
 }
 
 /* Replays refs[0..n) by the fastest path that gives the same results. */
