@@ -283,8 +283,7 @@ static void io_kill(struct vmm_system *sys, frame_t f)
 #define PRED     8 /* victims foreseen (a power of two) */
 #define PRED_PTE 3 /* the PTE prefetched: of the victim that many evictions on */
 
-static inline __attribute__((always_inline)) void prefetch_victims(struct vmm_system *sys,
-                                                                   frame_t victim)
+static void prefetch_victims(struct vmm_system *sys, frame_t victim)
 {
     const frame_t *p = sys->pred;
     unsigned h = sys->pred_head, n = sys->npred;
@@ -773,23 +772,10 @@ int vmm__fault(struct vmm_system *sys, struct proc *p, uint64_t addr, unsigned o
     return outcome;
 }
 
-/* The region holding addr: the one found last in p (a process's faults
- * mostly fall in one region), else a search, which updates the hint. */
-static inline const struct region *region_hinted(struct proc *p, uint64_t addr)
-{
-    size_t i = p->region_hint;
-    if (VMM_LIKELY(i < p->nregions && addr >= p->regions[i].start && addr < p->regions[i].end))
-        return &p->regions[i];
-    const struct region *r = vmm__region_find(p, addr);
-    if (r)
-        p->region_hint = (size_t)(r - p->regions);
-    return r;
-}
-
 int vmm__fault_lean(struct vmm_system *sys, struct proc *p, uint64_t addr, unsigned op, pte_t *pte)
 {
     const struct region *r;
-    if (VMM_UNLIKELY(*pte || sys->alloc_dirty || sys->local || !(r = region_hinted(p, addr)) ||
+    if (VMM_UNLIKELY(*pte || sys->alloc_dirty || sys->local || !(r = vmm__region_find(p, addr)) ||
                      r->obj || !(r->prot & need_prot[op])))
         return vmm__fault(sys, p, addr, op, &pte);
     /* get_frame, global replacement: a free frame, or a victim */

@@ -219,7 +219,6 @@ struct proc {
     struct region *regions;   /* sorted by start, non-overlapping */
     size_t nregions;          /* regions in use */
     size_t cap_regions;       /* regions allocated */
-    size_t region_hint;       /* regions[region_hint] held the last lean fault (a guess) */
     uint64_t pt_nodes;        /* page-table nodes allocated */
     struct pt_slab *slab;     /* chunks the nodes come from, newest first */
     struct vmm_proc_stats st; /* counters reported for this process */

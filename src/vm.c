@@ -161,21 +161,12 @@ static inline bool usable(const pte_t *pte, unsigned op)
     return pte && (*pte & need) == need;
 }
 
-/* The bits the hardware sets in a PTE it translates through: R, and M for a
- * write; no store when they are set already (most hits). */
-static inline void set_used(pte_t *pte, unsigned op)
-{
-    pte_t bits = PTE_REF | (op == VMM_WRITE ? PTE_DIRTY : 0);
-    if ((*pte & bits) != bits)
-        *pte |= bits;
-}
-
 /* Everything a hit does when nothing watches: the bits the hardware sets, the
  * counters, the policy's callback if it asked for one, the periodic tick. */
 static inline void lean_count_hit(struct vmm_system *sys, struct proc *p, pte_t *pte, unsigned op,
                                   uint64_t next_use)
 {
-    set_used(pte, op);
+    *pte |= PTE_REF | (op == VMM_WRITE ? PTE_DIRTY : 0);
     sys->st.references++;
     sys->st.walks++;
     sys->st.hits++;
