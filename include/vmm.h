@@ -1187,7 +1187,8 @@ VMM_API int vmm_sweep_check(const struct vmm_sweep_spec *spec, char *err, size_t
 
 /* Runs a sweep over refs (as vmm_sweep_load gives them, or any references
  * vmm_replay_refs takes) into *res; the results are the same for every number
- * of jobs. Memory: refs, plus 4 bytes a reference for page ids, 4 more with
+ * of jobs (vmm_sweep_read below streams the trace instead of taking it
+ * whole). Memory: refs, plus 4 bytes a reference for page ids, 4 more with
  * opt (next uses, shared by its points), plus each running simulation's own
  * system (frames and page tables) and each one-pass curve's structures.
  * Threads (pthreads) live only inside the call; the library is otherwise

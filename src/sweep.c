@@ -2,9 +2,11 @@
  * sweep.c - fault curves (`vmm sweep`): the page faults of several policies
  * at many frame counts over one trace.
  *
- * The trace is read once, whole, into memory as page references (16 bytes
- * each), numbered by dense page ids (4 bytes each) and, if opt is asked for,
- * given next uses (4 bytes each); all of it is shared read-only. Then:
+ * The trace is read once and its pages numbered as it streams: dense page
+ * ids (4 bytes a page reference) and, if opt is asked for, next uses (4
+ * bytes each); the page references themselves (16 bytes each) are kept only
+ * when a point may be simulated (vmm_sweep_read). All of it is shared
+ * read-only. Then:
  *
  *  - lru's whole curve comes from one pass of stack distances (stackdist.c);
  *  - opt's too, with Mattson's OPT stack cut at the largest frame count,
