@@ -254,6 +254,33 @@ done:
     return r;
 }
 
+/* Grows *v (of size each) to hold need, doubling; 0 or VMM_ENOMEM. */
+static int grow(void **v, size_t *cap, size_t need, size_t size)
+{
+    if (need <= *cap)
+        return 0;
+    size_t nc = *cap ? *cap : 65536;
+    while (nc < need)
+        nc *= 2;
+    void *nv = realloc(*v, nc * size);
+    if (!nv)
+        return VMM_ENOMEM;
+    *v = nv;
+    *cap = nc;
+    return 0;
+}
+
+/* Room for k more of the n page references held so far; refuses more than
+ * a sweep holds. Returns 0 or a negative code with a message. */
+static int room_for(size_t n, size_t k, char *err, size_t errlen)
+{
+    if (n + k > SD_MAX_REFS) {
+        snprintf(err, errlen, "a sweep holds at most %u page references", (unsigned)SD_MAX_REFS);
+        return VMM_ELIMIT;
+    }
+    return 0;
+}
+
 /* The references loaded so far (vmm_sweep_load's sink). */
 struct loaded {
     struct vmm_ref *v; /* page references */
@@ -263,23 +290,13 @@ struct loaded {
 static int load_sink(void *ctx, const struct vmm_ref *refs, size_t k, char *err, size_t errlen)
 {
     struct loaded *l = ctx;
-    if (l->n + k > l->cap) {
-        size_t nc = l->cap ? l->cap : 65536;
-        while (nc < l->n + k)
-            nc *= 2;
-        if (l->n + k > SD_MAX_REFS) {
-            snprintf(err, errlen, "a sweep holds at most %u page references",
-                     (unsigned)SD_MAX_REFS);
-            return VMM_ELIMIT;
-        }
-        struct vmm_ref *nv = realloc(l->v, nc * sizeof *nv);
-        if (!nv) {
-            snprintf(err, errlen, "out of memory holding %zu page references", l->n);
-            return VMM_ENOMEM;
-        }
-        l->v = nv;
-        l->cap = nc;
-    }
+    void *v = l->v;
+    int r = room_for(l->n, k, err, errlen);
+    if (r == 0 && (r = grow(&v, &l->cap, l->n + k, sizeof *l->v)) < 0)
+        snprintf(err, errlen, "out of memory holding %zu page references", l->n);
+    l->v = v;
+    if (r < 0)
+        return r;
     memcpy(l->v + l->n, refs, k * sizeof *refs);
     l->n += k;
     return 0;
@@ -902,32 +919,15 @@ struct reading {
     bool fingerprint;           /* the fingerprint is taken */
 };
 
-/* Grows *v (of size each) to hold need, doubling; 0 or VMM_ENOMEM. */
-static int grow(void **v, size_t *cap, size_t need, size_t size)
-{
-    if (need <= *cap)
-        return 0;
-    size_t nc = *cap ? *cap : 65536;
-    while (nc < need)
-        nc *= 2;
-    void *nv = realloc(*v, nc * size);
-    if (!nv)
-        return VMM_ENOMEM;
-    *v = nv;
-    *cap = nc;
-    return 0;
-}
-
 static int read_sink(void *ctx, const struct vmm_ref *refs, size_t k, char *err, size_t errlen)
 {
     struct reading *g = ctx;
     struct prep *p = &g->in->prep;
-    if (p->n + k > SD_MAX_REFS) {
-        snprintf(err, errlen, "a sweep holds at most %u page references", (unsigned)SD_MAX_REFS);
-        return VMM_ELIMIT;
-    }
     void *ids = p->ids, *own = p->own;
-    int r = grow(&ids, &g->cap_ids, p->n + k, sizeof *p->ids);
+    int r = room_for(p->n, k, err, errlen);
+    if (r < 0)
+        return r;
+    r = grow(&ids, &g->cap_ids, p->n + k, sizeof *p->ids);
     p->ids = ids;
     if (r == 0 && g->keep) {
         r = grow(&own, &g->cap_refs, p->n + k, sizeof *p->own);
