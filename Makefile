@@ -5,11 +5,12 @@
 #   make SANITIZE=address,undefined test    the same under the sanitizers
 #   make format / make format-check         clang-format, with .clang-format
 #   make install PREFIX=/usr/local DESTDIR= binary, libraries, header, pkg-config
-#   make bench          the replay benchmark (bench/README.md)
+#   make bench          the replay benchmark against a hand-written peer (bench/run.sh)
 #   make bench-vmt      .vmt decoding speed (bench/vmt_speed.c)
 #   make bench-sweep    a whole LRU fault curve against one LRU run (bench/sweep.sh)
 #   make bench-memory   a 100 M-reference replay's memory against a 1 M one (bench/memory.sh)
 #   make bench-shards   SHARDS' approximate LRU curves against the exact one (bench/shards.sh)
+#   make bench-floor    fifo and clock in vmm against the same policies alone (bench/floor.sh)
 # Only a C11 compiler, make and libc are required; zlib and liblzma are used
 # when their headers are found (gzip/xz traces), and said so in `vmm --version`.
 
@@ -70,7 +71,7 @@ CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
 TEST_OBJ := $(TEST_SRC:%.c=$(BUILD)/obj/%.o) $(FUZZ_SRC:%.c=$(BUILD)/obj/%.o)
 
 .PHONY: all test run format format-check install uninstall clean bench bench-vmt bench-sweep bench-memory \
-        bench-shards fuzz
+        bench-shards bench-floor fuzz
 all: $(BUILD)/vmm $(BUILD)/libvmm.a $(BUILD)/libvmm.so
 
 $(BUILD)/obj/%.o: %.c
@@ -134,6 +135,9 @@ bench-memory: $(BUILD)/vmm
 
 bench-shards: $(BUILD)/vmm
 	bench/shards.sh
+
+bench-floor: $(BUILD)/vmm
+	bench/floor.sh
 
 FORMAT_FILES = $(sort $(wildcard include/*.h src/*.[ch] src/*/*.[ch] cli/*.[ch] tests/*.[ch] \
                  fuzz/*.[ch] bench/*.[ch]))
