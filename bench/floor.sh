@@ -21,19 +21,7 @@ cc -O2 -o build/bench/gen bench/gen.c -lm
 cc -O2 -o build/bench/floor bench/floor.c
 [ -f $TRACE ] || build/bench/gen zipf $TRACE 10000000 1000000 1.0 42
 
-# wall microseconds of one run of "$@" (output discarded)
-wall() {
-    local s e
-    s=$(date +%s%N)
-    "$@" >/dev/null
-    e=$(date +%s%N)
-    echo $(((e - s) / 1000))
-}
-
-# the median, in seconds, of microsecond figures on stdin
-median() {
-    sort -n | awk '{a[NR]=$1} END {printf "%.4f", a[int((NR+1)/2)]/1e6}'
-}
+. bench/timing.sh
 
 names=("floor fifo" "floor clock" "floor clock-mirror" "vmm fifo" "vmm clock")
 cmds=("build/bench/floor fifo $FRAMES $TRACE"

@@ -19,14 +19,7 @@ fi
 read -ra a <<<"$2"
 read -ra b <<<"$3"
 
-# wall microseconds of one run of "$@" (output discarded)
-wall() {
-    local s e
-    s=$(date +%s%N)
-    "$@" >/dev/null
-    e=$(date +%s%N)
-    echo $(((e - s) / 1000))
-}
+. "$(dirname "$0")/timing.sh"
 
 wall "${a[@]}" >/dev/null
 wall "${b[@]}" >/dev/null
@@ -38,17 +31,11 @@ for _ in $(seq "$1"); do
     r+=("$(awk "BEGIN { printf \"%.4f\", $x / $y }")")
 done
 
-# the median of the figures given, scaled by $1
-median() {
-    local scale=$1
-    shift
-    printf '%s\n' "$@" | sort -g | awk -v s="$scale" '{a[NR]=$1} END {printf "%.4f", a[int((NR+1)/2)]/s}'
-}
 echo "pairs: $1, machine: $(uname -m), $(nproc) cores"
 echo "A: $2"
 echo "B: $3"
-echo "A median wall s: $(median 1e6 "${ta[@]}")"
-echo "B median wall s: $(median 1e6 "${tb[@]}")"
+echo "A median wall s: $(printf '%s\n' "${ta[@]}" | median)"
+echo "B median wall s: $(printf '%s\n' "${tb[@]}" | median)"
 lo=$(printf '%s\n' "${r[@]}" | sort -g | head -n 1)
 hi=$(printf '%s\n' "${r[@]}" | sort -g | tail -n 1)
-echo "A/B median of the pairs' ratios: $(median 1 "${r[@]}") (range $lo .. $hi)"
+echo "A/B median of the pairs' ratios: $(printf '%s\n' "${r[@]}" | median 1) (range $lo .. $hi)"

@@ -18,17 +18,11 @@ cc -O2 -o build/bench/peer_lru bench/peer_lru.c
 [ -f bench/data/zipf-10m.u32le ] || build/bench/gen zipf bench/data/zipf-10m.u32le 10000000 1000000 1.0 42
 [ -f bench/data/loop-10m.u32le ] || build/bench/gen loop bench/data/loop-10m.u32le 10000000 100000
 
+. bench/timing.sh
+
 # median wall seconds of RUNS runs of "$@" (output discarded)
-median() {
-    local t=()
-    for _ in $(seq "$RUNS"); do
-        local s e
-        s=$(date +%s%N)
-        "$@" >/dev/null
-        e=$(date +%s%N)
-        t+=("$(( (e - s) / 1000 ))")
-    done
-    printf '%s\n' "${t[@]}" | sort -n | awk '{a[NR]=$1} END {printf "%.6f", a[int((NR+1)/2)]/1e6}'
+runs() {
+    for _ in $(seq "$RUNS"); do wall "$@"; done | median
 }
 
 echo "machine: $(uname -m), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) cores"
@@ -38,13 +32,13 @@ echo
 printf '%-6s %-7s %10s %10s %14s %10s\n' trace policy refs faults "refs/s" "peer ratio"
 for trace in zipf loop; do
     f=bench/data/$trace-10m.u32le
-    peer=$(median build/bench/peer_lru $FRAMES "$f")
+    peer=$(runs build/bench/peer_lru $FRAMES "$f")
     read -r prefs pfaults < <(build/bench/peer_lru $FRAMES "$f")
     printf '%-6s %-7s %10s %10s %14.0f %10s\n' "$trace" peer-lru "$prefs" "$pfaults" \
         "$(awk "BEGIN { print $prefs / $peer }")" "1.00"
     for pol in fifo lru clock opt; do
         cmd=(build/vmm replay --no-data --tlb 0 --format u32le --frames $FRAMES --policy $pol --json "$f")
-        t=$(median "${cmd[@]}")
+        t=$(runs "${cmd[@]}")
         json=$("${cmd[@]}")
         refs=$(echo "$json" | sed -n 's/.*"references": \([0-9]*\).*/\1/p' | head -n 1)
         faults=$(echo "$json" | sed -n 's/.*"page_faults": \([0-9]*\).*/\1/p' | head -n 1)

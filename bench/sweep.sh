@@ -20,19 +20,7 @@ mkdir -p build/bench bench/data
 cc -O2 -o build/bench/gen bench/gen.c -lm
 [ -f $TRACE ] || build/bench/gen zipf $TRACE 10000000 1000000 1.0 42
 
-# wall microseconds of one run of "$@" (output discarded)
-wall() {
-    local s e
-    s=$(date +%s%N)
-    "$@" >/dev/null
-    e=$(date +%s%N)
-    echo $(((e - s) / 1000))
-}
-
-# the median, in seconds, of microsecond figures on stdin
-median() {
-    sort -n | awk '{a[NR]=$1} END {printf "%.3f", a[int((NR+1)/2)]/1e6}'
-}
+. bench/timing.sh
 
 curve=(build/vmm sweep --format u32le --policies lru --frames 1..1M --csv $TRACE)
 run76=(build/vmm replay --no-data --tlb 0 --format u32le --policy lru --frames 76353 --json $TRACE)
