@@ -15,11 +15,12 @@ cd "$(dirname "$0")/.."
 RUNS=${1:-5}
 FRAMES=76353
 TRACE=bench/data/zipf-10m.u32le
+REFS=10000000 # in TRACE
 make -s build/vmm
 mkdir -p build/bench bench/data
 cc -O2 -o build/bench/gen bench/gen.c -lm
 cc -O2 -o build/bench/floor bench/floor.c
-[ -f $TRACE ] || build/bench/gen zipf $TRACE 10000000 1000000 1.0 42
+[ -f $TRACE ] || build/bench/gen zipf $TRACE $REFS 1000000 1.0 42
 
 . bench/timing.sh
 
@@ -65,7 +66,7 @@ for i in 0 1 2 3 4; do m+=("$(median <"$tmp/$i")"); done
 printf '%-20s %10s %10s %10s\n' command faults "wall s" "M refs/s"
 for i in 0 1 2 3 4; do
     printf '%-20s %10s %10s %10.1f\n' "${names[$i]}" "${f[$i]}" "${m[$i]}" \
-        "$(awk "BEGIN { print 10 / ${m[$i]} }")"
+        "$(awk "BEGIN { print $REFS / 1e6 / ${m[$i]} }")"
 done
 echo
 ratio() { awk "BEGIN { printf \"%.2f\", $1 / $2 }"; }
