@@ -54,10 +54,11 @@ static void ignore(void *ctx, const struct vmm_event *ev)
     (void)ev;
 }
 
-/* Replays v on a fresh system; watched: with an observer (of references,
- * which it ignores). */
+/* Replays v on a fresh system in calls of batch references (as vmm_replay
+ * reads a file); watched: with an observer (of references, which it
+ * ignores). */
 static struct vmm_system *replay(const struct vmm_config *cfg, const struct vmm_ref *v, size_t n,
-                                 bool watched)
+                                 size_t batch, bool watched)
 {
     struct vmm_system *sys = NULL;
     char err[256];
@@ -71,9 +72,8 @@ static struct vmm_system *replay(const struct vmm_config *cfg, const struct vmm_
         vmm_system_destroy(sys);
         return NULL;
     }
-    /* in batches, as vmm_replay reads a file */
-    for (size_t i = 0; i < n; i += 1000) {
-        int r = vmm_replay_refs(sys, v + i, n - i < 1000 ? n - i : 1000);
+    for (size_t i = 0; i < n; i += batch) {
+        int r = vmm_replay_refs(sys, v + i, n - i < batch ? n - i : batch);
         if (r < 0) {
             test_fail(__FILE__, __LINE__, "replay: %s", vmm_system_error(sys));
             vmm_system_destroy(sys);
@@ -118,7 +118,7 @@ static struct vmm_config study_config(const char *policy, uint64_t frames)
 static void compare_paths(const struct vmm_config *cfg, const struct vmm_ref *v, size_t n,
                           const char *what)
 {
-    struct vmm_system *a = replay(cfg, v, n, false), *b = replay(cfg, v, n, true);
+    struct vmm_system *a = replay(cfg, v, n, 1000, false), *b = replay(cfg, v, n, 1000, true);
     if (a && b)
         same_results(a, b, what);
     vmm_system_destroy(a);
@@ -174,7 +174,7 @@ TEST(lean_trace_reaches_the_killer)
     make_trace(v, N, 2, 60);
     struct vmm_config cfg = study_config("lru", 7);
     cfg.swap_bytes = 40 * 4096;
-    struct vmm_system *a = replay(&cfg, v, N, false);
+    struct vmm_system *a = replay(&cfg, v, N, 1000, false);
     free(v);
     CHECK(a != NULL);
     struct vmm_stats st;
@@ -182,4 +182,103 @@ TEST(lean_trace_reaches_the_killer)
     vmm_system_destroy(a);
     CHECK(st.oom_kills > 0);
     CHECK(st.writebacks > 0);
+}
+
+/* ---- a trace file of one process's one-byte references --------------------------------- */
+
+/* Writes v (pid 1, one byte each, reads and writes) as an "addr R|W" trace. */
+static bool write_addr_trace(const char *path, const struct vmm_ref *v, size_t n)
+{
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        fprintf(f, "%" PRIx64 " %c\n", v[i].addr, v[i].op == VMM_WRITE ? 'W' : 'R');
+    return fclose(f) == 0;
+}
+
+/* make_trace, as such a file holds it: one process, one byte, no fetches. */
+static void make_plain_trace(struct vmm_ref *v, size_t n, uint64_t seed, unsigned writes_pct,
+                             uint32_t pid)
+{
+    make_trace(v, n, seed, writes_pct);
+    for (size_t i = 0; i < n; i++) {
+        v[i].pid = pid;
+        v[i].size = 1;
+        if (v[i].op == VMM_EXEC)
+            v[i].op = VMM_READ;
+    }
+}
+
+/* Replays the files on a fresh system, as `vmm replay` does. */
+static struct vmm_system *replay_files(const struct vmm_config *cfg, const char *const *paths,
+                                       size_t npaths)
+{
+    struct vmm_system *sys = NULL;
+    struct vmm_trace *tr[2] = {NULL, NULL};
+    char err[256];
+    if (vmm_system_create(cfg, &sys, err, sizeof err) < 0) {
+        test_fail(__FILE__, __LINE__, "create: %s", err);
+        return NULL;
+    }
+    int r = 0;
+    for (size_t t = 0; r == 0 && t < npaths; t++)
+        if ((r = vmm_trace_open(paths[t], VMM_FMT_ADDR, cfg->page_size, &tr[t], err, sizeof err)) <
+            0)
+            test_fail(__FILE__, __LINE__, "open %s: %s", paths[t], err);
+    if (r == 0 && (r = vmm_replay(sys, tr, npaths)) < 0)
+        test_fail(__FILE__, __LINE__, "replay: %s", vmm_system_error(sys));
+    for (size_t t = 0; t < npaths; t++)
+        vmm_trace_close(tr[t]);
+    if (r < 0) {
+        vmm_system_destroy(sys);
+        return NULL;
+    }
+    return sys;
+}
+
+/* A trace without pids or sizes takes the shortest path of all (one
+ * process, checked once a batch, hits counted in a register): it gives the
+ * full path's results, through ticks (nru, aging, the flusher's countdown),
+ * dirty victims and the killer ending the process midway, and with two
+ * files replayed as two processes. */
+TEST(lean_plain_trace_equals_full)
+{
+    enum { N = 9000 };
+    struct vmm_ref *v = malloc(2 * N * sizeof *v);
+    CHECK(v != NULL);
+    char p1[512], p2[512];
+    snprintf(p1, sizeof p1, "%s/one.trace", test_tmpdir());
+    snprintf(p2, sizeof p2, "%s/two.trace", test_tmpdir());
+    const char *const paths[] = {p1, p2};
+    static const uint64_t frames[] = {1, 7, 32, 150};
+    for (size_t k = 0; vmm_policy_at(k) && !test_stopped(); k++) {
+        const char *pol = vmm_policy_at(k)->name;
+        for (unsigned t = 0; t < 4 && !test_stopped(); t++) {
+            size_t nfiles = t == 3 ? 2 : 1;
+            make_plain_trace(v, N, 500 * k + t, t == 0 ? 0 : t == 1 ? 20 : 60, 1);
+            make_plain_trace(v + N, N, 500 * k + t + 99, 30, 2);
+            CHECK(write_addr_trace(p1, v, N));
+            CHECK(write_addr_trace(p2, v + N, N));
+            for (size_t fi = 0; fi < sizeof frames / sizeof *frames && !test_stopped(); fi++) {
+                struct vmm_config cfg = study_config(pol, frames[fi]);
+                cfg.seed = 3 + t;
+                if (t == 1)
+                    cfg.flush_interval = 97;
+                if (t == 2) /* a small backing store: the out-of-memory killer runs */
+                    cfg.swap_bytes = 40 * 4096;
+                struct vmm_system *a = replay_files(&cfg, paths, nfiles);
+                /* (in one call: opt looks ahead over the whole file) */
+                struct vmm_system *b = replay(&cfg, v, nfiles * N, nfiles * N, true);
+                char what[96];
+                snprintf(what, sizeof what, "%s, trace file %u, %" PRIu64 " frames", pol, t,
+                         frames[fi]);
+                if (a && b)
+                    same_results(a, b, what);
+                vmm_system_destroy(a);
+                vmm_system_destroy(b);
+            }
+        }
+    }
+    free(v);
 }
