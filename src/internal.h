@@ -216,6 +216,8 @@ struct proc {
     struct pt_node *root;     /* top of the page table; NULL = empty */
     vpn_t leaf_tag;           /* vpn >> 9 of leaf_cache, or VPN_TAG_NONE */
     pte_t *leaf_cache;        /* the leaf last walked (a software shortcut) */
+    pte_t **ldir;             /* ldir[vpn >> 9]: that leaf, NULL if not noted yet */
+    size_t nldir;             /* entries in ldir (pagetable.c: the leaf directory) */
     struct region *regions;   /* sorted by start, non-overlapping */
     size_t nregions;          /* regions in use */
     size_t cap_regions;       /* regions allocated */
@@ -467,12 +469,16 @@ void vmm__pt_foreach_range(const struct vmm_system *sys, struct proc *p, vpn_t l
 /* Frees every node (the PTEs must already be cleared of frames and slots). */
 void vmm__pt_free(const struct vmm_system *sys, struct proc *p);
 
-/* The PTE of vpn or NULL, through the last-leaf shortcut, else a walk from
- * the root (inline: this is every reference's path). A node is an array of
- * 512 words: child pointers above the leaves, PTEs in them. */
+/* The PTE of vpn or NULL, through the leaf directory or the last-leaf
+ * shortcut, else a walk from the root (inline: this is every reference's
+ * path). A node is an array of 512 words: child pointers above the leaves,
+ * PTEs in them. */
 static inline pte_t *pt_find(const struct vmm_system *sys, struct proc *p, vpn_t vpn)
 {
-    if (VMM_LIKELY((vpn >> 9) == p->leaf_tag))
+    const vpn_t l = vpn >> 9;
+    if (VMM_LIKELY(l < p->nldir && p->ldir[l]))
+        return p->ldir[l] + (vpn & 511);
+    if (l == p->leaf_tag)
         return p->leaf_cache + (vpn & 511);
     const uint64_t *n = (const uint64_t *)p->root;
     if (VMM_LIKELY(sys->top_shift == 27)) { /* four levels, the common shape: unrolled */
@@ -486,7 +492,9 @@ static inline pte_t *pt_find(const struct vmm_system *sys, struct proc *p, vpn_t
         if (!n)
             return NULL;
     }
-    p->leaf_tag = vpn >> 9;
+    if (l < p->nldir)
+        p->ldir[l] = (pte_t *)n;
+    p->leaf_tag = l;
     p->leaf_cache = (pte_t *)n;
     return p->leaf_cache + (vpn & 511);
 }

@@ -18,14 +18,31 @@
  * (2 MiB, backed by a transparent huge page where the host allows). A replay
  * touching a million pages then walks a few huge pages instead of thousands
  * of scattered 4 KiB allocations, which keeps the host's TLB out of the way.
+ *
+ * The leaf directory is a shortcut past the upper levels, as the paging-
+ * structure caches of an x86 MMU are: ldir[vpn >> 9] points at the leaf of
+ * pages vpn & ~511 .. vpn | 511, for the low leaf numbers a process uses.
+ * pt_find (internal.h) reads it before walking, and a lookup becomes one
+ * load instead of four. Since leaves live as long as their process, an entry
+ * never goes stale. It grows by doubling to cover the leaves made, and only
+ * while it stays small beside the tree (LDIR_PER_NODE entries a node): a
+ * page far up the address space is walked to instead.
+ *
+ *   ldir: [0] [1] [2] ... [nldir-1]      leaf number = vpn >> 9
+ *          |   |   NULL (none yet, or not noted)
+ *          v   v
+ *        leaf leaf                       PTE = leaf[vpn & 511]
  */
 #include "internal.h"
 
 #include <stdlib.h>
+#include <string.h>
 
-#define PT_FANOUT 512
-#define SLAB_MIN  16  /* nodes in a process's first chunk */
-#define SLAB_MAX  512 /* nodes in its largest chunks (2 MiB) */
+#define PT_FANOUT     512
+#define SLAB_MIN      16  /* nodes in a process's first chunk */
+#define SLAB_MAX      512 /* nodes in its largest chunks (2 MiB) */
+#define LDIR_MIN      64  /* entries of a leaf directory when first made */
+#define LDIR_PER_NODE 128 /* its bound: this many entries a node (and LDIR_MIN nodes) */
 
 struct pt_node {
     uint64_t e[PT_FANOUT]; /* interior: child pointer (0 = none); leaf: pte_t */
@@ -61,6 +78,26 @@ static struct pt_node *node_alloc(struct proc *p)
     return &s->nodes[s->used++];
 }
 
+/* Notes leaf l (vpn >> 9) in p's leaf directory, growing it if that keeps
+ * it within its bound. A directory that cannot grow only loses a shortcut. */
+static void ldir_note(struct proc *p, vpn_t l, pte_t *leaf)
+{
+    if (l >= p->nldir) {
+        size_t n = p->nldir ? p->nldir : LDIR_MIN;
+        while (n <= l && n <= (SIZE_MAX / sizeof *p->ldir) / 2)
+            n *= 2;
+        if (n <= l || n > LDIR_PER_NODE * (p->pt_nodes + LDIR_MIN))
+            return;
+        pte_t **d = realloc(p->ldir, n * sizeof *d);
+        if (!d)
+            return;
+        memset(d + p->nldir, 0, (n - p->nldir) * sizeof *d);
+        p->ldir = d;
+        p->nldir = n;
+    }
+    p->ldir[l] = leaf;
+}
+
 static unsigned shift_of(const struct vmm_system *sys, unsigned level)
 {
     return 9 * (sys->levels - 1 - level);
@@ -81,6 +118,7 @@ pte_t *vmm__pt_ensure(const struct vmm_system *sys, struct proc *p, vpn_t vpn)
         }
         n = (struct pt_node *)(uintptr_t)*slot;
     }
+    ldir_note(p, vpn >> 9, n->e);
     p->leaf_tag = vpn >> 9;
     p->leaf_cache = n->e;
     return &n->e[vpn & (PT_FANOUT - 1)];
@@ -130,4 +168,7 @@ void vmm__pt_free(const struct vmm_system *sys, struct proc *p)
     p->pt_nodes = 0;
     p->leaf_tag = VPN_TAG_NONE;
     p->leaf_cache = NULL;
+    free(p->ldir);
+    p->ldir = NULL;
+    p->nldir = 0;
 }

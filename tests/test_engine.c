@@ -451,6 +451,53 @@ TEST(engine_page_table_is_sparse_and_multilevel)
     }
 }
 
+/* Every lookup goes through the leaf directory first (src/pagetable.c). One
+ * page in each of 600 leaves, all at the same offset, so that a lookup in
+ * the wrong leaf lands on another page's entry; visited out of order, so
+ * the directory grows (and moves) while in use; leaf 9000, made before the
+ * directory may reach it and noted by a later walk once it does (leaf 9001
+ * makes it grow); and pages far up that it leaves to the walk. Through
+ * eviction and swap, each read returns its own page's value. */
+TEST(engine_leaf_directory_finds_the_right_leaf)
+{
+    struct vmm_config c;
+    vmm_config_default(&c);
+    c.frames = 12;
+    c.check = true;
+    struct vmm_system *sys = mk(&c);
+    if (!sys)
+        return;
+    enum { LEAVES = 600, FAR = 8, N = LEAVES + FAR + 2 };
+    uint64_t page[N];
+    page[0] = 9000 * 512 + 5;
+    for (int i = 0; i < LEAVES; i++)
+        page[1 + i] = (uint64_t)(i * 263 % LEAVES) * 512 + 5;
+    page[1 + LEAVES] = 9001 * 512 + 5;
+    for (int i = 0; i < FAR; i++) /* near the top of the 48-bit space, and at 2 TiB */
+        page[2 + LEAVES + i] = ((i & 1 ? 1ull << 36 : 1ull << 29) - 512 * (uint64_t)(i + 1)) + 5;
+    for (int pass = 0; pass < 2; pass++) {
+        for (int i = 0; i < N; i++) {
+            uint64_t v = page[i] * 3 + 1, got = 0;
+            int r = pass ? vmm_access(sys, 1, page[i] << 12, VMM_READ, &got, 8)
+                         : vmm_access(sys, 1, page[i] << 12, VMM_WRITE, &v, 8);
+            if (r < 0 || r >= VMM_KILLED) {
+                test_fail(__FILE__, __LINE__, "page 0x%" PRIx64 ": %d %s", page[i], r,
+                          vmm_system_error(sys));
+                break;
+            }
+            if (pass && got != v) {
+                test_fail(__FILE__, __LINE__,
+                          "page 0x%" PRIx64 " reads %" PRIu64 ", wrote %" PRIu64, page[i], got, v);
+                break;
+            }
+        }
+    }
+    struct vmm_stats st;
+    vmm_stats_get(sys, &st);
+    CHECK(st.major_faults > 0); /* the reads came back from swap */
+    vmm_system_destroy(sys);
+}
+
 TEST(engine_zero_fill_never_shows_old_bytes)
 {
     /* One frame, reused by every page: after a dirty page, after a clean
