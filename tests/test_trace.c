@@ -523,6 +523,28 @@ TEST(trace_binary_formats)
     }
 }
 
+/* u32le decodes four records at a time where it can (src/trace/binary.c):
+ * page numbers with the top bit set (widened, not sign-extended), another
+ * page size, and reads of 7 records, so that runs end between fours. */
+TEST(trace_u32le_every_record_whole)
+{
+    enum { N = 1003 };
+    static uint8_t b[N * 4];
+    static struct vmm_ref r[N];
+    for (int i = 0; i < N; i++)
+        le32(b + 4 * i, i % 5 == 0 ? 0xffffffffu - (uint32_t)i : (uint32_t)i * 2654435761u);
+    struct vmm_trace *tr;
+    char msg[512];
+    CHECK_EQ_I64(
+        vmm_trace_open(put("w.u32le", b, sizeof b), VMM_FMT_U32LE, 8192, &tr, msg, sizeof msg), 0);
+    CHECK_EQ_I64(read_all(tr, r, N, 7), N);
+    vmm_trace_close(tr);
+    for (int i = 0; i < N && !test_stopped(); i++) {
+        uint32_t v = i % 5 == 0 ? 0xffffffffu - (uint32_t)i : (uint32_t)i * 2654435761u;
+        CHECK_REF(r[i], (uint64_t)v << 13, 1, 1, VMM_READ);
+    }
+}
+
 TEST(trace_binary_truncated)
 {
     uint8_t b[10];

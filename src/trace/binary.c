@@ -11,7 +11,11 @@
  */
 #include "trace/trace.h"
 
+#include <stddef.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 static inline void page_ref(struct vmm_ref *r, uint64_t addr)
 {
@@ -27,11 +31,40 @@ static void decode_u32be(struct vmm_ref *r, const uint8_t *p, size_t k, unsigned
         page_ref(&r[i], (uint64_t)load_be32(p + 4 * i) << shift);
 }
 
+#if defined(__SSE2__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+/* Four records at a time: the four page numbers widened and shifted in two
+ * registers, each record stored whole (its address beside the constant
+ * pid, size and op). Half the instructions of the loop below, on the
+ * fastest format's every reference. */
+_Static_assert(sizeof(struct vmm_ref) == 16 && offsetof(struct vmm_ref, pid) == 8 &&
+                   offsetof(struct vmm_ref, size) == 12 && offsetof(struct vmm_ref, op) == 14,
+               "a record is an address, then pid, size and op in the next 8 bytes");
+
+static void decode_u32le(struct vmm_ref *r, const uint8_t *p, size_t k, unsigned shift)
+{
+    const uint64_t tail = 1ull | 1ull << 32 | (uint64_t)VMM_READ << 48; /* pid 1, size 1, read */
+    const __m128i t = _mm_set1_epi64x((long long)tail), zero = _mm_setzero_si128(),
+                  sh = _mm_cvtsi32_si128((int)shift);
+    size_t i = 0;
+    for (; i + 4 <= k; i += 4) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + 4 * i));
+        __m128i lo = _mm_sll_epi64(_mm_unpacklo_epi32(v, zero), sh);
+        __m128i hi = _mm_sll_epi64(_mm_unpackhi_epi32(v, zero), sh);
+        _mm_storeu_si128((__m128i *)(void *)&r[i], _mm_unpacklo_epi64(lo, t));
+        _mm_storeu_si128((__m128i *)(void *)&r[i + 1], _mm_unpackhi_epi64(lo, t));
+        _mm_storeu_si128((__m128i *)(void *)&r[i + 2], _mm_unpacklo_epi64(hi, t));
+        _mm_storeu_si128((__m128i *)(void *)&r[i + 3], _mm_unpackhi_epi64(hi, t));
+    }
+    for (; i < k; i++)
+        page_ref(&r[i], (uint64_t)load_le32(p + 4 * i) << shift);
+}
+#else
 static void decode_u32le(struct vmm_ref *r, const uint8_t *p, size_t k, unsigned shift)
 {
     for (size_t i = 0; i < k; i++)
         page_ref(&r[i], (uint64_t)load_le32(p + 4 * i) << shift);
 }
+#endif
 
 /* Decodes up to k u64le records. A page number whose address would not fit
  * the address width stops it: returns how many were decoded before it. */
