@@ -161,21 +161,44 @@ static inline bool usable(const pte_t *pte, unsigned op)
     return pte && (*pte & need) == need;
 }
 
+/* Hits' counters: hits references by p, each a walk that found its page
+ * (replay_plain adds a batch's at once). */
+static inline void add_hits(struct vmm_system *sys, struct proc *p, uint64_t hits)
+{
+    sys->st.references += hits;
+    sys->st.walks += hits;
+    sys->st.hits += hits;
+    p->st.references += hits;
+}
+
 /* Everything a hit does when nothing watches: the bits the hardware sets, the
  * counters, the policy's callback if it asked for one, the periodic tick. */
 static inline void lean_count_hit(struct vmm_system *sys, struct proc *p, pte_t *pte, unsigned op,
                                   uint64_t next_use)
 {
     *pte |= PTE_REF | (op == VMM_WRITE ? PTE_DIRTY : 0);
-    sys->st.references++;
-    sys->st.walks++;
-    sys->st.hits++;
-    p->st.references++;
+    add_hits(sys, p, 1);
     if (sys->pol_access) {
         sys->cur = p;
         sys->pol->on_access(sys->pol_state, pte_frame(*pte), op, next_use);
     }
     tick(sys);
+}
+
+/* ref_full's trap for a located PTE that does not let op through, with
+ * nothing watching: the counters, the fault, the periodic tick. Returns as
+ * vmm__fault_lean. */
+static inline int lean_trap(struct vmm_system *sys, struct proc *p, uint64_t addr, unsigned op,
+                            pte_t *pte)
+{
+    sys->st.references++;
+    sys->st.walks++;
+    p->st.references++;
+    sys->cur = p;
+    int e = vmm__fault_lean(sys, p, addr, op, pte);
+    if (e >= 0 && e != VMM_KILLED)
+        tick(sys);
+    return e;
 }
 
 /* The short path of a hit while nothing watches (no observer, TLB or
@@ -466,16 +489,9 @@ static int replay_lean(struct vmm_system *sys, const struct vmm_ref *refs, size_
                 lean_count_hit(sys, p, pte, r->op, sys->next_use);
                 continue;
             }
-            /* ref_full's trap, with nothing watching */
-            sys->st.references++;
-            sys->st.walks++;
-            p->st.references++;
-            sys->cur = p;
-            int e = vmm__fault_lean(sys, p, r->addr, r->op, pte);
+            int e = lean_trap(sys, p, r->addr, r->op, pte);
             if (e < 0)
                 return e;
-            if (e != VMM_KILLED)
-                tick(sys);
             continue;
         }
         int e = replay_one(sys, r);
@@ -483,15 +499,6 @@ static int replay_lean(struct vmm_system *sys, const struct vmm_ref *refs, size_
             return e;
     }
     return 0;
-}
-
-/* A batch's hits, counted in a register meanwhile, into the statistics. */
-static inline void add_hits(struct vmm_system *sys, struct proc *p, uint64_t hits)
-{
-    sys->st.references += hits;
-    sys->st.walks += hits;
-    sys->st.hits += hits;
-    p->st.references += hits;
 }
 
 /*
@@ -538,14 +545,9 @@ static int replay_plain(struct vmm_system *sys, struct proc *q, const struct vmm
             hits = 0;
             sys->tick_left = left;
             int r;
-            if (pte) { /* ref_full's trap, with nothing watching */
-                sys->st.references++;
-                sys->st.walks++;
-                q->st.references++;
-                sys->last = sys->cur = q;
-                r = vmm__fault_lean(sys, q, refs[j].addr, refs[j].op, pte);
-                if (r >= 0 && r != VMM_KILLED)
-                    tick(sys);
+            if (pte) {
+                sys->last = q;
+                r = lean_trap(sys, q, refs[j].addr, refs[j].op, pte);
             } else { /* no table for its page yet when it was located */
                 r = replay_one(sys, &refs[j]);
             }
